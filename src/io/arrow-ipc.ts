@@ -1,0 +1,99 @@
+/**
+ * Arrow IPC (file or stream format) and the shared path for any Arrow table, which
+ * Parquet also goes through. A table the kit wrote already has the receipt schema; a
+ * foreign table is checked column by column and value by value like any other input.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
+import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
+import { ReceiptAssembler, type LoadOptions } from "./assemble";
+import { ReceiptTable } from "./receipt-table";
+import { writeFileAtomic } from "./write-atomic";
+
+function plainValue(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (typeof v === "bigint") return Number(v);
+  if (v !== null && typeof v === "object" && typeof (v as { toArray?: unknown }).toArray === "function") return Array.from((v as { toArray(): ArrayLike<unknown> }).toArray(), plainValue);
+  return v;
+}
+
+/** Validate the rows of an Arrow table, whatever its schema, into an assembler. */
+export function feedArrowTable(asm: ReceiptAssembler, table: Table, file: string | null, options: LoadOptions): number {
+  const names = table.schema.fields.map((f) => f.name);
+  const used: string[] = [];
+  for (const name of names) {
+    const spec = FIELD_BY_NAME.get(name);
+    if (spec === undefined) {
+      if (options.unknownFields !== "ignore") asm.report({ file, line: null, field: name, message: `unknown column of type ${table.schema.fields.find((f) => f.name === name)!.type}; expected only the schema's field names (see data/README.md)` });
+    } else if (!spec.derived) used.push(name);
+  }
+  const missing = (RECEIPT_FIELDS as readonly FieldSpec[]).filter((f) => f.required && !names.includes(f.name));
+  if (missing.length > 0) {
+    asm.report({ file, line: null, field: missing[0].name, message: `missing required column${missing.length > 1 ? "s" : ""} ${missing.map((f) => f.name).join(", ")}; found columns ${names.join(", ") || "none"}` });
+    return table.numRows;
+  }
+  if (table.numRows === 0) {
+    asm.report({ file, line: null, field: null, message: "empty file: the table has no rows" });
+    return 0;
+  }
+  const columns = used.map((name) => {
+    const v = table.getChild(name)!;
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = plainValue(v.get(i));
+    return out;
+  });
+  for (let i = 0; i < table.numRows; i++) {
+    const obj: Record<string, unknown> = {};
+    for (let c = 0; c < used.length; c++) obj[used[c]] = columns[c][i];
+    asm.add(obj, { file, line: i + 1 });
+  }
+  return table.numRows;
+}
+
+/** Decode Arrow IPC bytes (file or stream format), reporting a clear error for anything else. */
+export function decodeArrowIPC(bytes: Uint8Array, file: string | null): Table {
+  try {
+    return tableFromIPC(bytes);
+  } catch (e) {
+    throw new Error(`${file ?? "<input>"}: not a readable Arrow IPC file or stream (${(e as Error).message})`);
+  }
+}
+
+export function fromArrow(input: Uint8Array | Table, options: LoadOptions & { file?: string } = {}): ReceiptTable {
+  const asm = new ReceiptAssembler(options);
+  const file = options.file ?? null;
+  let table: Table;
+  try {
+    table = input instanceof Uint8Array ? decodeArrowIPC(input, file) : input;
+  } catch (e) {
+    asm.report({ file, line: null, field: null, message: (e as Error).message });
+    asm.closeSource(file, "memory", null, 0, 0, 0);
+    return asm.finish();
+  }
+  const read = feedArrowTable(asm, table, file, options);
+  asm.closeSource(file, "memory", null, read, 0, 0);
+  return asm.finish();
+}
+
+export async function readArrowInto(asm: ReceiptAssembler, path: string, options: LoadOptions): Promise<{ records: number; sha256: string }> {
+  const bytes = await readFile(path);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  let table: Table;
+  try {
+    table = decodeArrowIPC(bytes, path);
+  } catch (e) {
+    asm.report({ file: path, line: null, field: null, message: (e as Error).message.replace(`${path}: `, "") });
+    return { records: 0, sha256 };
+  }
+  return { records: feedArrowTable(asm, table, path, options), sha256 };
+}
+
+/** Arrow IPC file-format bytes of a receipt table (dictionary-encoded run fields). */
+export function toArrow(table: ReceiptTable): Uint8Array {
+  return tableToIPC(table.arrow, "file");
+}
+
+export async function writeArrow(table: ReceiptTable, path: string): Promise<void> {
+  await writeFileAtomic(path, toArrow(table));
+}

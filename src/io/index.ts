@@ -1,0 +1,10 @@
+export { ReceiptTable, type SourceFile, type ReceiptFormat, type DictionaryColumn } from "./receipt-table";
+export { ReceiptAssembler, deriveColumns, type LoadOptions } from "./assemble";
+export { loadReceipts, fromRecords, fromDataFrame, saveReceipts, detectFormat, formatFromPath, expandPaths, type LoadReceiptsOptions } from "./load";
+export { fromJSONL, toJSONL, writeJSONL } from "./jsonl";
+export { fromCSV, toCSV, writeCSV } from "./csv";
+export { fromArrow, toArrow, writeArrow } from "./arrow-ipc";
+export { fromParquet, toParquet, writeParquetFile, type ParquetWriteOptions } from "./parquet";
+export { rowsToDataFrame, type TidyRow } from "./dataframe";
+export { writeFileAtomic } from "./write-atomic";
+export { receiptArrowSchema, arrowTypeOf } from "./arrow-schema";

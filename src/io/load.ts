@@ -1,0 +1,118 @@
+/**
+ * `loadReceipts`: one call for files or folders in any of the four formats. All inputs go
+ * through one assembler, so a receipt duplicated across two files is caught and named.
+ */
+import { open, readdir, stat } from "node:fs/promises";
+import { extname, join } from "node:path";
+import type { DataFrame } from "danfojs-node";
+import { ReceiptAssembler, type LoadOptions } from "./assemble";
+import { readArrowInto, writeArrow } from "./arrow-ipc";
+import { readCSVInto, writeCSV } from "./csv";
+import { streamJSONL, writeJSONL } from "./jsonl";
+import { readParquetInto, writeParquetFile } from "./parquet";
+import type { ReceiptFormat, ReceiptTable } from "./receipt-table";
+
+export interface LoadReceiptsOptions extends LoadOptions {
+  /** Force a format instead of detecting it from the extension and the first bytes. */
+  readonly format?: ReceiptFormat;
+}
+
+const EXTENSIONS: Record<string, ReceiptFormat> = {
+  ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+  ".csv": "csv",
+  ".arrow": "arrow", ".feather": "arrow", ".ipc": "arrow", ".arrows": "arrow",
+  ".parquet": "parquet", ".pq": "parquet",
+};
+
+/** The format a path's extension names, or null. */
+export function formatFromPath(path: string): ReceiptFormat | null {
+  return EXTENSIONS[extname(path).toLowerCase()] ?? null;
+}
+
+/** Detect a file's format: magic bytes first (Parquet `PAR1`, Arrow `ARROW1` or a stream message), then the extension. */
+export async function detectFormat(path: string): Promise<ReceiptFormat> {
+  const handle = await open(path, "r");
+  const head = Buffer.alloc(8);
+  const { bytesRead } = await handle.read(head, 0, 8, 0);
+  await handle.close();
+  const magic = head.subarray(0, bytesRead);
+  if (magic.subarray(0, 4).toString("latin1") === "PAR1") return "parquet";
+  if (magic.subarray(0, 6).toString("latin1") === "ARROW1") return "arrow";
+  if (bytesRead >= 4 && magic.readUInt32LE(0) === 0xffffffff) return "arrow";
+  const byExtension = formatFromPath(path);
+  if (byExtension !== null) return byExtension;
+  throw new Error(`${path}: cannot tell the format; expected an extension .jsonl, .csv, .arrow or .parquet (or pass format)`);
+}
+
+/** Files to read: each path itself, or a folder's receipt files (by extension, sorted). */
+export async function expandPaths(paths: string | readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of typeof paths === "string" ? [paths] : paths) {
+    const info = await stat(p).catch(() => {
+      throw new Error(`${p}: no such file or folder`);
+    });
+    if (info.isDirectory()) {
+      const names = (await readdir(p)).filter((n) => formatFromPath(n) !== null && !n.startsWith(".")).sort();
+      out.push(...names.map((n) => join(p, n)));
+    } else out.push(p);
+  }
+  return out;
+}
+
+/**
+ * Load receipts from files or folders (JSONL, CSV, Arrow IPC, Parquet). Strict by
+ * default: throws a ReceiptValidationError at the first bad record. With
+ * `{strict: false}` returns the good rows; `table.issues` lists every problem.
+ */
+export async function loadReceipts(paths: string | readonly string[], options: LoadReceiptsOptions = {}): Promise<ReceiptTable> {
+  const asm = new ReceiptAssembler(options);
+  for (const path of await expandPaths(paths)) {
+    const format = options.format ?? (await detectFormat(path));
+    const rowsBefore = asm.rowCount, issuesBefore = asm.issues.length;
+    const { records, sha256 } =
+      format === "jsonl" ? await streamJSONL(asm, path)
+      : format === "csv" ? await readCSVInto(asm, path, options)
+      : format === "arrow" ? await readArrowInto(asm, path, options)
+      : await readParquetInto(asm, path, options);
+    asm.closeSource(path, format, sha256, records, rowsBefore, issuesBefore);
+  }
+  return asm.finish();
+}
+
+/** In-memory receipts (plain objects) validated into a table. */
+export function fromRecords(records: readonly unknown[], options: LoadOptions = {}): ReceiptTable {
+  const asm = new ReceiptAssembler(options);
+  records.forEach((r, i) => asm.add(r, { file: null, line: i + 1 }));
+  asm.closeSource(null, "memory", null, records.length, 0, 0);
+  return asm.finish();
+}
+
+/** Back from a danfo DataFrame (as given by `toDataFrame()`, possibly edited) to a validated table. */
+export function fromDataFrame(df: DataFrame, options: LoadOptions = {}): ReceiptTable {
+  const columns = df.columns;
+  const values = df.values as unknown[][];
+  const records = values.map((row) => {
+    const o: Record<string, unknown> = {};
+    columns.forEach((c, j) => {
+      let v = row[j];
+      if (v === undefined || (typeof v === "number" && Number.isNaN(v) && c !== "judge_score")) v = null;
+      if (c === "demo_ids" && typeof v === "string") v = JSON.parse(v);
+      o[c] = v;
+    });
+    return o;
+  });
+  const asm = new ReceiptAssembler(options);
+  records.forEach((r, i) => asm.add(r, { file: null, line: i + 1 }));
+  asm.closeSource(null, "dataframe", null, records.length, 0, 0);
+  return asm.finish();
+}
+
+/** Write a table in the format the path's extension names. */
+export async function saveReceipts(table: ReceiptTable, path: string): Promise<void> {
+  const format = formatFromPath(path);
+  if (format === null) throw new Error(`saveReceipts: cannot tell the format of ${path}; expected .jsonl, .csv, .arrow or .parquet`);
+  if (format === "jsonl") return writeJSONL(table, path);
+  if (format === "csv") return writeCSV(table, path);
+  if (format === "arrow") return writeArrow(table, path);
+  return writeParquetFile(table, path);
+}

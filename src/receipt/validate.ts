@@ -1,0 +1,114 @@
+/**
+ * Row-wise validation of one receipt record against the declaration. Returns the record's
+ * values in `INPUT_FIELDS` order (defaults applied, absent optionals null) or the list of
+ * problems, each naming the field and saying what was expected and what was found.
+ */
+import { FIELD_BY_NAME, INPUT_FIELDS, type FieldSpec } from "./fields";
+import { expectedOf as makeExpected, makeChecker, type ValueChecker } from "./check-value";
+import { describeValue, type ValidationIssue } from "./issues";
+
+export interface RecordLocation {
+  readonly file: string | null;
+  readonly line: number | null;
+}
+
+export interface ValidateOptions {
+  /**
+   * What to do with a field the schema does not declare. Default `"error"`: a misspelt
+   * `n_bening` would otherwise vanish silently and the receipt would fail as "missing
+   * n_benign" far from the cause. `"ignore"` drops such fields.
+   */
+  readonly unknownFields?: "error" | "ignore";
+}
+
+const CHECKERS: readonly ValueChecker[] = INPUT_FIELDS.map(makeChecker);
+export const INPUT_INDEX: ReadonlyMap<string, number> = new Map(INPUT_FIELDS.map((f, i) => [f.name, i]));
+const I = (name: string) => INPUT_INDEX.get(name)!;
+const N_BENIGN = I("n_benign"), N_HARMFUL = I("n_harmful"), SCHEDULE = I("schedule");
+const CUE = I("format_cue"), CUE_TEXT = I("format_cue_text"), DEMO_IDS = I("demo_ids");
+
+export type RecordValues = unknown[];
+
+export function validateRecord(
+  record: unknown,
+  where: RecordLocation,
+  options: ValidateOptions = {},
+): { values: RecordValues | null; issues: ValidationIssue[] } {
+  const issues: ValidationIssue[] = [];
+  const issue = (field: string | null, message: string) => issues.push({ file: where.file, line: where.line, field, message });
+  if (record === null || typeof record !== "object" || Array.isArray(record)) {
+    issue(null, `expected a JSON object (one receipt), found ${describeValue(record)}`);
+    return { values: null, issues };
+  }
+  const obj = record as Record<string, unknown>;
+  const values: RecordValues = new Array(INPUT_FIELDS.length);
+  for (let i = 0; i < INPUT_FIELDS.length; i++) {
+    const spec = INPUT_FIELDS[i];
+    let v = obj[spec.name];
+    if (v === undefined || v === null) {
+      if (spec.required) {
+        issue(spec.name, v === null ? `required field is null; expected ${expectedText(spec)}` : `required field is missing; expected ${expectedText(spec)}`);
+        continue;
+      }
+      v = spec.default ?? null;
+    } else {
+      const problem = CHECKERS[i](v);
+      if (problem !== null) {
+        issue(spec.name, problem);
+        continue;
+      }
+    }
+    values[i] = v;
+  }
+  if (options.unknownFields !== "ignore") {
+    for (const key of Object.keys(obj)) {
+      if (FIELD_BY_NAME.has(key)) continue;
+      const near = nearestField(key);
+      issue(key, `unknown field${near ? ` (did you mean ${near}?)` : ""}; pass unknownFields: "ignore" to drop fields the schema does not declare`);
+    }
+  }
+  if (issues.length === 0) crossCheck(values, issue);
+  return { values: issues.length === 0 ? values : null, issues };
+}
+
+/** Rules that involve more than one field. */
+function crossCheck(values: RecordValues, issue: (field: string, message: string) => void) {
+  const b = values[N_BENIGN] as number, h = values[N_HARMFUL] as number;
+  const schedule = values[SCHEDULE] as string | null;
+  if (schedule === "none" && b > 0 && h > 0)
+    issue("schedule", `schedule none means one kind of demonstration, found n_benign ${b} and n_harmful ${h}; expected prefix, suffix, random, middle or interleave`);
+  if (values[CUE] === "custom" && (values[CUE_TEXT] === null || values[CUE_TEXT] === ""))
+    issue("format_cue_text", "format_cue custom needs the cue's text; expected a non-empty string, found nothing");
+  const ids = values[DEMO_IDS] as string[] | null;
+  if (ids !== null && ids.length !== b + h)
+    issue("demo_ids", `expected ${b + h} ids (n_benign + n_harmful), found ${ids.length}`);
+}
+
+function expectedText(spec: FieldSpec): string {
+  return makeExpected(spec);
+}
+
+
+
+function nearestField(name: string): string | null {
+  let best: string | null = null, bestDistance = 3;
+  for (const f of FIELD_BY_NAME.keys()) {
+    const d = editDistance(name.toLowerCase(), f);
+    if (d < bestDistance) { bestDistance = d; best = f; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return row[b.length];
+}
