@@ -10,6 +10,7 @@ import { RECEIPT_FIELDS, type FieldSpec, type ReceiptFieldName } from "../receip
 import type { ValidationIssue } from "../receipt/issues";
 import type { Receipt } from "../receipt/types";
 import { rowsToDataFrame } from "./dataframe";
+import { columnFlags, columnValues, isValidAt } from "./column-values";
 import { takeRows } from "./take";
 
 export type ReceiptFormat = "jsonl" | "csv" | "arrow" | "parquet";
@@ -65,20 +66,14 @@ export class ReceiptTable {
     let k = 0;
     for (const d of v.data) {
       const vals = d.values as ArrayLike<number>;
-      for (let i = 0; i < d.length; i++, k++) out[k] = d.nullCount > 0 && !d.getValid(i) ? NaN : vals[d.offset + i];
+      for (let i = 0; i < d.length; i++, k++) out[k] = !isValidAt(d, i) ? NaN : vals[d.offset + i];
     }
     return out;
   }
 
   /** A boolean column as 1, 0, or -1 for null. */
   flags(name: ReceiptFieldName): Int8Array {
-    const v = this.column(name);
-    const out = new Int8Array(v.length);
-    for (let i = 0; i < v.length; i++) {
-      const x = v.get(i);
-      out[i] = x === null ? -1 : x ? 1 : 0;
-    }
-    return out;
+    return columnFlags(this.column(name));
   }
 
   /** A dictionary-encoded column (run fields, enums, sources) as codes and labels. */
@@ -91,17 +86,14 @@ export class ReceiptTable {
     for (const d of v.data) {
       if (d.dictionary !== v.data[0].dictionary) throw new Error(`ReceiptTable.dictionary: column ${name} has several dictionaries; rebuild the table`);
       const vals = d.values as Int32Array;
-      for (let i = 0; i < d.length; i++, k++) codes[k] = d.nullCount > 0 && !d.getValid(i) ? -1 : vals[d.offset + i];
+      for (let i = 0; i < d.length; i++, k++) codes[k] = !isValidAt(d, i) ? -1 : vals[d.offset + i];
     }
     return { codes, labels };
   }
 
   /** Any column as plain JavaScript values (strings, numbers, booleans, arrays, null). */
   values(name: ReceiptFieldName): unknown[] {
-    const v = this.column(name);
-    const out = new Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = plain(v.get(i));
-    return out;
+    return columnValues(this.column(name));
   }
 
   /** Distinct non-null values of a column, in first-seen order. */
@@ -168,10 +160,5 @@ export class ReceiptTable {
   }
 }
 
-function plain(v: unknown): unknown {
-  if (v === undefined) return null;
-  if (v !== null && typeof v === "object" && typeof (v as { toArray?: unknown }).toArray === "function") return Array.from((v as { toArray(): ArrayLike<unknown> }).toArray());
-  return v;
-}
 
 export const FIELD_SPECS: readonly FieldSpec[] = RECEIPT_FIELDS;

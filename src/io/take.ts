@@ -1,35 +1,41 @@
-/** Gather rows of an Arrow vector by index: the one primitive behind filter, sort and slice. */
+/** Gather rows of an Arrow vector by index: the one primitive behind filter, split and sort. */
 import { Bool, Dictionary, Float64, Int32, makeData, makeVector, vectorFromArray, type Vector } from "apache-arrow";
+import { columnFlags, columnValues } from "./column-values";
 
 export function takeRows(vector: Vector, indices: Int32Array | number[]): Vector {
   const n = indices.length;
   const type = vector.type;
-  const data = vector.data.length === 1 ? vector.data[0] : makeVector(vector.toArray()).data[0];
-  const hasNulls = vector.nullCount > 0;
-  let bitmap: Uint8Array | undefined;
-  let nullCount = 0;
-  if (hasNulls) {
-    bitmap = new Uint8Array((n + 7) >> 3);
+  if (type instanceof Bool) {
+    const flags = columnFlags(vector);
+    const bits = new Uint8Array((n + 7) >> 3), valid = new Uint8Array((n + 7) >> 3);
+    let nullCount = 0;
     for (let k = 0; k < n; k++) {
-      if (vector.isValid(indices[k])) bitmap[k >> 3] |= 1 << (k & 7);
-      else nullCount++;
+      const f = flags[indices[k]];
+      if (f < 0) nullCount++;
+      else {
+        valid[k >> 3] |= 1 << (k & 7);
+        if (f === 1) bits[k >> 3] |= 1 << (k & 7);
+      }
     }
+    return makeVector(makeData({ type, length: n, nullCount, nullBitmap: nullCount ? valid : undefined, data: bits }));
   }
-  if (type instanceof Int32 || type instanceof Float64 || type instanceof Dictionary) {
+  if ((type instanceof Int32 || type instanceof Float64 || type instanceof Dictionary) && vector.data.length === 1) {
+    const data = vector.data[0];
     const src = data.values as Int32Array | Float64Array;
     const out = new (src.constructor as Int32ArrayConstructor)(n);
-    for (let k = 0; k < n; k++) out[k] = src[data.offset + indices[k]];
-    return makeVector(makeData({ type, length: n, nullCount, nullBitmap: bitmap, data: out, dictionary: (data as any).dictionary } as any));
+    const valid = new Uint8Array((n + 7) >> 3);
+    let nullCount = 0;
+    const bitmap = data.nullCount > 0 ? data.nullBitmap : null;
+    for (let k = 0; k < n; k++) {
+      const j = data.offset + indices[k];
+      if (bitmap !== null && (bitmap[j >> 3] & (1 << (j & 7))) === 0) nullCount++;
+      else valid[k >> 3] |= 1 << (k & 7);
+      out[k] = src[j];
+    }
+    return makeVector(makeData({ type, length: n, nullCount, nullBitmap: nullCount ? valid : undefined, data: out, dictionary: data.dictionary } as Parameters<typeof makeData>[0] & { dictionary?: Vector }) as never);
   }
-  if (type instanceof Bool) {
-    const bits = new Uint8Array((n + 7) >> 3);
-    for (let k = 0; k < n; k++) if (vector.get(indices[k]) === true) bits[k >> 3] |= 1 << (k & 7);
-    return makeVector(makeData({ type, length: n, nullCount, nullBitmap: bitmap, data: bits }));
-  }
-  const values = new Array(n);
-  for (let k = 0; k < n; k++) {
-    const v = vector.get(indices[k]);
-    values[k] = v !== null && typeof v === "object" && typeof (v as any).toArray === "function" ? Array.from((v as any).toArray()) : v;
-  }
-  return vectorFromArray(values, type);
+  const values = columnValues(vector);
+  const out = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = values[indices[k]];
+  return vectorFromArray(out, type);
 }

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 
 /** The fields a receipt key is computed from, in order. */
 export const KEY_FIELDS = [
@@ -9,6 +9,12 @@ export const KEY_FIELDS = [
 ] as const;
 
 export type KeyParts = { [K in (typeof KEY_FIELDS)[number]]?: string | number | null };
+
+/** One-shot SHA-256 in hex: `crypto.hash` (Node >= 20.12) is about 3x faster than createHash for short inputs. */
+const sha256Hex: (text: string) => string =
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (text) => crypto.hash("sha256", text, "hex")
+    : (text) => crypto.createHash("sha256").update(text).digest("hex");
 
 /**
  * Stable identifier of one evaluation point: the first 16 hex digits (64 bits) of the
@@ -23,5 +29,20 @@ export function receiptKey(parts: KeyParts): string {
     const v = parts[f];
     s += "\x1f" + (v === null || v === undefined ? "" : String(v));
   }
-  return createHash("sha256").update(s).digest("hex").slice(0, 16);
+  return sha256Hex(s).slice(0, 16);
+}
+
+/** The text a receipt key hashes, from the key fields' values in KEY_FIELDS order (loaders' fast path). */
+export function keyText(values: ArrayLike<unknown>): string {
+  let s = "v1";
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    s += "\x1f" + (v === null || v === undefined ? "" : String(v));
+  }
+  return s;
+}
+
+/** The receipt key of a key text built by `keyText`. */
+export function keyOfText(text: string): string {
+  return sha256Hex(text).slice(0, 16);
 }

@@ -35,44 +35,66 @@ export function validateRecord(
   options: ValidateOptions = {},
 ): { values: RecordValues | null; issues: ValidationIssue[] } {
   const issues: ValidationIssue[] = [];
-  const issue = (field: string | null, message: string) => issues.push({ file: where.file, line: where.line, field, message });
+  const values: RecordValues = new Array(INPUT_FIELDS.length);
+  const ok = validateInto(record, where, options, values, issues);
+  return { values: ok ? values : null, issues };
+}
+
+const DERIVED_NAMES = [...FIELD_BY_NAME.values()].filter((f) => f.derived).map((f) => f.name);
+
+/**
+ * `validateRecord` without allocating: writes the values into `values` (length
+ * INPUT_FIELDS.length, reused by loaders across records) and appends problems to `issues`.
+ * Returns whether the record is good; when not, `values` holds garbage.
+ */
+export function validateInto(record: unknown, where: RecordLocation, options: ValidateOptions, values: RecordValues, issues: ValidationIssue[]): boolean {
+  const before = issues.length;
   if (record === null || typeof record !== "object" || Array.isArray(record)) {
-    issue(null, `expected a JSON object (one receipt), found ${describeValue(record)}`);
-    return { values: null, issues };
+    issues.push({ file: where.file, line: where.line, field: null, message: `expected a JSON object (one receipt), found ${describeValue(record)}` });
+    return false;
   }
   const obj = record as Record<string, unknown>;
-  const values: RecordValues = new Array(INPUT_FIELDS.length);
+  let present = 0;
   for (let i = 0; i < INPUT_FIELDS.length; i++) {
     const spec = INPUT_FIELDS[i];
     let v = obj[spec.name];
     if (v === undefined || v === null) {
+      if (v === null) present++;
       if (spec.required) {
-        issue(spec.name, v === null ? `required field is null; expected ${expectedText(spec)}` : `required field is missing; expected ${expectedText(spec)}`);
+        issues.push({ file: where.file, line: where.line, field: spec.name, message: v === null ? `required field is null; expected ${expectedText(spec)}` : `required field is missing; expected ${expectedText(spec)}` });
         continue;
       }
       v = spec.default ?? null;
     } else {
+      present++;
       const problem = CHECKERS[i](v);
       if (problem !== null) {
-        issue(spec.name, problem);
+        issues.push({ file: where.file, line: where.line, field: spec.name, message: problem });
         continue;
       }
     }
     values[i] = v;
   }
   if (options.unknownFields !== "ignore") {
-    for (const key of Object.keys(obj)) {
-      if (FIELD_BY_NAME.has(key)) continue;
-      const near = nearestField(key);
-      issue(key, `unknown field${near ? ` (did you mean ${near}?)` : ""}; pass unknownFields: "ignore" to drop fields the schema does not declare`);
+    for (let d = 0; d < DERIVED_NAMES.length; d++) if (obj[DERIVED_NAMES[d]] !== undefined) present++;
+    let keys = 0;
+    for (const _ in obj) keys++;
+    // Every own key is a declared field: the common case, decided without a lookup per key.
+    if (keys !== present) {
+      for (const key of Object.keys(obj)) {
+        if (FIELD_BY_NAME.has(key)) continue;
+        const near = nearestField(key);
+        issues.push({ file: where.file, line: where.line, field: key, message: `unknown field${near ? ` (did you mean ${near}?)` : ""}; pass unknownFields: "ignore" to drop fields the schema does not declare` });
+      }
     }
   }
-  if (issues.length === 0) crossCheck(values, issue);
-  return { values: issues.length === 0 ? values : null, issues };
+  if (issues.length === before) crossCheck(values, where, issues);
+  return issues.length === before;
 }
 
 /** Rules that involve more than one field. */
-function crossCheck(values: RecordValues, issue: (field: string, message: string) => void) {
+function crossCheck(values: RecordValues, where: RecordLocation, issues: ValidationIssue[]) {
+  const issue = (field: string, message: string) => issues.push({ file: where.file, line: where.line, field, message });
   const b = values[N_BENIGN] as number, h = values[N_HARMFUL] as number;
   const schedule = values[SCHEDULE] as string | null;
   if (schedule === "none" && b > 0 && h > 0)

@@ -5,14 +5,15 @@
 
 /**
  * Cholesky factor L (lower, row-major) of a symmetric positive-definite matrix whose lower
- * triangle is filled. Returns null when a pivot is not positive (the matrix is singular).
+ * triangle is filled. Returns null when a pivot is not positive, or not above
+ * relativeTolerance times its diagonal entry (the matrix is singular to that tolerance).
  */
-export function choleskyFactor(a: Float64Array, k: number): Float64Array | null {
+export function choleskyFactor(a: Float64Array, k: number, relativeTolerance = 0): Float64Array | null {
   const l = new Float64Array(k * k);
   for (let j = 0; j < k; j++) {
     let d = a[j * k + j];
     for (let m = 0; m < j; m++) d -= l[j * k + m] * l[j * k + m];
-    if (!(d > 0) || !Number.isFinite(d)) return null;
+    if (!(d > relativeTolerance * a[j * k + j]) || !(d > 0) || !Number.isFinite(d)) return null;
     const ljj = Math.sqrt(d);
     l[j * k + j] = ljj;
     for (let i = j + 1; i < k; i++) {
@@ -95,11 +96,11 @@ export function sandwichProduct(a: number[][], b: number[][]): number[][] {
   return out;
 }
 
-/** Inverse of a small symmetric positive-definite number[][]; null when singular. */
+/** Inverse of a small symmetric positive-definite number[][]; null when singular (a pivot below 1e-12 of its diagonal). */
 export function invertSymmetric(m: number[][]): number[][] | null {
   const k = m.length;
   const a = new Float64Array(k * k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) a[i * k + j] = m[i][j];
-  const l = choleskyFactor(a, k);
+  const l = choleskyFactor(a, k, 1e-12);
   return l === null ? null : choleskyInverse(l, k);
 }

@@ -1,0 +1,93 @@
+/**
+ * Harmful-count versus joint: does benign compliance matter once harmful compliance is
+ * accounted for? Fits the joint model on log(n + 1) counts and reads the benign
+ * coefficient's Wald test: significant and negative is dilution, positive amplification,
+ * otherwise no significant benign effect. Optionally CR1 cluster-robust by query, since
+ * every query is evaluated many times. Reports the AIC of all three models.
+ * Uses receipts with no format cue and the default order (the main sweep and baselines).
+ */
+import type { ReceiptTable } from "../io/receipt-table";
+import type { ReceiptFieldName } from "../receipt/fields";
+import type { LogisticFit } from "../stats";
+import type { GroupValues } from "./group-by";
+import { countData, fitCountModel, type CountScale } from "./hypothesis-fit";
+import { splitTable } from "./split";
+import { defaultConditionRows } from "./subsets";
+import { benignVerdict, type BenignVerdict } from "./verdicts";
+
+export interface BenignEffectOptions {
+  /** Fields that identify a fitted model (default ["model"]). */
+  readonly by?: readonly ReceiptFieldName[];
+  /** Cluster field for CR1 robust errors (e.g. "query_id"); default none. */
+  readonly cluster?: ReceiptFieldName | null;
+  readonly counts?: CountScale;
+  readonly alpha?: number;
+  readonly confLevel?: number;
+  /** Restrict to the default condition (no cue, benign-before-harmful order); default true. */
+  readonly defaultConditionOnly?: boolean;
+}
+
+export type BenignEffectRow = GroupValues & {
+  label: string;
+  model: string;
+  training_stage: string;
+  estimate: number;
+  std_error: number;
+  statistic: number;
+  p_value: number;
+  conf_low: number;
+  conf_high: number;
+  verdict: BenignVerdict;
+  harmful_estimate: number;
+  harmful_p_value: number;
+  aic_total: number;
+  aic_harmful: number;
+  aic_joint: number;
+  best_aic: "total" | "harmful" | "joint";
+  n_obs: number;
+  parse_errors: number;
+  vcov_type: string;
+  clusters: number | null;
+  converged: boolean;
+};
+
+export interface BenignEffectResult {
+  readonly rows: BenignEffectRow[];
+  /** The joint fits, in the order of `rows`, for summaries and further tests. */
+  readonly fits: LogisticFit[];
+}
+
+export function benignEffect(table: ReceiptTable, options: BenignEffectOptions = {}): BenignEffectResult {
+  const alpha = options.alpha ?? 0.05;
+  const counts = options.counts ?? "log1p";
+  const by = options.by ?? ["model"];
+  const source = options.defaultConditionOnly === false ? table : defaultConditionRows(table);
+  const rows: BenignEffectRow[] = [];
+  const fits: LogisticFit[] = [];
+  for (const part of splitTable(source, by)) {
+    const grouped = countData(part.table);
+    const cluster = options.cluster ?? null;
+    const joint = fitCountModel(cluster ? countData(part.table, cluster) : grouped, "joint", { counts, cluster, confLevel: options.confLevel });
+    const harmful = fitCountModel(grouped, "harmful", { counts });
+    const total = fitCountModel(grouped, "total", { counts });
+    const b = joint.coefficient("benign"), h = joint.coefficient("harmful");
+    const aics = { total: total.aic, harmful: harmful.aic, joint: joint.aic };
+    const best = (Object.entries(aics) as [BenignEffectRow["best_aic"], number][]).sort((x, y) => x[1] - y[1])[0][0];
+    const model = String(part.group.model ?? part.table.values("model")[0] ?? "");
+    const stage = String(part.group.training_stage ?? part.table.values("training_stage")[0] ?? "unknown");
+    rows.push({
+      ...part.group,
+      label: Object.values(part.group).join(" / ") || "all receipts",
+      model, training_stage: stage,
+      estimate: b.estimate, std_error: b.std_error, statistic: b.statistic, p_value: b.p_value,
+      conf_low: b.conf_low, conf_high: b.conf_high,
+      verdict: benignVerdict(b.estimate, b.p_value, alpha),
+      harmful_estimate: h.estimate, harmful_p_value: h.p_value,
+      aic_total: aics.total, aic_harmful: aics.harmful, aic_joint: aics.joint, best_aic: best,
+      n_obs: joint.nObs, parse_errors: grouped.parseErrors,
+      vcov_type: joint.vcovType, clusters: joint.cluster?.groups ?? null, converged: joint.converged,
+    });
+    fits.push(joint);
+  }
+  return { rows, fits };
+}

@@ -1,0 +1,66 @@
+/**
+ * The `receipts` command line. Each command is a function in its own file that takes
+ * parsed options and returns an exit code; this file only declares the options.
+ */
+import { Command, CommanderError } from "commander";
+import { ReceiptValidationError } from "../receipt/issues";
+import { convertCommand } from "./convert-command";
+import { registerExtraCommands } from "./extra-commands";
+import { summarizeCommand } from "./summarize-command";
+import { validateCommand } from "./validate-command";
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { version } = require("../../package.json") as { version: string };
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command("receipts")
+    .description("Load, validate, refit and plot mixed-demonstration safety receipts.")
+    .version(version, "-v, --version")
+    .showHelpAfterError()
+    .exitOverride();
+
+  program.command("validate")
+    .description("check receipt files; print FILE:LINE: field: message for each problem (exit 1 if any)")
+    .argument("<files...>", "receipt files or folders (JSONL, CSV, Arrow, Parquet)")
+    .option("--json", "machine-readable output")
+    .option("--ignore-unknown-fields", "accept fields the schema does not declare")
+    .action(async (files: string[], o: { json?: boolean; ignoreUnknownFields?: boolean }) =>
+      setExit(await validateCommand(files, { json: o.json, unknownFields: o.ignoreUnknownFields ? "ignore" : "error" })));
+
+  program.command("convert")
+    .description("convert a receipt file; formats come from the extensions (.jsonl .csv .arrow .parquet)")
+    .argument("<in>", "input file")
+    .argument("<out>", "output file")
+    .action(async (input: string, output: string) => setExit(await convertCommand(input, output)));
+
+  program.command("summarize")
+    .description("receipts, compliances and compliance rate with a 95% Wilson interval per condition")
+    .argument("<files...>", "receipt files or folders")
+    .option("--by <fields>", "comma-separated fields to group by (default model,n_benign,n_harmful,schedule,format_cue)")
+    .option("--format <format>", "table, json or csv", "table")
+    .action(async (files: string[], o: { by?: string; format: "table" | "json" | "csv" }) =>
+      setExit(await summarizeCommand(files, { by: o.by, format: o.format })));
+
+  registerExtraCommands(program, setExit);
+  return program;
+}
+
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof ReceiptValidationError) {
+      process.stderr.write(`receipts: invalid receipts\n${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`receipts: ${(e as Error).message}\n`);
+    return 2;
+  }
+  return code;
+}
+
+if (require.main === module) main(process.argv).then((c) => (process.exitCode = c));

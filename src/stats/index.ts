@@ -1,0 +1,16 @@
+/** The statistics engine's public surface: one function a file, all re-exported here. */
+export { StatsError } from "./stats-error";
+export {
+  fitLogistic,
+  type LogisticDesign, type FitOptions, type LogisticFit, type TidyTerm, type TidyOptions, type GlanceRow,
+  type CoefficientSummary, type Separation,
+} from "./logistic-fit";
+export { waldTest, type WaldTest, type WaldTestJoint, type Contrast } from "./wald-test";
+export { likelihoodRatioTest, type LikelihoodRatioTest } from "./likelihood-ratio-test";
+export { chiSquareHomogeneity, type ChiSquareTest } from "./chi-square-homogeneity";
+export { fisherExact, type FisherExactTest } from "./fisher-exact";
+export { wilsonInterval, type ProportionInterval } from "./wilson-interval";
+export { wilsonIntervals, type ProportionIntervals } from "./wilson-intervals";
+export { clopperPearsonInterval } from "./clopper-pearson-interval";
+export { newcombeDifference } from "./newcombe-difference";
+export { adjustPValues, type PAdjustMethod } from "./adjust-p-values";
