@@ -66,7 +66,8 @@ export function resultReceiptToMarkdown(r: ResultReceipt): string {
   if (r.formatAdoption) {
     out.push(`\n## Format adoption\n`);
     out.push(markdownTable(r.formatAdoption.adoption, ["model", "format_cue", "format_cue_text", "outcome", "n", "adopted", "rate", "conf_low", "conf_high"], undefined, rateCell));
-    out.push("\n" + markdownTable(r.formatAdoption.coupling, ["model", "format_cue", "adoption_refusal", "adoption_compliance", "odds_ratio", "conf_low", "conf_high", "p_value", "verdict"], undefined, rateCell));
+    out.push("\n" + markdownTable(r.formatAdoption.coupling, ["model", "format_cue", "adoption_refusal", "adoption_compliance", "odds_ratio", "conf_low", "conf_high", "p_value", "verdict"], ["model", "cue", "adoption among refusals", "among compliances", "odds ratio", "OR 95% low", "OR 95% high", "Fisher p", "verdict"],
+      (c, v) => (c.startsWith("adoption_") && typeof v === "number" ? pct(v) : fmt(v))));
   }
   out.push(`\n## Breakdowns by query source\n`);
   out.push(markdownTable(r.breakdowns.byQuerySource, ["model", "query_source", "n", "parse_errors", "rate", "conf_low", "conf_high"], undefined, rateCell));
