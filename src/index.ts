@@ -4,3 +4,11 @@
  */
 export * from "./receipt";
 export * from "./io";
+export * from "./stats";
+export * from "./analysis";
+export * from "./plots";
+export * from "./simulate";
+export * from "./compose";
+export * from "./collect";
+export { showTable, rowsToHtml, type ShowTableOptions } from "./display/show-table";
+export { buildReceiptFigure, receiptFigureInputs, defaultComplianceCells, type ReceiptFigureInputs } from "./plots/receipt-figures";

@@ -1,6 +1,17 @@
 import type { Command } from "commander";
+import { collectCommand } from "../collect/cli";
+import { composeCommand, planCommand } from "../compose/cli";
+import { FIGURE_NAMES } from "../plots/registry";
+import { simulateCommand } from "../simulate/cli";
 import { analyzeCommand } from "./analyze-command";
 import { fitCommand } from "./fit-command";
+import { plotReceiptsCommand } from "./plot-receipts-command";
+
+const integer = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new Error(`expected an integer, found ${JSON.stringify(v)}`);
+  return n;
+};
 
 /** Commands of the statistics, analysis, simulation, plotting and collection parts. */
 export function registerExtraCommands(program: Command, setExit: (code: number) => void): void {
@@ -22,4 +33,59 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .option("--cluster <field>", "cluster field for robust errors (default query_id when present; 'none' for model-based)")
     .option("--alpha <alpha>", "significance level", (v) => Number(v), 0.05)
     .action(async (files: string[], o: { out: string; cluster?: string; alpha: number }) => setExit(await analyzeCommand(files, o)));
+
+  program.command("plot")
+    .description(`draw one figure from receipts: ${FIGURE_NAMES.join(", ")}`)
+    .argument("<files...>", "receipt files or folders")
+    .requiredOption("--figure <name>", "figure name")
+    .requiredOption("--out <path>", "output file: .html (offline), .png or .svg")
+    .option("--width <px>", "width in CSS pixels", integer)
+    .option("--height <px>", "height in CSS pixels", integer)
+    .action(async (files: string[], o: { figure: string; out: string; width?: number; height?: number }) => setExit(await plotReceiptsCommand(files, o)));
+
+  program.command("simulate")
+    .description("write synthetic receipts from the seeded simulator (presets: paper, classroom, null)")
+    .requiredOption("--preset <name>", "paper, classroom or null")
+    .option("--seed <n>", "seed (non-negative integer)", "1")
+    .requiredOption("--out <path>", "output file; format from the extension")
+    .option("--params <file>", "paper preset: parameters file instead of data/calibration/paper-params.json")
+    .option("--run-id <id>", "replace the preset's run_id")
+    .action(async (o: { preset: string; seed: string; out: string; params?: string; runId?: string }) => setExit(await simulateCommand(o)));
+
+  program.command("compose")
+    .description("print one point's context (the exact messages) from a design")
+    .requiredOption("--design <file>", "design JSON")
+    .requiredOption("--point <key>", "point_key or receipt_key from the plan, or a unique prefix")
+    .option("--format <format>", "chat, text or json", "chat")
+    .option("--model <name>", "model, to match receipt keys")
+    .option("--judge <name>", "judge, to match receipt keys")
+    .action(async (o: { design: string; point: string; format: "chat" | "text" | "json"; model?: string; judge?: string }) => setExit(await composeCommand(o)));
+
+  program.command("plan")
+    .description("expand a design into a deterministic work list with stable keys")
+    .requiredOption("--design <file>", "design JSON")
+    .requiredOption("--out <file>", "plan JSONL to write")
+    .option("--model <name>", "model, so plan keys equal receipt keys")
+    .option("--judge <name>", "judge, so plan keys equal receipt keys")
+    .action(async (o: { design: string; out: string; model?: string; judge?: string }) => setExit(await planCommand(o)));
+
+  program.command("collect")
+    .description("query an OpenAI-compatible server for every planned point and append judged receipts (resumable)")
+    .requiredOption("--plan <file>", "plan JSONL from receipts plan")
+    .requiredOption("--endpoint <url>", "OpenAI-compatible base URL, including /v1")
+    .requiredOption("--model <name>", "model name on the server")
+    .requiredOption("--judge <name>", "keyword or wildguard")
+    .option("--judge-endpoint <url>", "WildGuard server (default: --endpoint)")
+    .option("--judge-model <name>", "WildGuard model name", "allenai/wildguard")
+    .requiredOption("--out <file>", "receipts JSONL to append to")
+    .option("--concurrency <k>", "requests in flight", integer, 4)
+    .option("--timeout <ms>", "per-request timeout", integer, 120000)
+    .option("--retries <n>", "retries on 429, 5xx and timeouts", integer, 4)
+    .option("--retry-base-ms <ms>", "first backoff delay", integer, 1000)
+    .option("--prompt-format <format>", "chat or text", "chat")
+    .option("--batch-size <n>", "receipts per flush", integer, 8)
+    .option("--limit <n>", "stop after this many new receipts", integer)
+    .option("--quiet", "no progress bar")
+    .addHelpText("after", "\nThe API key comes from RECEIPTS_API_KEY (or OPENAI_API_KEY); the judge's from RECEIPTS_JUDGE_API_KEY. Keys are never written anywhere.")
+    .action(async (o: Parameters<typeof collectCommand>[0]) => setExit(await collectCommand(o)));
 }

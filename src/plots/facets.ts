@@ -3,7 +3,7 @@
  * (xaxisN, yaxisN) pair and its title is an annotation above it.
  */
 import type * as Plotly from "plotly.js";
-import { THEME, axisStyle } from "./theme";
+import { THEME, axisStyle, axisTitle } from "./theme";
 
 export interface FacetGridOptions {
   /** Panels a row; default min(panels, 2). */
@@ -16,7 +16,10 @@ export interface FacetGridOptions {
   xTitle: string;
   /** Y axis title with units, drawn beside the left panel of each row. */
   yTitle: string;
-  /** Panels share the x range; default true. */
+  /**
+   * Panels share the x range; default true. An explicit `xaxis.range` is shared as it is:
+   * plotly.js stops autoranging *every* axis when a `matches` group also has a fixed range.
+   */
   sharedX?: boolean;
   /** Panels share the y range; default true. */
   sharedY?: boolean;
@@ -79,16 +82,16 @@ export function facetGrid(keys: readonly string[], options: FacetGridOptions): F
       ...options.xaxis,
       domain: [round(x0), round(x0 + w)],
       anchor: yref,
-      ...(sharedX && i > 0 ? { matches: "x" } : {}),
-      title: { text: bottomOfColumn ? options.xTitle : "", font: { size: THEME.fontSize } },
+      ...(sharedX && i > 0 && !options.xaxis?.range ? { matches: "x" } : {}),
+      title: axisTitle(bottomOfColumn ? options.xTitle : ""),
     } satisfies Partial<Plotly.LayoutAxis>;
     layout[`yaxis${suffix}`] = {
       ...axisStyle(),
       ...options.yaxis,
       domain: [round(Math.max(0, top - h)), round(top)],
       anchor: xref,
-      ...(sharedY && i > 0 ? { matches: "y" } : {}),
-      title: { text: col === 0 ? options.yTitle : "", font: { size: THEME.fontSize } },
+      ...(sharedY && i > 0 && !options.yaxis?.range ? { matches: "y" } : {}),
+      title: axisTitle(col === 0 ? options.yTitle : ""),
     } satisfies Partial<Plotly.LayoutAxis>;
     if (keys.length > 1) {
       annotations.push({

@@ -25,13 +25,17 @@ export function describeFigure(fig: Figure): string {
   const xAxes = Object.keys(layout).filter((k) => /^xaxis\d*$/.test(k));
   const panels = Math.max(1, xAxes.length);
   const types = [...new Set(fig.data.map((d) => (d as { type?: string }).type ?? "scatter"))];
-  const axisTitle = (key: string): string | undefined => {
-    const axis = layout[key] as { title?: { text?: string } | string } | undefined;
-    const t = axis?.title;
-    return typeof t === "string" ? t : t?.text;
+  // Panels title only their outer axes, so take the first axis of each letter that has one.
+  const firstTitle = (letter: "x" | "y"): string | undefined => {
+    for (const key of Object.keys(layout).filter((k) => new RegExp(`^${letter}axis\\d*$`).test(k))) {
+      const t = (layout[key] as { title?: { text?: string } | string } | undefined)?.title;
+      const text = typeof t === "string" ? t : t?.text;
+      if (text) return text;
+    }
+    return undefined;
   };
-  const x = axisTitle("xaxis");
-  const y = axisTitle("yaxis");
+  const x = firstTitle("x");
+  const y = firstTitle("y");
   const axes = [x ? `x: ${x}` : null, y ? `y: ${y}` : null].filter((s) => s !== null).join("; ");
   return (
     `Figure "${figureTitle(fig)}": ${panels} panel${panels === 1 ? "" : "s"}, ` +

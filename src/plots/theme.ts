@@ -114,8 +114,13 @@ export function axisStyle(): Partial<Plotly.LayoutAxis> {
     gridcolor: THEME.gridColor,
     zeroline: false,
     automargin: true,
-    title: { font: { size: THEME.fontSize } },
+    title: axisTitle(""),
   };
+}
+
+/** An axis title in the theme's size, set off from the tick labels. */
+export function axisTitle(text: string): Partial<Plotly.LayoutAxis>["title"] {
+  return { text, font: { size: THEME.fontSize }, standoff: 12 };
 }
 
 /** Base layout every figure starts from. */

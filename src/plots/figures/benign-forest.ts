@@ -2,7 +2,7 @@ import type * as Plotly from "plotly.js";
 import type { Figure } from "../figure";
 import type { BenignCoefficientInput, BenignVerdict } from "../inputs";
 import { escapeHtml } from "../facets";
-import { THEME, VERDICT_COLORS, axisStyle, baseLayout, errorBars } from "../theme";
+import { THEME, VERDICT_COLORS, axisStyle, axisTitle, baseLayout, errorBars } from "../theme";
 import { assertUniqueRows, requireRows } from "../rows";
 
 export interface BenignForestOptions {
@@ -55,7 +55,7 @@ export function benignForestFigure(rows: readonly BenignCoefficientInput[], opti
       hovertemplate:
         "%{y}<br>b\u2082 = %{x:.4f} [%{customdata[0]:.4f}, %{customdata[1]:.4f}]" +
         `<br>p = %{customdata[2]:.2e}<br>${VERDICT_LABELS[verdict]}<extra></extra>`,
-    } as Plotly.Data;
+    } satisfies Partial<Plotly.PlotData>;
   });
 
   const rowHeight = options.rowHeight ?? 36;
@@ -67,7 +67,7 @@ export function benignForestFigure(rows: readonly BenignCoefficientInput[], opti
       margin: { l: 190, r: 30, t: 80, b: 70 },
       xaxis: {
         ...axisStyle(),
-        title: { text: "Benign coefficient b\u2082 (log-odds of compliance per unit log(N_b + 1))" },
+        title: axisTitle("Benign coefficient b\u2082 (log-odds of compliance per unit log(N_b + 1))"),
         zeroline: false,
       },
       yaxis: {
@@ -77,7 +77,7 @@ export function benignForestFigure(rows: readonly BenignCoefficientInput[], opti
         categoryarray: labels,
         autorange: "reversed",
         showgrid: false,
-        title: { text: "Model (training stage)" },
+        title: axisTitle("Model (training stage)"),
       },
       shapes: [
         {
@@ -89,7 +89,7 @@ export function benignForestFigure(rows: readonly BenignCoefficientInput[], opti
           y0: 0,
           y1: 1,
           line: { color: THEME.zeroLineColor, width: 1, dash: "dash" },
-          layer: "below",
+          layer: "above",
         },
       ],
       legend: { ...baseLayout("").legend, title: { text: "Verdict" } },

@@ -88,7 +88,7 @@ export function benignSweepFigure(rows: readonly ComplianceCellInput[], options:
           `${panel.key}, N_h = ${h}<br>N_b = %{customdata[0]}` +
           "<br>compliance %{y:.1f}% [%{customdata[3]:.1f}, %{customdata[4]:.1f}]" +
           "<br>%{customdata[1]} of %{customdata[2]} complied<extra></extra>",
-      } as Plotly.Data);
+      } satisfies Partial<Plotly.PlotData>);
     });
   });
 

@@ -104,7 +104,7 @@ export function mainSweepFigure(rows: readonly ComplianceCellInput[], options: M
           `${panel.key}, \u03c6 = ${formatNumber(phi)}<br>N = %{customdata[0]} (N_b = %{customdata[1]}, N_h = %{customdata[2]})` +
           "<br>compliance %{y:.1f}% [%{customdata[5]:.1f}, %{customdata[6]:.1f}]" +
           "<br>%{customdata[3]} of %{customdata[4]} complied<extra></extra>",
-      } as Plotly.Data);
+      } satisfies Partial<Plotly.PlotData>);
     });
   });
 

@@ -9,7 +9,10 @@ import { assertUniqueRows, distinct, distinctSorted, groupBy, orderBy, requireRo
 export interface TrainingStageOptions {
   /** Figure title; default "Compliance by training stage". */
   title?: string;
-  /** Keep only rows of these models (e.g. the OLMo checkpoints); default all rows. */
+  /**
+   * Keep only rows of these models; default the models whose rows span more than one
+   * training stage (the OLMo family), or every model when none does.
+   */
   models?: readonly string[];
   /** N_h values to draw, one panel each; default every N_h with at least two N_b values. */
   nHarmful?: readonly number[];
@@ -43,14 +46,16 @@ export function stageName(stage: string): string {
 export function trainingStageFigure(rows: readonly ComplianceCellInput[], options: TrainingStageOptions = {}): Figure {
   const fn = "trainingStageFigure";
   requireRows(fn, rows, "compliance cell");
-  const kept = options.models
-    ? rows.filter((r) => selectKeys(fn, "model", distinct(rows.map((q) => q.model)), options.models).includes(r.model))
-    : [...rows];
+  const allModels = distinct(rows.map((r) => r.model));
+  const staged = allModels.filter((m) => distinct(rows.filter((r) => r.model === m).map((r) => r.training_stage)).length > 1);
+  const models = selectKeys(fn, "model", allModels, options.models ?? (staged.length > 0 ? staged : allModels));
+  const kept = rows.filter((r) => models.includes(r.model));
   assertUniqueRows(
     fn,
     kept,
-    (r) => `training_stage=${r.training_stage}, n_harmful=${r.n_harmful}, n_benign=${r.n_benign} (models ${distinct(kept.filter((q) => q.training_stage === r.training_stage).map((q) => q.model)).join(", ")})`,
-    "pass options.models to keep one model family, and filter to one schedule and format cue",
+    (r) => `training_stage=${r.training_stage}, n_harmful=${r.n_harmful}, n_benign=${r.n_benign}`,
+    `rows hold models ${distinct(kept.map((r) => r.model)).join(", ")}: pass options.models to keep one ` +
+      "model family, and filter rows to one schedule and one format cue",
   );
   const byPanel = groupBy(kept, (r) => r.n_harmful);
   const sweptPanels = distinctSorted(
@@ -101,7 +106,7 @@ export function trainingStageFigure(rows: readonly ComplianceCellInput[], option
           `%{customdata[5]} (${stageName(stage)}), N_h = ${h}<br>N_b = %{customdata[0]}` +
           "<br>compliance %{y:.1f}% [%{customdata[3]:.1f}, %{customdata[4]:.1f}]" +
           "<br>%{customdata[1]} of %{customdata[2]} complied<extra></extra>",
-      } as Plotly.Data);
+      } satisfies Partial<Plotly.PlotData>);
     });
   });
 

@@ -1,0 +1,20 @@
+/** The study's analyses: each takes a ReceiptTable and returns tidy rows plus typed verdicts. */
+export { groupBy, type Grouping, type GroupValues } from "./group-by";
+export { splitTable, type TablePart } from "./split";
+export { zeroDemonstrationRows, defaultConditionRows, orderedRows, cuedRows } from "./subsets";
+export { complianceTable, complianceCounts, DEFAULT_CONDITION_FIELDS, type ComplianceRow, type ComplianceCounts } from "./compliance-table";
+export {
+  fitHypothesis, fitCountModel, countData, transformCounts, HYPOTHESIS_TERMS,
+  type Hypothesis, type CountScale, type HypothesisFitOptions, type CountData,
+} from "./hypothesis-fit";
+export { baselineCompliance, relativeToBaseline, type BaselineOptions, type BaselineRow, type RelativeRow } from "./baseline";
+export { totalCountTest, type TotalCountOptions, type TotalCountResult, type TotalCountPerN, type TotalCountSummary } from "./total-count-test";
+export { benignEffect, type BenignEffectOptions, type BenignEffectResult, type BenignEffectRow } from "./benign-effect";
+export { benignSweep, type BenignSweepOptions, type BenignSweepResult, type BenignSlopeRow } from "./benign-sweep";
+export { trainingStage, familiesWithStages, type TrainingStageOptions, type TrainingStageResult, type StageInteractionTest } from "./training-stage";
+export { ordering, type OrderingOptions, type OrderingResult, type ScheduleRow, type OrderingTestRow } from "./ordering";
+export { formatAdoption, type FormatAdoptionOptions, type FormatAdoptionResult, type AdoptionRow, type CouplingRow } from "./format-adoption";
+export { breakdowns, type BreakdownResult } from "./breakdowns";
+export { benignVerdict, type BenignVerdict, type TotalCountVerdict, type CouplingVerdict } from "./verdicts";
+export { analyze, provenanceOf, type AnalyzeOptions, type ResultReceipt, type Provenance, type SkippedAnalysis, type Verdicts } from "./analyze";
+export { resultReceiptToMarkdown, resultReceiptToJSON, markdownTable } from "./render-result-receipt";

@@ -1,0 +1,65 @@
+/**
+ * `receipts collect`: a command function taking parsed options and returning an exit code:
+ * 0 every planned point has a receipt, 1 bad input, 2 some points failed or the run
+ * stopped early (re-run the same command to resume), 130 interrupted.
+ */
+import { processIO, type CommandIO } from "../compose/cli";
+import { collect, type JudgeName } from "./collect";
+
+export interface CollectCommandOptions {
+  readonly plan: string;
+  readonly endpoint: string;
+  readonly model: string;
+  readonly judge: JudgeName;
+  readonly judgeEndpoint?: string;
+  readonly judgeModel?: string;
+  readonly out: string;
+  /** Default 4. */
+  readonly concurrency?: number;
+  /** Per-request timeout in ms. Default 120000. */
+  readonly timeout?: number;
+  /** Default 4. */
+  readonly retries?: number;
+  /** Default 1000. */
+  readonly retryBaseMs?: number;
+  /** Default "chat". */
+  readonly promptFormat?: "chat" | "text";
+  /** Default 8. */
+  readonly batchSize?: number;
+  readonly limit?: number;
+  /** Hide the progress bar even on a terminal. Default false. */
+  readonly quiet?: boolean;
+}
+
+export async function collectCommand(options: CollectCommandOptions, io: CommandIO = processIO): Promise<number> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    io.err("receipts collect: interrupted; finishing the requests in flight and flushing (Ctrl-C again to quit at once)\n");
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    const s = await collect({
+      plan: options.plan, endpoint: options.endpoint, model: options.model, judge: options.judge,
+      judgeEndpoint: options.judgeEndpoint, judgeModel: options.judgeModel, out: options.out,
+      concurrency: options.concurrency, timeoutMs: options.timeout, retries: options.retries, retryBaseMs: options.retryBaseMs,
+      promptFormat: options.promptFormat, batchSize: options.batchSize, limit: options.limit,
+      progress: options.quiet ? false : "auto",
+      log: (l) => io.err(l + "\n"),
+      signal: controller.signal,
+    });
+    if (interrupts > 0) return 130;
+    return s.complete || (options.limit !== undefined && s.failed.length === 0 && s.stoppedBecause === null) ? 0 : 2;
+  } catch (e) {
+    if (e instanceof Error) {
+      io.err(`receipts collect: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
