@@ -32,20 +32,53 @@ export interface DictionaryColumn {
   readonly labels: readonly string[];
 }
 
+/**
+ * Full columns decoded once per loaded table and shared by every view of it, so that
+ * filtering and splitting (which analyses do a lot) gather from typed arrays instead of
+ * re-decoding Arrow buffers.
+ */
+class ColumnCache {
+  readonly numbers = new Map<string, Float64Array>();
+  readonly flags = new Map<string, Int8Array>();
+  readonly dictionaries = new Map<string, DictionaryColumn>();
+  readonly values = new Map<string, unknown[]>();
+  constructor(readonly arrow: Table) {}
+}
+
+/**
+ * A ReceiptTable is a view: a base Arrow table plus an optional selection of its rows.
+ * `take`, `filter` and `where` compose selections without copying columns; the Arrow table
+ * of a view is materialised only when asked for (`arrow`, `column`, the writers).
+ */
 export class ReceiptTable {
-  readonly arrow: Table;
   readonly sources: readonly SourceFile[];
   readonly issues: readonly ValidationIssue[];
+  private readonly cache: ColumnCache;
+  private readonly selection: Int32Array | null;
+  private readonly materialised: { table?: Table } = {};
 
-  constructor(arrow: Table, sources: readonly SourceFile[] = [], issues: readonly ValidationIssue[] = []) {
-    this.arrow = arrow;
+  constructor(arrow: Table, sources: readonly SourceFile[] = [], issues: readonly ValidationIssue[] = [], view?: { cache: ColumnCache; selection: Int32Array }) {
     this.sources = sources;
     this.issues = issues;
+    this.cache = view?.cache ?? new ColumnCache(arrow);
+    this.selection = view?.selection ?? null;
+    if (this.selection === null) this.materialised.table = arrow;
     Object.freeze(this);
   }
 
+  /** The rows as an Arrow table in the receipt schema (built on first use for a filtered view). */
+  get arrow(): Table {
+    if (this.materialised.table === undefined) {
+      const base = this.cache.arrow, sel = this.selection!;
+      const cols: Record<string, Vector> = {};
+      for (const f of base.schema.fields) cols[f.name] = takeRows(base.getChild(f.name)!, sel);
+      this.materialised.table = new Table(base.schema, cols as never);
+    }
+    return this.materialised.table;
+  }
+
   get numRows(): number {
-    return this.arrow.numRows;
+    return this.selection === null ? this.cache.arrow.numRows : this.selection.length;
   }
 
   /** Field names in schema order. */
@@ -59,41 +92,76 @@ export class ReceiptTable {
     return v;
   }
 
+  private baseColumn(name: ReceiptFieldName): Vector {
+    const v = this.cache.arrow.getChild(name);
+    if (v === null) throw new Error(`ReceiptTable: no column named ${name}`);
+    return v;
+  }
+
+  private gather<T extends { length: number; [i: number]: unknown }>(full: T, make: (n: number) => T): T {
+    const sel = this.selection;
+    if (sel === null) return full;
+    const out = make(sel.length);
+    for (let k = 0; k < sel.length; k++) out[k] = full[sel[k]];
+    return out;
+  }
+
   /** An integer or number column as float64, NaN where null. */
   numbers(name: ReceiptFieldName): Float64Array {
-    const v = this.column(name);
-    const out = new Float64Array(v.length);
-    let k = 0;
-    for (const d of v.data) {
-      const vals = d.values as ArrayLike<number>;
-      for (let i = 0; i < d.length; i++, k++) out[k] = !isValidAt(d, i) ? NaN : vals[d.offset + i];
+    let full = this.cache.numbers.get(name);
+    if (full === undefined) {
+      const v = this.baseColumn(name);
+      full = new Float64Array(v.length);
+      let k = 0;
+      for (const d of v.data) {
+        const vals = d.values as ArrayLike<number>;
+        for (let i = 0; i < d.length; i++, k++) full[k] = !isValidAt(d, i) ? NaN : vals[d.offset + i];
+      }
+      this.cache.numbers.set(name, full);
     }
-    return out;
+    return this.selection === null ? full.slice() : this.gather(full, (n) => new Float64Array(n));
   }
 
   /** A boolean column as 1, 0, or -1 for null. */
   flags(name: ReceiptFieldName): Int8Array {
-    return columnFlags(this.column(name));
+    let full = this.cache.flags.get(name);
+    if (full === undefined) {
+      full = columnFlags(this.baseColumn(name));
+      this.cache.flags.set(name, full);
+    }
+    return this.selection === null ? full.slice() : this.gather(full, (n) => new Int8Array(n));
   }
 
   /** A dictionary-encoded column (run fields, enums, sources) as codes and labels. */
   dictionary(name: ReceiptFieldName): DictionaryColumn {
-    const v = this.column(name);
-    if (v.data.length === 0) return { codes: new Int32Array(0), labels: [] };
-    const labels: string[] = v.data[0].dictionary ? (Array.from(v.data[0].dictionary.toArray()) as string[]) : [];
-    const codes = new Int32Array(v.length);
-    let k = 0;
-    for (const d of v.data) {
-      if (d.dictionary !== v.data[0].dictionary) throw new Error(`ReceiptTable.dictionary: column ${name} has several dictionaries; rebuild the table`);
-      const vals = d.values as Int32Array;
-      for (let i = 0; i < d.length; i++, k++) codes[k] = !isValidAt(d, i) ? -1 : vals[d.offset + i];
+    let full = this.cache.dictionaries.get(name);
+    if (full === undefined) {
+      const v = this.baseColumn(name);
+      if (v.data.length === 0) full = { codes: new Int32Array(0), labels: [] };
+      else {
+        const labels: string[] = v.data[0].dictionary ? (Array.from(v.data[0].dictionary.toArray()) as string[]) : [];
+        const codes = new Int32Array(v.length);
+        let k = 0;
+        for (const d of v.data) {
+          if (d.dictionary !== v.data[0].dictionary) throw new Error(`ReceiptTable.dictionary: column ${name} has several dictionaries; rebuild the table`);
+          const vals = d.values as Int32Array;
+          for (let i = 0; i < d.length; i++, k++) codes[k] = !isValidAt(d, i) ? -1 : vals[d.offset + i];
+        }
+        full = { codes, labels };
+      }
+      this.cache.dictionaries.set(name, full);
     }
-    return { codes, labels };
+    return { codes: this.selection === null ? full.codes.slice() : this.gather(full.codes, (n) => new Int32Array(n)), labels: full.labels };
   }
 
   /** Any column as plain JavaScript values (strings, numbers, booleans, arrays, null). */
   values(name: ReceiptFieldName): unknown[] {
-    return columnValues(this.column(name));
+    let full = this.cache.values.get(name);
+    if (full === undefined) {
+      full = columnValues(this.baseColumn(name));
+      this.cache.values.set(name, full);
+    }
+    return this.selection === null ? full.slice() : this.gather(full, (n) => new Array(n));
   }
 
   /** Distinct non-null values of a column, in first-seen order. */
@@ -101,11 +169,11 @@ export class ReceiptTable {
     return [...new Set(this.values(name).filter((x) => x !== null))];
   }
 
-  /** Rows at these indices, in this order. */
+  /** Rows at these indices, in this order (a view: no column is copied). */
   take(indices: Int32Array | number[]): ReceiptTable {
-    const cols: Record<string, Vector> = {};
-    for (const f of this.arrow.schema.fields) cols[f.name] = takeRows(this.arrow.getChild(f.name)!, indices);
-    return new ReceiptTable(new Table(this.arrow.schema, cols as any), this.sources, this.issues);
+    const sel = this.selection;
+    const composed = Int32Array.from(indices, (i) => (sel === null ? i : sel[i]));
+    return new ReceiptTable(this.cache.arrow, this.sources, this.issues, { cache: this.cache, selection: composed });
   }
 
   /** Rows for which the predicate holds; it receives the row index, so it can read typed columns fetched once. */
@@ -131,7 +199,7 @@ export class ReceiptTable {
 
   /** One plain object per receipt, every field present (null where absent). */
   toRows(): Receipt[] {
-    const names = this.arrow.schema.fields.map((f) => f.name);
+    const names = this.cache.arrow.schema.fields.map((f) => f.name);
     const columns = names.map((n) => this.values(n as ReceiptFieldName));
     const rows: Receipt[] = new Array(this.numRows);
     for (let i = 0; i < this.numRows; i++) {
@@ -152,11 +220,11 @@ export class ReceiptTable {
       if (Array.isArray(o.demo_ids)) o.demo_ids = JSON.stringify(o.demo_ids);
       return o;
     });
-    return rowsToDataFrame(rows, this.arrow.schema.fields.map((f) => f.name));
+    return rowsToDataFrame(rows, this.cache.arrow.schema.fields.map((f) => f.name));
   }
 
   toString(): string {
-    return `ReceiptTable(${this.numRows} receipts, ${this.arrow.schema.fields.length} fields, ${this.issues.length} issues)`;
+    return `ReceiptTable(${this.numRows} receipts, ${this.cache.arrow.schema.fields.length} fields, ${this.issues.length} issues)`;
   }
 }
 
