@@ -1,13 +1,15 @@
 /**
  * Arrow IPC (file or stream format) and the shared path for any Arrow table, which
  * Parquet also goes through. A table the kit wrote already has the receipt schema; a
- * foreign table is checked column by column and value by value like any other input.
+ * foreign table is checked row by row like any other input; a table in the canonical column
+ * types takes the columnar path in `arrow-columns.ts`.
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
+import { feedCanonicalTable, isCanonical } from "./arrow-columns";
 import { ReceiptTable } from "./receipt-table";
 import { writeFileAtomic } from "./write-atomic";
 
@@ -36,6 +38,10 @@ export function feedArrowTable(asm: ReceiptAssembler, table: Table, file: string
   if (table.numRows === 0) {
     asm.report({ file, line: null, field: null, message: "empty file: the table has no rows" });
     return 0;
+  }
+  if (isCanonical(table)) {
+    feedCanonicalTable(asm, table, file);
+    return table.numRows;
   }
   const columns = used.map((name) => {
     const v = table.getChild(name)!;

@@ -3,12 +3,15 @@
  * receipt key, rejects duplicates (naming where the first copy was), appends the good
  * ones to typed columns and derives n_total, harmful_fraction and complied. Strict mode
  * throws at the first problem; otherwise problems are collected and the good rows kept.
+ *
+ * Columnar sources (Arrow, Parquet) validate column by column and hand over whole vectors
+ * with `addColumns`; a single such batch is kept as it is, without copying.
  */
-import { Bool, Float64, Int32, makeData, makeVector, Table, vectorFromArray, Utf8, type Vector } from "apache-arrow";
+import { Bool, Float64, Int32, makeData, makeVector, RecordBatch, Struct, Table, Utf8, type Vector } from "apache-arrow";
 import { INPUT_FIELDS, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptValidationError, type ValidationIssue } from "../receipt/issues";
-import { KEY_FIELDS, receiptKey } from "../receipt/key";
-import { INPUT_INDEX, validateRecord, type RecordLocation, type ValidateOptions } from "../receipt/validate";
+import { KEY_FIELDS, keyOfText, keyText } from "../receipt/key";
+import { INPUT_INDEX, validateInto, type RecordLocation, type ValidateOptions } from "../receipt/validate";
 import { receiptArrowSchema } from "./arrow-schema";
 import { columnBuilderFor, type ColumnBuilder } from "./column-builder";
 import { ReceiptTable, type ReceiptFormat, type SourceFile } from "./receipt-table";
@@ -21,13 +24,110 @@ export interface LoadOptions extends ValidateOptions {
 const KEY_INDEX = KEY_FIELDS.map((f) => INPUT_INDEX.get(f)!);
 const N_BENIGN = INPUT_INDEX.get("n_benign")!, N_HARMFUL = INPUT_INDEX.get("n_harmful")!, LABEL = INPUT_INDEX.get("judge_label")!;
 
+/**
+ * Receipt keys of the kept rows as two 32-bit halves, with where each was read, and an
+ * open-addressing index over them: 16 bytes a receipt instead of a Map of strings, so a
+ * million receipts need 16 MB plus the index.
+ */
+class KeyIndex {
+  hi = new Uint32Array(1024);
+  lo = new Uint32Array(1024);
+  file = new Int32Array(1024);
+  line = new Int32Array(1024);
+  length = 0;
+  private slots = new Int32Array(2048).fill(-1);
+  private readonly files: (string | null)[] = [];
+  private lastFile: string | null | undefined = undefined;
+  private lastFileIndex = -1;
+
+  /** Row that already holds this key, or -1. */
+  find(hi: number, lo: number): number {
+    const mask = this.slots.length - 1;
+    for (let s = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask; ; s = (s + 1) & mask) {
+      const r = this.slots[s];
+      if (r < 0) return -1;
+      if (this.lo[r] === lo && this.hi[r] === hi) return r;
+    }
+  }
+
+  push(hi: number, lo: number, where: RecordLocation): void {
+    if (this.length === this.hi.length) {
+      const grow = <T extends Uint32Array | Int32Array>(a: T): T => {
+        const next = new (a.constructor as new (n: number) => T)(a.length * 2);
+        next.set(a);
+        return next;
+      };
+      this.hi = grow(this.hi); this.lo = grow(this.lo); this.file = grow(this.file); this.line = grow(this.line);
+    }
+    const r = this.length++;
+    this.hi[r] = hi; this.lo[r] = lo;
+    this.file[r] = this.fileIndex(where.file);
+    this.line[r] = where.line ?? -1;
+    if (this.length * 2 > this.slots.length) this.rehash();
+    else this.place(r);
+  }
+
+  where(row: number): RecordLocation {
+    return { file: this.files[this.file[row]], line: this.line[row] < 0 ? null : this.line[row] };
+  }
+
+  /** The key of a row as 16 hex digits. */
+  text(row: number): string {
+    return this.hi[row].toString(16).padStart(8, "0") + this.lo[row].toString(16).padStart(8, "0");
+  }
+
+  /** All keys as a Utf8 vector, 16 ASCII bytes each. */
+  vector(): Vector {
+    const n = this.length;
+    const bytes = new Uint8Array(n * 16);
+    const offsets = new Int32Array(n + 1);
+    const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+    for (let r = 0; r < n; r++) {
+      const h = this.hi[r], l = this.lo[r], o = r * 16;
+      for (let k = 0; k < 8; k++) {
+        bytes[o + k] = HEX[(h >>> (28 - 4 * k)) & 15];
+        bytes[o + 8 + k] = HEX[(l >>> (28 - 4 * k)) & 15];
+      }
+      offsets[r + 1] = o + 16;
+    }
+    return makeVector(makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: bytes }));
+  }
+
+  private fileIndex(file: string | null): number {
+    if (file === this.lastFile) return this.lastFileIndex;
+    let i = this.files.indexOf(file);
+    if (i < 0) { i = this.files.length; this.files.push(file); }
+    this.lastFile = file;
+    this.lastFileIndex = i;
+    return i;
+  }
+
+  private place(r: number): void {
+    const mask = this.slots.length - 1;
+    let s = (this.lo[r] ^ Math.imul(this.hi[r], 0x9e3779b1)) & mask;
+    while (this.slots[s] >= 0) s = (s + 1) & mask;
+    this.slots[s] = r;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+    for (let r = 0; r < this.length; r++) this.place(r);
+  }
+}
+
+/** A columnar batch kept as given (vectors in INPUT_FIELDS order), with the rows to keep or null for all. */
+interface Batch {
+  readonly vectors: readonly Vector[];
+  readonly rows: Int32Array | null;
+}
+
 export class ReceiptAssembler {
   private readonly builders: ColumnBuilder[] = INPUT_FIELDS.map(columnBuilderFor);
-  private readonly keys: string[] = [];
-  private readonly seen = new Map<string, RecordLocation>();
-  private nBenign: number[] = [];
-  private nHarmful: number[] = [];
-  private labels: string[] = [];
+  private readonly keys = new KeyIndex();
+  private batch: Batch | null = null;
+  private readonly scratchValues: unknown[] = new Array(INPUT_FIELDS.length);
+  private readonly scratchIssues: ValidationIssue[] = [];
+  private readonly keyParts: unknown[] = new Array(KEY_FIELDS.length);
   readonly issues: ValidationIssue[] = [];
   readonly sources: SourceFile[] = [];
   private readonly strict: boolean;
@@ -48,35 +148,69 @@ export class ReceiptAssembler {
 
   /** Validate one record and keep it if good. Returns whether it was kept. */
   add(record: unknown, where: RecordLocation): boolean {
-    const { values, issues } = validateRecord(record, where, this.options);
-    if (values === null) {
-      if (this.strict) throw new ReceiptValidationError(issues);
-      this.issues.push(...issues);
-      return false;
-    }
-    return this.addValues(values, where);
+    if (!this.check(record, where, this.scratchValues)) return false;
+    return this.addValues(this.scratchValues, where);
+  }
+
+  /**
+   * Validate one record without keeping it: reports its problems (throwing in strict mode)
+   * and returns whether it is good, with its values in `values` (INPUT_FIELDS order).
+   */
+  check(record: unknown, where: RecordLocation, values: unknown[] = new Array(INPUT_FIELDS.length)): boolean {
+    const sink = this.strict ? this.scratchIssues : this.issues;
+    if (this.strict) sink.length = 0;
+    if (validateInto(record, where, this.options, values, sink)) return true;
+    if (this.strict) throw new ReceiptValidationError(sink.splice(0));
+    return false;
   }
 
   /** Keep a record already validated field by field (columnar sources). */
   addValues(values: unknown[], where: RecordLocation): boolean {
-    const parts: Record<string, unknown> = {};
-    for (let k = 0; k < KEY_FIELDS.length; k++) parts[KEY_FIELDS[k]] = values[KEY_INDEX[k]];
-    const key = receiptKey(parts as Parameters<typeof receiptKey>[0]);
-    const first = this.seen.get(key);
-    if (first !== undefined) {
+    for (let k = 0; k < KEY_INDEX.length; k++) this.keyParts[k] = values[KEY_INDEX[k]];
+    if (!this.addKey(keyText(this.keyParts), where)) return false;
+    if (this.batch !== null) this.spillBatch();
+    for (let i = 0; i < values.length; i++) this.builders[i].append(values[i]);
+    return true;
+  }
+
+  /**
+   * Register the key of a row about to be kept (its text as `keyText` builds it); reports a
+   * duplicate and returns false when the key was seen before. Columnar sources call this
+   * row by row, in order, then hand over the kept rows with `addColumns`.
+   */
+  addKey(text: string, where: RecordLocation): boolean {
+    const hex = keyOfText(text);
+    const hi = parseInt(hex.substring(0, 8), 16), lo = parseInt(hex.substring(8, 16), 16);
+    const firstRow = this.keys.find(hi, lo);
+    if (firstRow >= 0) {
+      const first = this.keys.where(firstRow);
       this.report({
         file: where.file, line: where.line, field: "receipt_key",
-        message: `duplicate receipt ${key}: same run, model, judge, query, condition and sample_index as ${first.file ?? "<input>"}${first.line === null ? "" : ":" + first.line}; expected each evaluation point once`,
+        message: `duplicate receipt ${hex}: same run, model, judge, query, condition and sample_index as ${first.file ?? "<input>"}${first.line === null ? "" : ":" + first.line}; expected each evaluation point once`,
       });
       return false;
     }
-    this.seen.set(key, where);
-    this.keys.push(key);
-    for (let i = 0; i < values.length; i++) this.builders[i].append(values[i]);
-    this.nBenign.push(values[N_BENIGN] as number);
-    this.nHarmful.push(values[N_HARMFUL] as number);
-    this.labels.push(values[LABEL] as string);
+    this.keys.push(hi, lo, where);
     return true;
+  }
+
+  /**
+   * Keep validated columns (canonical Arrow types, INPUT_FIELDS order) whose keys were
+   * registered with `addKey`: all rows, or those at `rows`.
+   */
+  addColumns(vectors: readonly Vector[], rows: Int32Array | null): void {
+    if (this.batch === null && this.builders[0].length === 0 && vectors.every((v) => v.data.length === 1)) {
+      this.batch = { vectors, rows };
+      return;
+    }
+    if (this.batch !== null) this.spillBatch();
+    vectors.forEach((v, i) => this.builders[i].appendVector(v, rows));
+  }
+
+  private spillBatch(): void {
+    const { vectors, rows } = this.batch!;
+    this.batch = null;
+    vectors.forEach((v, i) => this.builders[i].appendVector(v, rows));
   }
 
   /** Note where the rows added since the last call came from. */
@@ -85,18 +219,33 @@ export class ReceiptAssembler {
   }
 
   finish(): ReceiptTable {
-    const n = this.rowCount;
+    if (this.batch !== null && this.batch.rows !== null) this.spillBatch();
+    const inputs = this.batch !== null ? this.batch.vectors : this.builders.map((b) => b.finish());
+    this.batch = null;
     const columns: Record<string, Vector> = {};
-    const derived = deriveColumns(Int32Array.from(this.nBenign), Int32Array.from(this.nHarmful), this.labels);
-    INPUT_FIELDS.forEach((f, i) => (columns[f.name] = this.builders[i].finish()));
-    columns.receipt_key = vectorFromArray(this.keys, new Utf8());
-    Object.assign(columns, derived);
+    INPUT_FIELDS.forEach((f, i) => (columns[f.name] = inputs[i]));
+    columns.receipt_key = this.keys.vector();
+    Object.assign(columns, deriveFromColumns(inputs[N_BENIGN], inputs[N_HARMFUL], inputs[LABEL]));
+    // One record batch built from the columns' data, so the table's schema is exactly the
+    // declared one (nullability, metadata) whatever the row count.
     const schema = receiptArrowSchema();
-    const ordered: Record<string, Vector> = {};
-    for (const f of RECEIPT_FIELDS as readonly FieldSpec[]) ordered[f.name] = columns[f.name];
-    if (n === 0) return new ReceiptTable(emptyTable(), this.sources, this.issues);
-    return new ReceiptTable(new Table(schema, ordered as any), this.sources, this.issues);
+    const children = (RECEIPT_FIELDS as readonly FieldSpec[]).map((f) => columns[f.name].data[0]);
+    const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: this.rowCount, nullCount: 0, children }));
+    return new ReceiptTable(new Table([batch]), this.sources, this.issues);
   }
+}
+
+function deriveFromColumns(nBenign: Vector, nHarmful: Vector, label: Vector): Record<string, Vector> {
+  const b = nBenign.data[0], h = nHarmful.data[0], l = label.data[0];
+  const words = Array.from(l.dictionary!.toArray() as ArrayLike<string | null>);
+  const codes = (l.values as Int32Array).subarray(l.offset, l.offset + l.length);
+  const labels = new Array<string | null>(l.length);
+  for (let i = 0; i < l.length; i++) labels[i] = l.nullCount > 0 && !l.getValid(i) ? null : words[codes[i]];
+  return deriveColumns(
+    (b.values as Int32Array).subarray(b.offset, b.offset + b.length),
+    (h.values as Int32Array).subarray(h.offset, h.offset + h.length),
+    labels,
+  );
 }
 
 /** n_total, harmful_fraction (null at zero demonstrations) and complied (null for parse errors). */
@@ -128,13 +277,6 @@ export function deriveColumns(nBenign: Int32Array, nHarmful: Int32Array, labels:
     harmful_fraction: makeVector(makeData({ type: new Float64(), length: n, data: fraction, nullCount: fractionNulls, nullBitmap: fractionNulls ? fractionValid : undefined })),
     complied: makeVector(makeData({ type: new Bool(), length: n, data: complied, nullCount: compliedNulls, nullBitmap: compliedNulls ? compliedValid : undefined })),
   };
-}
-
-function emptyTable(): Table {
-  const schema = receiptArrowSchema();
-  const cols: Record<string, Vector> = {};
-  for (const f of schema.fields) cols[f.name] = vectorFromArray([], f.type);
-  return new Table(schema, cols as any);
 }
 
 export type { ReceiptFormat };

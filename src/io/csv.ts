@@ -1,11 +1,11 @@
 /**
- * CSV with a header row of field names. Cells are typed by the field they belong to; an
+ * CSV (RFC 4180) with a header row of field names, read as a stream by a small parser that
+ * keeps whether each cell was quoted. Cells are typed by the field they belong to; an
  * empty unquoted cell is null and a quoted empty cell `""` is the empty string, so nulls
  * survive a round trip. Lists (`demo_ids`) are written as JSON arrays.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { parse } from "csv-parse/sync";
+import { createReadStream } from "node:fs";
 import { stringify } from "csv-stringify/sync";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
@@ -44,51 +44,171 @@ function typedCell(spec: FieldSpec | undefined, cell: Cell): unknown {
   }
 }
 
-export function feedCSV(asm: ReceiptAssembler, text: string, file: string | null, options: LoadOptions): number {
-  let records: { record: Cell[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      cast: (value: string, context: { quoting: boolean }) => ({ value, quoted: context.quoting }),
-    }) as unknown as { record: Cell[]; info: { lines: number } }[];
-  } catch (e) {
-    const err = e as Error & { lines?: number };
-    asm.report({ file, line: err.lines ?? null, field: null, message: `bad CSV: ${err.message}` });
-    return 0;
+/** A CSV syntax problem: where it is and what was found. */
+class CsvSyntaxError extends Error {
+  constructor(readonly line: number, message: string) {
+    super(message);
   }
-  if (records.length === 0) {
-    asm.report({ file, line: null, field: null, message: "empty file: expected a header row of field names and one receipt per row, found nothing" });
-    return 0;
+}
+
+/**
+ * RFC 4180 records from text that may end mid-record: calls `onRecord` with the cells of
+ * each complete record and the line it starts on, and returns how much text it consumed
+ * (the rest is carried into the next chunk). An empty unquoted cell is null, a quoted one
+ * the empty string, so the parser keeps whether each cell was quoted.
+ */
+function parseRecords(
+  text: string, final: boolean, state: { line: number },
+  cells: Cell[], onRecord: (count: number, line: number) => void,
+): number {
+  const len = text.length;
+  let pos = 0;
+  records: while (pos < len) {
+    const recordStart = pos, recordLine = state.line;
+    let line = state.line;
+    let count = 0;
+    for (;;) {
+      if (text.charCodeAt(pos) === 34) {
+        let value = "";
+        let p = pos + 1;
+        for (;;) {
+          const q = text.indexOf('"', p);
+          if (q < 0 || (q + 1 >= len && !final)) {
+            if (!final) return recordStart;
+            throw new CsvSyntaxError(recordLine, "bad CSV: a quoted cell is never closed; expected a closing double quote before the end of the file");
+          }
+          if (text.charCodeAt(q + 1) === 34) { value += text.slice(p, q + 1); p = q + 2; continue; }
+          value += text.slice(p, q);
+          pos = q + 1;
+          break;
+        }
+        for (let nl = value.indexOf("\n"); nl >= 0; nl = value.indexOf("\n", nl + 1)) line++;
+        setCell(cells, count++, value, true);
+        if (pos >= len) {
+          if (!final) return recordStart;
+          state.line = line;
+          onRecord(count, recordLine);
+          return len;
+        }
+        const ch = text.charCodeAt(pos);
+        if (ch === 44) { pos++; continue; }
+        if (ch === 13 && pos + 1 >= len && !final) return recordStart;
+        if (ch === 10 || (ch === 13 && (pos + 1 >= len || text.charCodeAt(pos + 1) === 10))) {
+          pos += ch === 10 ? 1 : 2;
+          state.line = line + 1;
+          onRecord(count, recordLine);
+          continue records;
+        }
+        const nl = text.indexOf("\n", pos);
+        state.line = line + 1;
+        throw Object.assign(new CsvSyntaxError(line, `bad CSV: found ${JSON.stringify(text[pos])} after a closing quote; expected a comma or the end of the line`), { resume: nl < 0 ? len : nl + 1 });
+      }
+      let p = pos;
+      while (p < len) {
+        const ch = text.charCodeAt(p);
+        if (ch === 44 || ch === 10) break;
+        p++;
+      }
+      if (p >= len && !final) return recordStart;
+      let end = p;
+      if (end > pos && text.charCodeAt(end - 1) === 13 && (p >= len || text.charCodeAt(p) === 10)) end--;
+      setCell(cells, count++, text.slice(pos, end), false);
+      if (p < len && text.charCodeAt(p) === 44) { pos = p + 1; continue; }
+      pos = p + 1;
+      state.line = line + 1;
+      onRecord(count, recordLine);
+      if (p >= len) return len;
+      continue records;
+    }
   }
-  const header = records[0].record.map((c) => c.value.trim());
-  const specs = header.map((h) => FIELD_BY_NAME.get(h));
-  const keep = header.map(() => true);
-  header.forEach((h, i) => {
-    if (specs[i] === undefined && options.unknownFields !== "ignore") {
-      asm.report({ file, line: 1, field: h, message: `unknown column; expected one of the schema's field names (see data/README.md)` });
-      keep[i] = false;
-    } else if (specs[i] === undefined) keep[i] = false;
-  });
-  const missing = (RECEIPT_FIELDS as readonly FieldSpec[]).filter((f) => f.required && !header.includes(f.name));
-  if (missing.length > 0) {
-    asm.report({ file, line: 1, field: missing[0].name, message: `missing required column${missing.length > 1 ? "s" : ""} ${missing.map((f) => f.name).join(", ")}; found columns ${header.join(", ")}` });
-    return records.length - 1;
+  return len;
+}
+
+function setCell(cells: Cell[], i: number, value: string, quoted: boolean): void {
+  if (i < cells.length) { cells[i].value = value; cells[i].quoted = quoted; }
+  else cells.push({ value, quoted });
+}
+
+/** Feeds CSV text, chunk by chunk, to an assembler: header first, then one receipt per record. */
+class CsvFeeder {
+  private readonly state = { line: 1 };
+  private readonly cells: Cell[] = [];
+  private carry = "";
+  private first = true;
+  private header: string[] | null = null;
+  private specs: (FieldSpec | undefined)[] = [];
+  private keep: boolean[] = [];
+  private stopped = false;
+  records = 0;
+
+  constructor(private readonly asm: ReceiptAssembler, private readonly file: string | null, private readonly options: LoadOptions) {}
+
+  push(chunk: string, final: boolean): void {
+    let text = this.carry + chunk;
+    if (this.first && text.length > 0) {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      this.first = false;
+    }
+    let pos = 0;
+    for (;;) {
+      try {
+        const rest = pos === 0 ? text : text.slice(pos);
+        const used = parseRecords(rest, final, this.state, this.cells, (count, line) => this.record(count, line));
+        this.carry = rest.slice(used);
+        break;
+      } catch (e) {
+        if (!(e instanceof CsvSyntaxError)) throw e;
+        this.asm.report({ file: this.file, line: e.line, field: null, message: e.message });
+        const resume = (e as CsvSyntaxError & { resume?: number }).resume;
+        if (resume === undefined) { this.carry = ""; break; }
+        pos += resume;
+      }
+    }
+    if (final) this.end();
   }
-  if (records.length === 1) asm.report({ file, line: null, field: null, message: "empty file: a header row but no receipts" });
-  for (let r = 1; r < records.length; r++) {
-    const { record, info } = records[r];
-    if (record.length !== header.length) {
-      asm.report({ file, line: info.lines, field: null, message: `expected ${header.length} cells as in the header, found ${record.length}` });
-      continue;
+
+  private record(count: number, line: number): void {
+    const cells = this.cells;
+    if (count === 1 && !cells[0].quoted && cells[0].value.trim() === "") return;
+    if (this.header === null) return this.readHeader(count);
+    this.records++;
+    if (this.stopped) return;
+    const header = this.header;
+    if (count !== header.length) {
+      this.asm.report({ file: this.file, line, field: null, message: `expected ${header.length} cells as in the header, found ${count}` });
+      return;
     }
     const obj: Record<string, unknown> = {};
-    for (let c = 0; c < header.length; c++) if (keep[c]) obj[header[c]] = typedCell(specs[c], record[c]);
-    asm.add(obj, { file, line: info.lines });
+    for (let c = 0; c < count; c++) if (this.keep[c]) obj[header[c]] = typedCell(this.specs[c], cells[c]);
+    this.asm.add(obj, { file: this.file, line });
   }
-  return records.length - 1;
+
+  private readHeader(count: number): void {
+    const header = this.cells.slice(0, count).map((c) => c.value.trim());
+    this.header = header;
+    this.specs = header.map((h) => FIELD_BY_NAME.get(h));
+    this.keep = header.map((h, i) => this.specs[i] !== undefined);
+    header.forEach((h, i) => {
+      if (this.specs[i] === undefined && this.options.unknownFields !== "ignore")
+        this.asm.report({ file: this.file, line: 1, field: h, message: `unknown column; expected one of the schema's field names (see data/README.md)` });
+    });
+    const missing = (RECEIPT_FIELDS as readonly FieldSpec[]).filter((f) => f.required && !header.includes(f.name));
+    if (missing.length > 0) {
+      this.asm.report({ file: this.file, line: 1, field: missing[0].name, message: `missing required column${missing.length > 1 ? "s" : ""} ${missing.map((f) => f.name).join(", ")}; found columns ${header.join(", ")}` });
+      this.stopped = true;
+    }
+  }
+
+  private end(): void {
+    if (this.header === null) this.asm.report({ file: this.file, line: null, field: null, message: "empty file: expected a header row of field names and one receipt per row, found nothing" });
+    else if (this.records === 0 && !this.stopped) this.asm.report({ file: this.file, line: null, field: null, message: "empty file: a header row but no receipts" });
+  }
+}
+
+export function feedCSV(asm: ReceiptAssembler, text: string, file: string | null, options: LoadOptions): number {
+  const feeder = new CsvFeeder(asm, file, options);
+  feeder.push(text, true);
+  return feeder.records;
 }
 
 export function fromCSV(text: string, options: LoadOptions & { file?: string } = {}): ReceiptTable {
@@ -98,10 +218,17 @@ export function fromCSV(text: string, options: LoadOptions & { file?: string } =
   return asm.finish();
 }
 
+/** Stream a CSV file into an assembler; returns the number of records and the file's SHA-256. */
 export async function readCSVInto(asm: ReceiptAssembler, path: string, options: LoadOptions): Promise<{ records: number; sha256: string }> {
-  const bytes = await readFile(path);
-  const records = feedCSV(asm, bytes.toString("utf8"), path, options);
-  return { records, sha256: createHash("sha256").update(bytes).digest("hex") };
+  const hash = createHash("sha256");
+  const decoder = new TextDecoder("utf-8");
+  const feeder = new CsvFeeder(asm, path, options);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    feeder.push(decoder.decode(chunk, { stream: true }), false);
+  }
+  feeder.push(decoder.decode(), true);
+  return { records: feeder.records, sha256: hash.digest("hex") };
 }
 
 export function toCSV(table: ReceiptTable): string {

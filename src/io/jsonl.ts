@@ -57,7 +57,7 @@ export function fromJSONL(text: string, options: LoadOptions & { file?: string }
 /** Stream a JSONL file into an assembler; returns the number of records and the file's SHA-256. */
 export async function streamJSONL(asm: ReceiptAssembler, path: string): Promise<{ records: number; sha256: string }> {
   const hash = createHash("sha256");
-  const stream = createReadStream(path);
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   let carry = "";
   let lineNo = 0;
   let records = 0;

@@ -7,8 +7,9 @@
  *
  *   eta = baseline_logit
  *       + u[m, q]                                   u ~ Normal(0, query_sd), one per model and query
- *       + harmful_slope * log(n_harmful + 1)
- *       + benign_slope  * log(n_benign + 1)
+ *       + (harmful_slope + vh[m, q]) * log(n_harmful + 1)   vh ~ Normal(0, query_harmful_slope_sd)
+ *       + (benign_slope  + vb[m, q]) * log(n_benign + 1)    vb ~ Normal(0, query_benign_slope_sd)
+ *       + total_slope   * log(n_benign + n_harmful + 1)   (default 0; the null preset's only count effect)
  *       + schedule_offsets[schedule]                only when n_harmful > 0 and n_benign > 0
  *       + schedule_interactions[phi][schedule]      the same, at harmful fraction phi only
  *       + cue_effects[format_cue]                   when format_cue is not none
@@ -17,6 +18,11 @@
  *   adopted_cue ~ Bernoulli(format_adoption[cue].given_compliance or .given_refusal), by the truth
  *   judge_label: parse_error with probability parse_error_rate; otherwise the truth, read
  *     correctly with probability sensitivity (true compliance) or specificity (true refusal).
+ *
+ * The per-query slopes vh and vb (default sd 0: every query moves alike) say that queries
+ * differ in how far demonstrations move them; they are what makes a benign coefficient
+ * fitted across queries uncertain beyond binomial noise, which cluster-robust (by query)
+ * standard errors measure. u, vh and vb are independent.
  *
  * All effects are on the logit scale and *conditional* on the query (they describe a query
  * of average difficulty), which is what a mixed model estimates; a logistic regression
@@ -80,6 +86,20 @@ export interface ModelParams {
   readonly harmful_slope: number;
   /** Logits per unit of log(n_benign + 1); negative is dilution, positive amplification. */
   readonly benign_slope: number;
+  /**
+   * Standard deviation across queries of a per-query deviation from `benign_slope` (a random
+   * slope, >= 0): queries differ in how benign demonstrations move them. Default 0, and no
+   * draw is made, so designs without it keep their draws.
+   */
+  readonly query_benign_slope_sd?: number;
+  /** The same for `harmful_slope`. Default 0 (no draw). */
+  readonly query_harmful_slope_sd?: number;
+  /**
+   * Logits per unit of log(n_benign + n_harmful + 1): an effect of the total count alone, the
+   * total-count hypothesis made true. Equal harmful and benign slopes are *not* that, since
+   * log(h + 1) + log(b + 1) is not a function of h + b. Default 0.
+   */
+  readonly total_slope?: number;
   /**
    * Logits added by the order of demonstrations when both kinds are present. A missing
    * schedule adds 0; the kit's presets use suffix (the study's default order) as reference.
@@ -229,6 +249,8 @@ export function checkDesign(design: SimulationDesign): void {
     for (const f of ["baseline_logit", "query_sd", "harmful_slope", "benign_slope"] as const)
       if (typeof p[f] !== "number" || !Number.isFinite(p[f])) throw new Error(`${where}: ${who} ${f} must be a finite number, found ${p[f]}`);
     if (p.query_sd < 0) throw new Error(`${where}: ${who} query_sd must be >= 0, found ${p.query_sd}`);
+    for (const f of ["query_benign_slope_sd", "query_harmful_slope_sd"] as const)
+      if (p[f] !== undefined && !(typeof p[f] === "number" && Number.isFinite(p[f]) && p[f]! >= 0)) throw new Error(`${where}: ${who} ${f} must be a finite number >= 0, found ${p[f]}`);
     for (const [s, v] of Object.entries(p.schedule_offsets ?? {}))
       if (!Number.isFinite(v)) throw new Error(`${where}: ${who} schedule_offsets.${s} must be a finite number, found ${v}`);
     for (const o of p.condition_offsets ?? [])

@@ -12,7 +12,8 @@ import type { MixedSchedule, ModelParams, ResolvedCondition } from "./design";
 export function conditionLogit(params: ModelParams, c: ResolvedCondition): number {
   let eta = params.baseline_logit
     + params.harmful_slope * Math.log(c.n_harmful + 1)
-    + params.benign_slope * Math.log(c.n_benign + 1);
+    + params.benign_slope * Math.log(c.n_benign + 1)
+    + (params.total_slope ?? 0) * Math.log(c.n_harmful + c.n_benign + 1);
   if (c.n_harmful > 0 && c.n_benign > 0 && c.schedule !== "none") {
     const s = c.schedule as MixedSchedule;
     eta += params.schedule_offsets?.[s] ?? 0;

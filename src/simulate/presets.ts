@@ -132,8 +132,8 @@ export function classroomDesign(): SimulationDesign {
 }
 
 /**
- * Only the total count matters: three invented models whose harmful and benign slopes are
- * equal (rising, flat, falling with N), with no order effects, on the study's 1,404
+ * Only the total count matters: three invented models whose compliance depends on
+ * log(N + 1) alone (rising, flat, falling with N), with no order effects, on the study's 1,404
  * queries x 2 samplings, the baseline and the main sweep. 261,144 receipts. Any rejection
  * of the total-count hypothesis here is a false positive.
  */
@@ -141,7 +141,7 @@ export function nullDesign(): SimulationDesign {
   const conditions = uniqueConditions([BASELINE_CONDITION, ...mainSweepConditions()]);
   const model = (name: string, slope: number, baseline: number): ModelParams => ({
     model: name, model_family: "null", training_stage: "instruct",
-    baseline_logit: baseline, query_sd: 1.5, harmful_slope: slope, benign_slope: slope,
+    baseline_logit: baseline, query_sd: 1.5, harmful_slope: 0, benign_slope: 0, total_slope: slope,
   });
   return {
     name: "null", run: presetRun("sim-null-v1"), queries: benchmarkQueries(), samplings: 2,

@@ -1,0 +1,284 @@
+/**
+ * The columnar fast path for Arrow tables already in the kit's canonical column types (what
+ * the kit writes, and what Parquet written by the kit reads back as). Values are checked a
+ * column at a time with the same per-field checkers as the row path, only where a check can
+ * fail: ranges on typed arrays, dictionaries once per batch, nulls through validity. Rows
+ * that fail any check go through the row path, so their messages are exactly the row
+ * path's; good rows have their keys computed and deduplicated and the input vectors are
+ * kept as they are.
+ */
+import { Bool, Data, DataType, Dictionary, Float, Float64, Int, Int32, List, makeData, makeVector, Utf8, type Table, type Vector } from "apache-arrow";
+import { INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
+import { makeChecker } from "../receipt/check-value";
+import { KEY_FIELDS } from "../receipt/key";
+import type { ReceiptAssembler } from "./assemble";
+import { arrowTypeOf } from "./arrow-schema";
+import { columnBuilderFor } from "./column-builder";
+
+/** Whether two Arrow types are the same for our purposes (dictionary ids aside). */
+export function sameArrowType(a: DataType, b: DataType): boolean {
+  if (a.typeId !== b.typeId) return false;
+  if (a instanceof Int && b instanceof Int) return a.bitWidth === b.bitWidth && a.isSigned === b.isSigned;
+  if (a instanceof Float && b instanceof Float) return a.precision === b.precision;
+  if (a instanceof Dictionary && b instanceof Dictionary) return sameArrowType(a.indices, b.indices) && sameArrowType(a.dictionary, b.dictionary);
+  if (a instanceof List && b instanceof List) return sameArrowType(a.children[0].type, b.children[0].type);
+  return a.constructor === b.constructor || a.typeId === b.typeId;
+}
+
+/** Whether every schema column the table has is in its canonical type. */
+export function isCanonical(table: Table): boolean {
+  for (const spec of INPUT_FIELDS) {
+    const field = table.schema.fields.find((f) => f.name === spec.name);
+    if (field !== undefined && !sameArrowType(field.type, arrowTypeOf(spec))) return false;
+  }
+  return true;
+}
+
+const CHECKERS = INPUT_FIELDS.map(makeChecker);
+const INDEX = new Map(INPUT_FIELDS.map((f, i) => [f.name, i]));
+
+/** A dictionary column flattened across batches: global codes (-1 for null) and words. */
+interface Codes { codes: Int32Array; words: (string | null)[] }
+
+function flattenDictionary(v: Vector): Codes {
+  const codes = new Int32Array(v.length);
+  const words: (string | null)[] = [];
+  const index = new Map<string | null, number>();
+  let k = 0;
+  for (const d of v.data) {
+    const dict = d.dictionary!;
+    const map = new Int32Array(dict.length);
+    for (let w = 0; w < dict.length; w++) {
+      const word = dict.get(w) as string | null;
+      let g = index.get(word);
+      if (g === undefined) { g = words.length; words.push(word); index.set(word, g); }
+      map[w] = g;
+    }
+    const vals = d.values as Int32Array;
+    for (let i = 0; i < d.length; i++, k++) codes[k] = d.nullCount > 0 && !d.getValid(i) ? -1 : map[vals[d.offset + i]];
+  }
+  return { codes, words };
+}
+
+/** An integer column as float64, NaN for null. */
+function flattenNumbers(v: Vector): Float64Array {
+  const out = new Float64Array(v.length);
+  let k = 0;
+  for (const d of v.data) {
+    const vals = d.values as Int32Array | Float64Array;
+    for (let i = 0; i < d.length; i++, k++) out[k] = d.nullCount > 0 && !d.getValid(i) ? NaN : vals[d.offset + i];
+  }
+  return out;
+}
+
+const decoder = new TextDecoder();
+
+/** Visit each valid string of a Utf8 column with its row number. */
+function eachString(v: Vector, visit: (s: string, row: number) => void): void {
+  let k = 0;
+  for (const d of v.data) {
+    const o = d.valueOffsets as Int32Array, bytes = d.values as Uint8Array;
+    const from = o[d.offset], to = o[d.offset + d.length];
+    let ascii = true;
+    for (let b = from; b < to; b++) if (bytes[b] > 127) { ascii = false; break; }
+    // ASCII text decodes once, and byte offsets are character offsets.
+    const all = ascii ? decoder.decode(bytes.subarray(from, to)) : "";
+    for (let i = 0; i < d.length; i++, k++) {
+      if (d.nullCount > 0 && !d.getValid(i)) continue;
+      const a = o[d.offset + i], b = o[d.offset + i + 1];
+      visit(ascii ? all.substring(a - from, b - from) : decoder.decode(bytes.subarray(a, b)), k);
+    }
+  }
+}
+
+/** A column of n nulls, or of one repeated default value, in the field's canonical type. */
+function constantVector(spec: FieldSpec, n: number, value: string | number | boolean | null): Vector {
+  const type = arrowTypeOf(spec);
+  if (value !== null) {
+    const b = columnBuilderFor(spec);
+    for (let i = 0; i < n; i++) b.append(value);
+    return b.finish();
+  }
+  const nullBitmap = new Uint8Array((n + 7) >> 3);
+  if (type instanceof Dictionary) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: new Int32Array(n), dictionary: makeVector(makeData({ type: new Utf8(), length: 0, nullCount: 0, valueOffsets: new Int32Array(1), data: new Uint8Array(0) })) }));
+  if (type instanceof Int32) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: new Int32Array(n) }));
+  if (type instanceof Float64) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: new Float64Array(n) }));
+  if (type instanceof Bool) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: new Uint8Array((n + 7) >> 3) }));
+  if (type instanceof Utf8) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, valueOffsets: new Int32Array(n + 1), data: new Uint8Array(0) }));
+  const child = makeData({ type: new Utf8(), length: 0, nullCount: 0, valueOffsets: new Int32Array(1), data: new Uint8Array(0) });
+  return makeVector(makeData({ type: type as List<Utf8>, length: n, nullCount: n, nullBitmap, valueOffsets: new Int32Array(n + 1), child }));
+}
+
+/** The same data labelled with the declared type object, so `instanceof Int32` and friends hold downstream. */
+function withType(v: Vector, type: DataType): Vector {
+  return makeVector(v.data.map((d) => d.clone(type)));
+}
+
+/** Replace nulls by the field's default (training_stage, format_cue, sample_index). */
+function fillDefault(spec: FieldSpec, v: Vector): Vector {
+  const b = columnBuilderFor(spec);
+  for (let i = 0; i < v.length; i++) {
+    const x = v.get(i);
+    b.append(x === null || x === undefined ? spec.default : x);
+  }
+  return b.finish();
+}
+
+function plainValue(v: unknown): unknown {
+  if (v === undefined) return null;
+  if (typeof v === "bigint") return Number(v);
+  if (v !== null && typeof v === "object" && typeof (v as { toArray?: unknown }).toArray === "function") return Array.from((v as { toArray(): ArrayLike<unknown> }).toArray(), plainValue);
+  return v;
+}
+
+/**
+ * Validate and keep a canonical table's rows. Column-level problems (unknown, missing
+ * columns, empty table) are reported by the caller first.
+ */
+export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: string | null): void {
+  const n = table.numRows;
+  const present: (Vector | null)[] = INPUT_FIELDS.map((f) => table.getChild(f.name));
+  const flag = new Uint8Array(n);
+  const kept: Vector[] = new Array(INPUT_FIELDS.length);
+
+  INPUT_FIELDS.forEach((spec, c) => {
+    const v = present[c];
+    if (v === null) {
+      kept[c] = constantVector(spec, n, spec.default ?? null);
+      return;
+    }
+    kept[c] = withType(v, arrowTypeOf(spec));
+    if (v.nullCount > 0) {
+      if (spec.required) flagNulls(v, flag);
+      else if (spec.default !== undefined) kept[c] = fillDefault(spec, v);
+    }
+    checkValues(spec, c, v, flag);
+  });
+  crossCheck(present, kept, flag);
+
+  // Key text per row from the key columns, flattened once.
+  const keyParts = KEY_FIELDS.map((name) => {
+    const spec = INPUT_FIELDS[INDEX.get(name)!];
+    const v = kept[INDEX.get(name)!];
+    if (v.type instanceof Dictionary) {
+      const { codes, words } = flattenDictionary(v);
+      const text = words.map((w) => (w === null ? "" : w));
+      return (i: number) => (codes[i] < 0 ? "" : text[codes[i]]);
+    }
+    if (spec.kind === "integer") {
+      const nums = flattenNumbers(v);
+      return (i: number) => (Number.isNaN(nums[i]) ? "" : String(nums[i]));
+    }
+    return (i: number) => { const x = v.get(i); return x === null || x === undefined ? "" : String(x); };
+  });
+
+  const names = INPUT_FIELDS.map((f) => f.name);
+  const keep: number[] = [];
+  let dropped = false;
+  for (let i = 0; i < n; i++) {
+    const where = { file, line: i + 1 };
+    if (flag[i] !== 0) {
+      // Re-read the row as the row path would, for the row path's exact messages.
+      const obj: Record<string, unknown> = {};
+      for (let c = 0; c < names.length; c++) if (present[c] !== null) obj[names[c]] = plainValue(present[c]!.get(i));
+      if (!asm.check(obj, where)) { dropped = true; continue; }
+    }
+    let s = "v1";
+    for (let k = 0; k < keyParts.length; k++) s += "\x1f" + keyParts[k](i);
+    if (!asm.addKey(s, where)) { dropped = true; continue; }
+    keep.push(i);
+  }
+  asm.addColumns(kept, dropped ? Int32Array.from(keep) : null);
+}
+
+function flagNulls(v: Vector, flag: Uint8Array): void {
+  let k = 0;
+  for (const d of v.data) for (let i = 0; i < d.length; i++, k++) if (!d.getValid(i)) flag[k] = 1;
+}
+
+function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): void {
+  const check = CHECKERS[c];
+  // Decoded types are generic classes (an Int of 32 bits, not an Int32), so dispatch on the declared type.
+  const type = arrowTypeOf(spec);
+  if (type instanceof Dictionary) {
+    let k = 0;
+    for (const d of v.data) {
+      const dict = d.dictionary!;
+      const bad = new Uint8Array(dict.length);
+      let anyBad = false;
+      for (let w = 0; w < dict.length; w++) {
+        const word = dict.get(w);
+        if (word === null || check(word) !== null) { bad[w] = 1; anyBad = true; }
+      }
+      const vals = d.values as Int32Array;
+      if (anyBad) for (let i = 0; i < d.length; i++) if ((d.nullCount === 0 || d.getValid(i)) && bad[vals[d.offset + i]]) flag[k + i] = 1;
+      k += d.length;
+    }
+    return;
+  }
+  if (type instanceof Int32 || type instanceof Float64) {
+    const lo = spec.minimum ?? -Infinity, hi = spec.maximum ?? Infinity;
+    const integer = spec.kind === "integer";
+    let k = 0;
+    for (const d of v.data) {
+      const vals = d.values as Int32Array | Float64Array;
+      const nulls = d.nullCount > 0;
+      for (let i = 0; i < d.length; i++) {
+        const x = vals[d.offset + i];
+        const ok = integer ? (type instanceof Int32 || Number.isSafeInteger(x)) && x >= lo && x <= hi : x >= lo && x <= hi && Number.isFinite(x);
+        if (!ok && (!nulls || d.getValid(i))) flag[k + i] = 1;
+      }
+      k += d.length;
+    }
+    return;
+  }
+  if (type instanceof Utf8) {
+    if (spec.kind === "string" && !spec.pattern) return;
+    eachString(v, (s, row) => { if (check(s) !== null) flag[row] = 1; });
+    return;
+  }
+  if (type instanceof List) {
+    let k = 0;
+    for (const d of v.data) {
+      const child = d.children[0];
+      if (child.nullCount > 0) {
+        const o = d.valueOffsets as Int32Array;
+        for (let i = 0; i < d.length; i++)
+          for (let e = o[d.offset + i]; e < o[d.offset + i + 1]; e++) if (!child.getValid(e)) { flag[k + i] = 1; break; }
+      }
+      k += d.length;
+    }
+  }
+  // Booleans: any valid value is true or false.
+}
+
+/** The rules that involve more than one field (see validate.ts), flagging rows that break them. */
+function crossCheck(present: (Vector | null)[], kept: Vector[], flag: Uint8Array): void {
+  const n = flag.length;
+  const col = (name: string) => kept[INDEX.get(name)!];
+  const nb = flattenNumbers(col("n_benign")), nh = flattenNumbers(col("n_harmful"));
+  if (present[INDEX.get("schedule")!] !== null) {
+    const { codes, words } = flattenDictionary(col("schedule"));
+    const none = words.indexOf("none");
+    if (none >= 0) for (let i = 0; i < n; i++) if (codes[i] === none && nb[i] > 0 && nh[i] > 0) flag[i] = 1;
+  }
+  if (present[INDEX.get("format_cue")!] !== null) {
+    const cue = flattenDictionary(col("format_cue"));
+    const custom = cue.words.indexOf("custom");
+    if (custom >= 0) {
+      const text = flattenDictionary(col("format_cue_text"));
+      for (let i = 0; i < n; i++)
+        if (cue.codes[i] === custom && (text.codes[i] < 0 || text.words[text.codes[i]] === "" || text.words[text.codes[i]] === null)) flag[i] = 1;
+    }
+  }
+  const ids = present[INDEX.get("demo_ids")!];
+  if (ids !== null) {
+    let k = 0;
+    for (const d of ids.data) {
+      const o = d.valueOffsets as Int32Array;
+      for (let i = 0; i < d.length; i++, k++)
+        if ((d.nullCount === 0 || d.getValid(i)) && o[d.offset + i + 1] - o[d.offset + i] !== nb[k] + nh[k]) flag[k] = 1;
+    }
+  }
+}
+
