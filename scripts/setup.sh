@@ -21,6 +21,10 @@ apt_missing=()
 /usr/bin/python3 -c 'import nbconvert, nbclient, jupyter_client, ipykernel' 2>/dev/null \
   || apt_missing+=(jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel)
 [ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+# nbconvert's HTML export loads these from /usr/share/javascript; without them the exported
+# notebooks still draw their figures but the browser logs missing-file errors.
+[ -f /usr/share/javascript/requirejs/require.min.js ] || apt_missing+=(libjs-requirejs)
+[ -f /usr/share/javascript/mathjax/MathJax.js ] || apt_missing+=(libjs-mathjax)
 if [ ${#apt_missing[@]} -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
@@ -32,11 +36,12 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
 else
-  say "Jupyter (Debian) and Chromium already installed"
+  say "Jupyter (Debian), Chromium and the notebook HTML scripts already installed"
 fi
 
 export PATH="$PWD/node_modules/.bin:$PATH"
-if /usr/bin/python3 -m jupyter kernelspec list 2>/dev/null | grep -q '^ *tslab '; then
+kernels=$(/usr/bin/python3 -m jupyter kernelspec list 2>/dev/null || true)
+if printf '%s\n' "$kernels" | grep -q '^ *tslab '; then
   say "tslab kernel already registered"
 else
   say "registering the tslab kernel for /usr/bin/python3"

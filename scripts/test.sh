@@ -10,3 +10,5 @@ echo "== unit tests"
 node --import tsx --test --test-reporter=spec --test-concurrency=2 $(find test -name '*.test.ts' | sort)
 echo "== notebooks"
 node scripts/run-notebooks.mjs --check
+echo "== exported notebooks in headless Chromium"
+node --import tsx --test --test-reporter=spec test/notebooks/*.e2e.ts

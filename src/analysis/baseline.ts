@@ -5,7 +5,10 @@
 import type { ReceiptTable } from "../io/receipt-table";
 import type { ReceiptFieldName } from "../receipt/fields";
 import { newcombeDifference } from "../stats";
-import { complianceTable, DEFAULT_CONDITION_FIELDS, type ComplianceRow } from "./compliance-table";
+import { complianceTable, type ComplianceRow } from "./compliance-table";
+
+/** A condition, with the fields figures and tables want beside it (functions of the counts add no groups). */
+const RELATIVE_CONDITION_FIELDS: readonly ReceiptFieldName[] = ["training_stage", "n_benign", "n_harmful", "n_total", "harmful_fraction", "schedule", "format_cue"];
 import { zeroDemonstrationRows } from "./subsets";
 
 export interface BaselineOptions {
@@ -37,7 +40,7 @@ export function relativeToBaseline(
   const baselines = baselineCompliance(table, { by, confLevel: conf });
   const keyOf = (r: Record<string, unknown>) => by.map((f) => String(r[f])).join("\x1f");
   const base = new Map(baselines.map((b) => [keyOf(b), b]));
-  const fields = options.conditionFields ?? DEFAULT_CONDITION_FIELDS;
+  const fields = options.conditionFields ?? RELATIVE_CONDITION_FIELDS;
   const cells = complianceTable(table, [...new Set([...by, ...fields])], conf);
   return cells
     .filter((c) => (c.n_benign as number) + (c.n_harmful as number) > 0)

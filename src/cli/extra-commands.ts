@@ -6,6 +6,7 @@ import { simulateCommand } from "../simulate/cli";
 import { analyzeCommand } from "./analyze-command";
 import { fitCommand } from "./fit-command";
 import { plotReceiptsCommand } from "./plot-receipts-command";
+import { reproduceCommand } from "./reproduce-command";
 
 const integer = (v: string) => {
   const n = Number(v);
@@ -88,4 +89,9 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .option("--quiet", "no progress bar")
     .addHelpText("after", "\nThe API key comes from RECEIPTS_API_KEY (or OPENAI_API_KEY); the judge's from RECEIPTS_JUDGE_API_KEY. Keys are never written anywhere.")
     .action(async (o: Parameters<typeof collectCommand>[0]) => setExit(await collectCommand(o)));
+
+  program.command("reproduce")
+    .description("from the bundled data: every figure (out/figures), result receipts, out/paper-vs-kit.md and every notebook (out/notebooks)")
+    .option("--skip-notebooks", "figures, receipts and the comparison only")
+    .action(async (o: { skipNotebooks?: boolean }) => setExit(await reproduceCommand({ skipNotebooks: o.skipNotebooks })));
 }
