@@ -18,3 +18,7 @@ export { breakdowns, type BreakdownResult } from "./breakdowns";
 export { benignVerdict, type BenignVerdict, type TotalCountVerdict, type CouplingVerdict } from "./verdicts";
 export { analyze, provenanceOf, type AnalyzeOptions, type ResultReceipt, type Provenance, type SkippedAnalysis, type Verdicts } from "./analyze";
 export { resultReceiptToMarkdown, resultReceiptToJSON, markdownTable } from "./render-result-receipt";
+export {
+  comparePaper, loadPaperTargets, paperVsKitMarkdown, everyTargetPasses, paperMainSweepRows, PAPER_TARGETS_PATH,
+  type PaperTargets, type ComparePaperRow, type ComparePaperOptions, type PaperQuantity,
+} from "./compare-paper";

@@ -4,6 +4,7 @@ import { composeCommand, planCommand } from "../compose/cli";
 import { FIGURE_NAMES } from "../plots/registry";
 import { simulateCommand } from "../simulate/cli";
 import { analyzeCommand } from "./analyze-command";
+import { comparePaperCommand } from "./compare-paper-command";
 import { fitCommand } from "./fit-command";
 import { plotReceiptsCommand } from "./plot-receipts-command";
 import { reproduceCommand } from "./reproduce-command";
@@ -94,4 +95,13 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .description("from the bundled data: every figure (out/figures), result receipts, out/paper-vs-kit.md and every notebook (out/notebooks)")
     .option("--skip-notebooks", "figures, receipts and the comparison only")
     .action(async (o: { skipNotebooks?: boolean }) => setExit(await reproduceCommand({ skipNotebooks: o.skipNotebooks })));
+
+  program.command("compare-paper")
+    .description("every published figure of the study beside the kit's refit on the bundled (or given) receipts; exit 1 if any target fails")
+    .argument("[dir]", "receipt files or folder (default data/paper-calibrated)")
+    .option("--format <format>", "table, markdown or json", "table")
+    .option("--targets <file>", "published targets (default data/calibration/paper-targets.json)")
+    .option("--markdown-out <file>", "also write the Markdown comparison, e.g. out/paper-vs-kit.md")
+    .action(async (dir: string | undefined, o: { format: "table" | "markdown" | "json"; targets?: string; markdownOut?: string }) =>
+      setExit(await comparePaperCommand({ dir, ...o })));
 }
