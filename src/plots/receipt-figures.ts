@@ -16,7 +16,7 @@ import { formatAdoptionFigure } from "./figures/format-adoption";
 import { complianceHeatmapFigure } from "./figures/heatmap";
 import { mainSweepFigure } from "./figures/main-sweep";
 import { orderingFigure } from "./figures/ordering";
-import { trainingStageFigure } from "./figures/training-stage";
+import { stageName, trainingStageFigure } from "./figures/training-stage";
 import type { FigureName } from "./registry";
 
 const withRate = <T extends { n: number; rate: number | null }>(rows: readonly T[]) =>
@@ -42,7 +42,7 @@ export interface ReceiptFigureInputs {
 export function receiptFigureInputs(table: ReceiptTable, result: ResultReceipt = analyze(table)): ReceiptFigureInputs {
   const coefficients: BenignCoefficientInput[] = (result.benignEffect ?? []).map((r) => ({ ...r, label: r.model }));
   for (const s of result.trainingStage)
-    for (const c of s.coefficients) coefficients.push({ ...c, label: `${s.family} ${c.training_stage.toUpperCase()}` });
+    for (const c of s.coefficients) coefficients.push({ ...c, label: `${s.family} · ${stageName(c.training_stage)} (stage sweep)` });
   const stageCompliance = result.trainingStage.flatMap((s) =>
     withRate(s.curves).map((c) => ({ ...(c as unknown as ComplianceCellInput), model: s.family })));
   return {
@@ -55,19 +55,36 @@ export function receiptFigureInputs(table: ReceiptTable, result: ResultReceipt =
   };
 }
 
-/** Models whose main sweep is in the data: those with two or more totals at two or more fractions. */
-function sweptModels(cells: readonly ComplianceCellInput[]): string[] {
-  const models = [...new Set(cells.map((c) => c.model))];
-  return models.filter((m) => {
+/**
+ * The main sweep's cells: per model, the totals N observed at three or more harmful
+ * fractions, and at those totals the fractions seen at two or more of them. This keeps the
+ * N x phi grid and drops cells that belong to other designs (a benign sweep at fixed
+ * N_h adds odd totals such as 40 = 32 + 8).
+ */
+export function mainSweepCells(cells: readonly ComplianceCellInput[]): ComplianceCellInput[] {
+  const out: ComplianceCellInput[] = [];
+  for (const m of new Set(cells.map((c) => c.model))) {
     const mine = cells.filter((c) => c.model === m && c.n_total > 0);
-    return new Set(mine.map((c) => c.n_total)).size >= 2 && new Set(mine.map((c) => c.harmful_fraction)).size >= 2;
-  });
+    const fractionsAt = new Map<number, Set<number | null>>();
+    for (const c of mine) fractionsAt.set(c.n_total, (fractionsAt.get(c.n_total) ?? new Set()).add(c.harmful_fraction));
+    const totals = new Set([...fractionsAt].filter(([, f]) => f.size >= 3).map(([n]) => n));
+    const atTotals = mine.filter((c) => totals.has(c.n_total));
+    const totalsOf = new Map<number | null, number>();
+    for (const c of atTotals) totalsOf.set(c.harmful_fraction, (totalsOf.get(c.harmful_fraction) ?? 0) + 1);
+    const kept = atTotals.filter((c) => (totalsOf.get(c.harmful_fraction) ?? 0) >= 2);
+    if (totals.size >= 2) out.push(...kept, ...cells.filter((c) => c.model === m && c.n_total === 0));
+  }
+  return out;
+}
+
+function sweptModels(cells: readonly ComplianceCellInput[]): string[] {
+  return [...new Set(mainSweepCells(cells).map((c) => c.model))];
 }
 
 /** Build one figure by name, or null when the data has nothing for it. */
 export function buildReceiptFigure(name: FigureName, inputs: ReceiptFigureInputs): Figure | null {
+  const mainCells = mainSweepCells(inputs.compliance);
   const main = sweptModels(inputs.compliance);
-  const mainCells = inputs.compliance.filter((c) => main.includes(c.model));
   switch (name) {
     case "main-sweep":
       return mainCells.length ? mainSweepFigure(mainCells) : null;
@@ -75,8 +92,11 @@ export function buildReceiptFigure(name: FigureName, inputs: ReceiptFigureInputs
       const fixed = [8, 16, 32].filter((h) => mainCells.some((c) => c.n_harmful === h && c.n_benign > 0));
       return mainCells.length ? benignSweepFigure(mainCells, fixed.length ? { nHarmful: fixed } : {}) : null;
     }
-    case "benign-forest":
-      return inputs.benignCoefficients.length ? benignForestFigure(inputs.benignCoefficients) : null;
+    case "benign-forest": {
+      // one row per main-sweep model, then one per training stage (a checkpoint without a main sweep appears only as its stage)
+      const rows = inputs.benignCoefficients.filter((r) => main.includes(r.model) || r.label !== r.model);
+      return rows.length ? benignForestFigure(rows) : null;
+    }
     case "training-stage":
       return inputs.stageCompliance.length ? trainingStageFigure(inputs.stageCompliance) : null;
     case "ordering": {
@@ -88,7 +108,8 @@ export function buildReceiptFigure(name: FigureName, inputs: ReceiptFigureInputs
     case "heatmap":
       return mainCells.length ? complianceHeatmapFigure(mainCells) : null;
     case "baseline-relative": {
-      const rows = inputs.baselineRelative.filter((r) => main.includes(r.model as string));
+      const inMain = new Set(mainCells.map((c) => `${c.model}\x1f${c.n_benign}\x1f${c.n_harmful}`));
+      const rows = inputs.baselineRelative.filter((r) => inMain.has(`${r.model}\x1f${r.n_benign}\x1f${r.n_harmful}`));
       return rows.length ? baselineRelativeFigure(rows as never) : null;
     }
   }

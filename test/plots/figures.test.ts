@@ -248,7 +248,7 @@ describe("formatAdoptionFigure", () => {
 describe("complianceHeatmapFigure", () => {
   const fig = complianceHeatmapFigure(F.smallBenignGrid());
   it("matches its snapshot", () => assertSnapshot("heatmap", fig));
-  it("draws a heatmap per model on one 0-100 scale with the interval in each cell", () => {
+  it("draws a heatmap per model on one 0-100 scale, the rate in each cell and the interval on hover", () => {
     assert.equal(fig.data.length, 2);
     for (const t of traces(fig)) {
       assert.equal(t.type, "heatmap");
@@ -256,7 +256,8 @@ describe("complianceHeatmapFigure", () => {
       assert.equal(t.zmax, 100);
       assert.equal((t.z as number[][]).length, 2);
       assert.equal((t.z as number[][])[0].length, 3);
-      assert.match((t.text as unknown as string[][])[0][0], /^\d+%<br>\d+\u2013\d+$/);
+      assert.match((t.text as unknown as string[][])[0][0], /^\d+$/);
+      assert.match(String(t.hovertemplate), /customdata\[0\][\s\S]*customdata\[1\]/);
     }
     assert.deepEqual(traces(fig).map((t) => t.showscale), [true, false]);
     assert.equal(titleOf(fig.layout.yaxis!), "Harmful demonstrations N_h (count)");

@@ -19,8 +19,8 @@ export interface HeatmapOptions {
 /**
  * Compliance over the (N_h, N_b) grid as a heatmap per model, on one cividis scale from 0 to
  * 100%. Under the total-count hypothesis the colour is constant along anti-diagonals; under
- * the harmful-count hypothesis it is constant along rows. Each cell's text gives the rate
- * and its 95% interval; cells with no data are blank.
+ * the harmful-count hypothesis it is constant along rows. Each cell's text gives the rate (%);
+ * the hover adds its 95% interval and counts; cells with no data are blank.
  *
  * Throws when two rows share (model, N_h, N_b).
  */
@@ -57,7 +57,8 @@ export function complianceHeatmapFigure(rows: readonly ComplianceCellInput[], op
     }));
     const text = harmful.map((h) => benign.map((b) => {
       const r = at(h, b);
-      return r ? `${percent(r.rate).toFixed(0)}%<br>${percent(r.conf_low).toFixed(0)}\u2013${percent(r.conf_high).toFixed(0)}` : "";
+      // the interval is in the hover text: two lines do not fit a cell of a 13 x 13 grid
+      return r ? `${percent(r.rate).toFixed(0)}` : "";
     }));
     const custom = harmful.map((h) => benign.map((b) => {
       const r = at(h, b);
