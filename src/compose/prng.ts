@@ -2,12 +2,12 @@
  * Seeded pseudo-random numbers for composition and retry jitter. Never Math.random: a
  * composition must come out the same on any machine, so the generator is written here.
  *
- * Generator: xoshiro128** 1.0 (Blackman and Vigna, 2018, https://prng.di.unimi.it/),
- * 32-bit output, period 2^128 - 1. Its state is filled by splitmix32 (the 32-bit variant
+ * Generator: the kit's xoshiro128** (src/random/xoshiro128.ts). Its state is filled by splitmix32 (the 32-bit variant
  * of Steele, Lea and Flood's SplitMix) from the low and high words of a seed that may be
  * any safe integer, so seeds up to 2^53 give distinct streams.
  */
 import { createHash } from "node:crypto";
+import { Xoshiro128 } from "../random/xoshiro128";
 
 export interface Rng {
   /** Next 32-bit unsigned integer. */
@@ -18,31 +18,9 @@ export interface Rng {
   nextBelow(n: number): number;
 }
 
-const rotl = (x: number, k: number) => (x << k) | (x >>> (32 - k));
-
 /** xoshiro128** from an explicit 4-word state (for tests against the C reference). */
 export function xoshiro128ss(s0: number, s1: number, s2: number, s3: number): Rng {
-  s0 |= 0; s1 |= 0; s2 |= 0; s3 |= 0;
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1; // the all-zero state is a fixed point
-  const nextUint32 = (): number => {
-    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-    const t = s1 << 9;
-    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t;
-    s3 = rotl(s3, 11);
-    return result;
-  };
-  return {
-    nextUint32,
-    nextFloat: () => nextUint32() / 4294967296,
-    nextBelow(n: number): number {
-      if (!Number.isInteger(n) || n < 1 || n > 4294967296) throw new RangeError(`nextBelow requires an integer n from 1 to 2^32, found ${n}`);
-      const limit = 4294967296 - (4294967296 % n); // largest multiple of n that fits
-      for (;;) {
-        const x = nextUint32();
-        if (x < limit) return x % n;
-      }
-    },
-  };
+  return new Xoshiro128().setState(s0, s1, s2, s3);
 }
 
 function splitmix32(a: number): () => number {

@@ -21,11 +21,9 @@
  * Cost: a stream costs about 40 integer mixing steps to open and 5 operations a draw.
  */
 
-const LANE_SEEDS = [0x9e3779b9, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f] as const;
+import { rotl, Xoshiro128 } from "../random/xoshiro128";
 
-function rotl(x: number, r: number): number {
-  return (x << r) | (x >>> (32 - r));
-}
+const LANE_SEEDS = [0x9e3779b9, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f] as const;
 
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -72,51 +70,9 @@ export function seedWords(seed: number): [number, number] {
  * xoshiro128** (Blackman & Vigna 2018) over a 128-bit state. `open(words)` rekeys the same
  * object, so the hot loop allocates nothing.
  */
-export class SubStream {
-  private s0 = 0;
-  private s1 = 0;
-  private s2 = 0;
-  private s3 = 0;
-
+export class SubStream extends Xoshiro128 {
   /** Start the stream named by these words. */
   open(words: ArrayLike<number>): this {
-    this.s0 = hashWords(words, LANE_SEEDS[0]);
-    this.s1 = hashWords(words, LANE_SEEDS[1]);
-    this.s2 = hashWords(words, LANE_SEEDS[2]);
-    this.s3 = hashWords(words, LANE_SEEDS[3]);
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1; // the one state xoshiro cannot leave
-    return this;
-  }
-
-  /** Set the raw 128-bit state (not all zero); for tests against the reference implementation. */
-  setState(s0: number, s1: number, s2: number, s3: number): this {
-    if (((s0 | s1 | s2 | s3) >>> 0) === 0) throw new Error("SubStream.setState requires a state that is not all zero");
-    this.s0 = s0 | 0; this.s1 = s1 | 0; this.s2 = s2 | 0; this.s3 = s3 | 0;
-    return this;
-  }
-
-  /** The next 32-bit output, as an unsigned integer. */
-  nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
-  }
-
-  /** Uniform on (0, 1), never 0 or 1: (k + 0.5) / 2^32, exact in double precision. */
-  uniform(): number {
-    return (this.nextUint32() + 0.5) / 4294967296;
-  }
-
-  /** Standard normal by Box-Muller (the cosine half), from two uniforms. */
-  normal(): number {
-    const u1 = this.uniform();
-    const u2 = this.uniform();
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    return this.setState(hashWords(words, LANE_SEEDS[0]), hashWords(words, LANE_SEEDS[1]), hashWords(words, LANE_SEEDS[2]), hashWords(words, LANE_SEEDS[3]));
   }
 }
