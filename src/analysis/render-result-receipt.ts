@@ -1,16 +1,7 @@
 /** The result receipt as Markdown a person can read, and as JSON (numbers kept in full). */
+import { formatValue as fmt } from "../display/format-value";
 import type { ResultReceipt } from "./analyze";
 
-const fmt = (v: unknown, digits = 4): string => {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) return String(v);
-    if (Number.isInteger(v)) return String(v);
-    const a = Math.abs(v);
-    return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(2) : v.toFixed(digits);
-  }
-  return String(v);
-};
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "" : (100 * v).toFixed(1) + "%");
 
 /** A Markdown table of chosen columns. */

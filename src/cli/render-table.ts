@@ -1,17 +1,8 @@
 /** Tidy rows as an aligned text table, CSV or JSON: the three output formats of every command. */
 import { stringify } from "csv-stringify/sync";
+import { formatValue as cell } from "../display/format-value";
 
 export type OutputFormat = "table" | "json" | "csv";
-
-function cell(v: unknown, digits: number): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number") {
-    if (Number.isInteger(v)) return String(v);
-    const a = Math.abs(v);
-    return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(2) : v.toFixed(digits);
-  }
-  return String(v);
-}
 
 export function renderRows(rows: readonly object[], format: OutputFormat, digits = 4): string {
   if (format === "json") return JSON.stringify(rows, null, 2) + "\n";

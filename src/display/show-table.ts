@@ -3,6 +3,7 @@
  * Results are data; this is only how they look when a person reads them.
  */
 import { renderRows } from "../cli/render-table";
+import { formatValue as formatCell } from "./format-value";
 
 export interface ShowTableOptions {
   readonly title?: string;
@@ -14,17 +15,6 @@ export interface ShowTableOptions {
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-}
-
-function formatCell(v: unknown, digits: number): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number") {
-    if (Number.isInteger(v)) return String(v);
-    const a = Math.abs(v);
-    return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(2) : v.toFixed(digits);
-  }
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
 }
 
 /** HTML for tidy rows: a plain table with right-aligned numbers. */
