@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { join, resolve } from "node:path";
 import { loadReceipts, saveReceipts } from "../src/io/load";
 import type { ReceiptFormat } from "../src/io/receipt-table";
+import { ROW_GROUP_ROWS } from "../src/io/parquet";
 import { writeBenchCSV, writeBenchJSONL } from "./receipt-generator";
 
 const DATA = resolve(__dirname, ".data");
@@ -39,7 +40,9 @@ async function child(path: string): Promise<void> {
 async function ensureFiles(n: number, regenerate: boolean): Promise<void> {
   mkdirSync(DATA, { recursive: true });
   const stamp = join(DATA, "stamp.json");
+  // The stamp records the Parquet row-group size too: files from an older writer are rebuilt.
   const fresh = !regenerate && existsSync(stamp) && JSON.parse(readFileSync(stamp, "utf8")).n === n &&
+    JSON.parse(readFileSync(stamp, "utf8")).rowGroupRows === ROW_GROUP_ROWS &&
     FORMATS.every((f) => existsSync(join(DATA, `receipts.${f}`)));
   if (fresh) return;
   console.error(`generating ${n.toLocaleString("en")} receipts in ${DATA} ...`);
@@ -48,7 +51,7 @@ async function ensureFiles(n: number, regenerate: boolean): Promise<void> {
   const table = await loadReceipts(join(DATA, "receipts.jsonl"));
   await saveReceipts(table, join(DATA, "receipts.arrow"));
   await saveReceipts(table, join(DATA, "receipts.parquet"));
-  writeFileSync(stamp, JSON.stringify({ n }));
+  writeFileSync(stamp, JSON.stringify({ n, rowGroupRows: ROW_GROUP_ROWS }));
 }
 
 function runChild(path: string, profile: boolean): ChildResult {

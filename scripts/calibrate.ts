@@ -6,7 +6,8 @@
  *   npx tsx scripts/calibrate.ts --check       # fit and report only; write nothing
  *
  * Reads data/calibration/paper-targets.json and the starting parameters in
- * data/calibration/paper-params.json; writes the fitted parameters back to paper-params.json,
+ * data/calibration/paper-first-guesses.json (never written, so a rerun retraces the same fit);
+ * writes the fitted parameters to data/calibration/paper-params.json (the preset's),
  * the achieved values beside the targets to data/calibration/paper-fit.json, the bundled
  * dataset to data/paper-calibrated/receipts.parquet and the comparison to out/paper-vs-kit.md.
  *
@@ -15,19 +16,28 @@
  * totalCountTest, ordering and formatAdoption) and moves every parameter against its error:
  * - baseline_logit by the logit error of the zero-demonstration rate, divided by the
  *   attenuation of a conditional effect under the query effect (marginal.ts);
- * - benign_slope by the error of the refitted b2, divided by the same attenuation
- *   (OLMo-Instruct: the mean error of its main-sweep and stage rows);
- * - query_benign_slope_sd so that the refit's CR1 standard error of b2 is the one the
- *   published estimate and p-value imply, |b2| / z(1 - p/2): SE^2 = SE0^2 + c sd^2, with SE0
- *   measured at sd 0 in the first iteration and c from the current iteration;
+ * - harmful_slope (b1 is not published) so that the total-count test's median -log10 p over N
+ *   is the published table's; GPT-OSS-20B's is held (HELD_HARMFUL_SLOPE, below);
+ * - benign_slope by the error of the refitted b2, divided by the same attenuation, or by a
+ *   secant step; a main model follows its main-sweep row (OLMo-Instruct included), the SFT and
+ *   DPO checkpoints their stage rows;
+ * - query_benign_slope_sd (first SD_ITERATIONS iterations only) so that the refit's CR1
+ *   standard error of b2 is the one the published estimate and p-value imply,
+ *   |b2| / z(1 - p/2): SE^2 = SE0^2 + c sd^2, with SE0 measured at sd 0 in the first
+ *   iteration and c from the current one; capped for GPT-OSS-20B (SD_CAP, below);
  * - prefix and middle offsets by the error of suffix minus prefix over p(1 - p) at the
  *   prefix rate; random and interleave keep their ratio to prefix;
+ * - Gemma's interleave offset at phi 0.75 by the error of interleave minus suffix there;
  * - format adoption rates by their error, directly.
- * Harmful slopes, query_sd, cue effects and Gemma's schedule interactions stay as they are.
+ * query_sd, cue effects, GPT-OSS-20B's harmful slope and its one condition offset, and the
+ * rest of Gemma's schedule interactions stay as in the first guesses.
  *
  * The seed: a smooth model makes the total-count test more significant as N grows, but the
- * published GPT-OSS-20B pattern is significant at N = 8, not at 16, significant again from
- * 32 (at 0.05 / 6). Seeds are tried in order 1, 2, 3, ...: a seed is a candidate when
+ * published GPT-OSS-20B pattern is not significant at N = 4, significant at 8, not at 16,
+ * significant again from 32 (at 0.05 / 6). The first guesses give GPT-OSS-20B one condition
+ * offset (+0.25 logits at 0 benign + 8 harmful) for N = 8 and a held harmful slope that keeps
+ * N = 4 well below significance; whether N = 16 lands below and N = 32 above the line is left
+ * to the draw. Seeds are tried in order 1, 2, 3, ...: a seed is a candidate when
  * GPT-OSS-20B's pattern holds under the parameters fitted at seed 1 (a cheap check on that
  * model alone: receipts are keyed by content, so one model's receipts are the same in any
  * design), and is taken when, after fitting at that seed, every published target passes.
@@ -44,13 +54,15 @@ import { totalCountTest } from "../src/analysis/total-count-test";
 import { renderRows } from "../src/cli/render-table";
 import { toParquet } from "../src/io/parquet";
 import { logit, marginalAttenuation, paperConditions, paperDesign, PAPER_PARAMS_PATH, simulateCustom, type ModelParams, type PaperParams } from "../src/simulate";
-import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import { normalQuantile, normalTwoSidedP } from "../src/stats/distributions";
 
 const ROOT = join(__dirname, "..");
 const FIT_PATH = join(ROOT, "data", "calibration", "paper-fit.json");
+/** The starting point, never overwritten, so a rerun retraces the same fit. */
+const START_PATH = join(ROOT, "data", "calibration", "paper-first-guesses.json");
 const PARQUET_PATH = join(ROOT, "data", "paper-calibrated", "receipts.parquet");
 const MARKDOWN_PATH = join(ROOT, "out", "paper-vs-kit.md");
-const Z975 = normalQuantile(0.975, 0, 1);
+const Z975 = normalQuantile(0.975);
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -59,11 +71,27 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const FIXED_SEED = option("--seed") === undefined ? null : Number(option("--seed"));
-const MAX_SEED = Number(option("--max-seed") ?? 300);
-const FIRST_ITERATIONS = 10;
-const SEED_ITERATIONS = 5;
+const MAX_SEED = Number(option("--max-seed") ?? 100);
+const FIRST_ITERATIONS = 14;
+const SEED_ITERATIONS = 6;
 /** Iterations in which query_benign_slope_sd moves (the first at sd 0 measures SE0). */
 const SD_ITERATIONS = 4;
+
+/**
+ * Models whose harmful slope stays at its first guess instead of following the total-count table's median -log10 p.
+ * GPT-OSS-20B's published table (0.41, 5.4e-4, 0.035, 8.7e-4, 6.3e-6, 6.6e-34) is not monotone in N: the median rule
+ * pushed its slope up until N = 4 and N = 16 turned significant. Its first guess (paper-first-guesses.json, with the
+ * one-cell offset at 0 + 8 noted there) is chosen to make the published pattern likely; the seed search does the rest.
+ */
+const HELD_HARMFUL_SLOPE: ReadonlySet<string> = new Set(["GPT-OSS-20B"]);
+/**
+ * Upper bounds on query_benign_slope_sd. GPT-OSS-20B's implied standard error (0.0319 / z(1 - 0.011/2) = 0.0126) needs
+ * sd about 0.7 at its 10% rates; at that size the random slope dominates its population-averaged b2 (the conditional
+ * slope went to -0.34 for a b2 of +0.03) and the refit swings by 0.03 between iterations. Capped at 0.35, the kit's CR1
+ * interval is narrower than the published one (documented in paper-fit.json) but contains 0.0319, and the verdict is
+ * amplification as published.
+ */
+const SD_CAP: Readonly<Record<string, number>> = { "GPT-OSS-20B": 0.35 };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 type Params = Mutable<ModelParams>;
@@ -73,7 +101,26 @@ const clip = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x)
 const seconds = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 
 /** Standard error of b2 that a published estimate and two-sided p-value imply. */
-const impliedSE = (estimate: number, p: number) => Math.abs(estimate) / -normalQuantile(p / 2, 0, 1);
+const impliedSE = (estimate: number, p: number) => Math.abs(estimate) / zOfTwoSidedP(p);
+
+/** |z| whose two-sided normal p-value is p, by bisection on log p (the tail is exact down to 1e-300; 1 - p/2 is not). */
+function zOfTwoSidedP(p: number): number {
+  let lo = 0, hi = 40;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (Math.log(normalTwoSidedP(mid)) > Math.log(p)) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** -log10 p, capped where the kit's and the study's p-values underflow. */
+const strength = (p: number) => Math.min(300, -Math.log10(Math.max(p, 1e-300)));
 const seOf = (r: ComparePaperRow) => (r.kit_high! - r.kit_low!) / (2 * Z975);
 
 interface State {
@@ -101,6 +148,19 @@ function step(state: State, base: PaperParams, targets: PaperTargets, seed: numb
   const byModel = new Map(state.models.map((m) => [m.model, m]));
   const att = (m: Params) => marginalAttenuation(m.query_sd);
 
+  // Harmful slope (b1 is not published): the total-count test's median -log10 p over N matches the published table's
+  // (the median, not the mean: GPT-OSS-20B's table runs from 0.41 to 6.6e-34, which no smooth model follows).
+  // The chi-square statistic grows with the square of the gap between harmful and benign slopes.
+  for (const t of targets.total_count.p_values) {
+    const kit = rows.filter((x) => x.quantity === "total_count_significant" && x.model === t.model && x.kit !== null);
+    if (kit.length !== t.values.length) continue;
+    const m = byModel.get(t.model)!;
+    if (HELD_HARMFUL_SLOPE.has(m.model)) continue;
+    const ratio = median(t.values.map(strength)) / Math.max(1e-3, median(kit.map((r) => strength(r.kit!))));
+    const gap = m.harmful_slope - m.benign_slope;
+    m.harmful_slope = round(m.benign_slope + gap * clip(Math.sqrt(ratio), 0.8, 1.25));
+  }
+
   for (const r of rows.filter((x) => x.quantity === "baseline_rate" && x.kit !== null)) {
     const m = byModel.get(r.model)!;
     m.baseline_logit = round(m.baseline_logit + (logit(r.published!) - logit(r.kit!)) / att(m));
@@ -109,7 +169,13 @@ function step(state: State, base: PaperParams, targets: PaperTargets, seed: numb
   const benign = rows.filter((x) => x.quantity === "benign_coefficient" && x.kit !== null);
   const targetOf = (r: ComparePaperRow) => targets.benign_coefficient.values.find((t) => t.model === r.model && (t.rows === "main_sweep") === (r.condition === "main sweep"))!;
   for (const m of state.models) {
-    const mine = benign.filter((r) => r.model === m.model);
+    // A main model's slope follows its main-sweep row alone (OLMo-3.1-32B-Instruct also has a stage row: fitting the
+    // mean of both left the main row at -0.0145, where the verdict flips with the draw; at -0.0118 the main row reads
+    // p = 0.11 as published and the stage row, a little closer to 0, stays inside its interval). Stage-only models
+    // follow their stage row.
+    const all = benign.filter((r) => r.model === m.model);
+    const main = all.filter((r) => r.condition === "main sweep");
+    const mine = main.length > 0 ? main : all;
     if (mine.length === 0) continue;
     const b2 = mine.reduce((s, r) => s + r.kit!, 0) / mine.length;
     const error = mine.reduce((s, r) => s + (r.published! - r.kit!), 0) / mine.length;
@@ -124,18 +190,18 @@ function step(state: State, base: PaperParams, targets: PaperTargets, seed: numb
     // so the slope converges (a random slope moves the population-averaged b2 too).
     if (iteration > SD_ITERATIONS) continue;
     if (sd === 0) {
-      for (const r of mine) state.se0.set(rowKey(r.model, r.condition), seOf(r));
+      for (const r of all) state.se0.set(rowKey(r.model, r.condition), seOf(r));
       m.query_benign_slope_sd = 0.3;
       continue;
     }
     let need = 0, c = 0;
-    for (const r of mine) {
+    for (const r of all) {
       const t = targetOf(r);
       const se0 = state.se0.get(rowKey(r.model, r.condition)) ?? 0;
       need += Math.max(0, impliedSE(t.estimate, t.p_value) ** 2 - se0 ** 2);
       c += Math.max(1e-8, (seOf(r) ** 2 - se0 ** 2) / sd ** 2);
     }
-    m.query_benign_slope_sd = round(clip(Math.sqrt(need / c), 0.01, 2), 4);
+    m.query_benign_slope_sd = round(clip(Math.sqrt(need / c), 0.01, SD_CAP[m.model] ?? 2), 4);
   }
 
   for (const r of rows.filter((x) => x.quantity === "suffix_minus_prefix" && x.kit !== null)) {
@@ -151,10 +217,23 @@ function step(state: State, base: PaperParams, targets: PaperTargets, seed: numb
     off.interleave = off.random;
   }
 
+  // Gemma's appendix: an order with a published difference (interleave above suffix at phi 0.75) is fitted by that
+  // schedule's interaction offset at that fraction.
+  const g = targets.gemma_appendix;
+  for (const r of rows.filter((x) => x.quantity === "appendix_order" && x.published !== null && x.kit !== null)) {
+    const order = g!.orders.find((o) => "higher" in o && r.condition.includes(`${o.higher} minus ${o.lower}`)) as { harmful_fraction: number; higher: string } | undefined;
+    if (!order) continue;
+    const m = byModel.get(r.model)!;
+    const list = (m.schedule_interactions ??= []) as { harmful_fraction: number; offsets: Record<string, number> }[];
+    let entry = list.find((i) => Math.abs(i.harmful_fraction - order.harmful_fraction) < 1e-9);
+    if (!entry) list.push((entry = { harmful_fraction: order.harmful_fraction, offsets: {} }));
+    entry.offsets[order.higher] = round((entry.offsets[order.higher] ?? 0) + clip((r.published! - r.kit!) / 0.2, -1, 1), 4);
+  }
+
   for (const r of rows.filter((x) => x.quantity === "format_adoption" && x.kit !== null)) {
     const m = byModel.get(r.model)!;
     const t = targets.format_adoption.values.find((v) => v.model === r.model && r.condition.startsWith(`${v.format_cue} cue, ${v.outcome === "refusal" ? "refusals" : "compliances"}`))!;
-    const a = m.format_adoption![t.format_cue as "neutral" | "comply"]!;
+    const a = m.format_adoption![t.format_cue as "neutral" | "comply"]! as { given_refusal: number; given_compliance: number };
     const key = t.outcome === "refusal" ? "given_refusal" : "given_compliance";
     a[key] = round(clip(a[key] + (t.value - r.kit!), 0.0002, 0.9998), 4);
   }
@@ -189,7 +268,7 @@ function fit(state: State, base: PaperParams, targets: PaperTargets, seed: numbe
 
 function main(): void {
   const t0 = performance.now();
-  const base = JSON.parse(readFileSync(PAPER_PARAMS_PATH, "utf8")) as PaperParams;
+  const base = JSON.parse(readFileSync(START_PATH, "utf8")) as PaperParams;
   const targets = loadPaperTargets(PAPER_TARGETS_PATH);
   const start = JSON.parse(JSON.stringify(base.models)) as Params[];
   // Start from the first guesses without a random slope, so SE0 is measured at sd 0.
@@ -233,9 +312,13 @@ function main(): void {
   for (const m of state.models) {
     const notes = { ...(m.notes ?? {}) };
     notes.calibration = `calibrated by scripts/calibrate.ts at seed ${seed}; achieved values in paper-fit.json`;
-    notes.query_benign_slope_sd = "calibrated: the refit's CR1 (by query) standard error of b2 equals the one the published estimate and p-value imply, |b2| / z(1 - p/2)";
+    notes.query_benign_slope_sd = SD_CAP[m.model] !== undefined && (m.query_benign_slope_sd ?? 0) >= SD_CAP[m.model] - 1e-9
+      ? `calibrated as for the other models but capped at ${SD_CAP[m.model]}: the published standard error would need about twice that, at which the random slope dominates the population-averaged b2 and the fit does not settle; the kit's CR1 interval is narrower than the published one (paper-fit.json)`
+      : "calibrated: the refit's CR1 (by query) standard error of b2 equals the one the published estimate and p-value imply, |b2| / z(1 - p/2)";
+    if (!HELD_HARMFUL_SLOPE.has(m.model) && targets.total_count.p_values.some((t) => t.model === m.model))
+      notes.harmful_slope = "calibrated (b1 is not published): the total-count test's median -log10 p over N equals the published table's median";
     if (targets.baseline_rate.values.some((t) => t.model === m.model)) notes.baseline_logit = `calibrated to the zero-demonstration rate in paper-targets.json${targets.baseline_rate.values.find((t) => t.model === m.model)!.assumed ? " (assumed there)" : ""}`;
-    notes.benign_slope = "calibrated: the kit's refit of b2 (main sweep; stage rows for OLMo checkpoints) equals the published b2";
+    notes.benign_slope = "calibrated: the kit's refit of b2 equals the published b2 (main-sweep row for the main models, OLMo-Instruct included; stage rows for the SFT and DPO checkpoints)";
     if (m.schedule_offsets) notes.schedule_offsets = "suffix is the reference; prefix and middle calibrated to the published suffix-minus-prefix spread at 32 + 32; random and interleave keep half of prefix's logit offset (assumed)";
     if (m.format_adoption) notes.format_adoption = "calibrated to the rates in paper-targets.json (published where it says so, otherwise assumed there)";
     m.notes = notes;
@@ -244,10 +327,11 @@ function main(): void {
     description: "Parameters of the paper preset's generative model (every field is documented in src/simulate/design.ts): logit scale, conditional on the query effect. Fitted by scripts/calibrate.ts to the published figures in paper-targets.json; the fit is in paper-fit.json. To try other values, pass another file to `receipts simulate --preset paper --params FILE` or to `paperDesign(loadPaperParams(FILE))`.",
     status: `calibrated (seed ${seed}); see paper-fit.json`,
     derivation: [
-      "First guesses: baseline_logit solved by quadrature (conditionalLogitForRate) from the published baselines; slopes the published population-averaged b2 divided by the Zeger-Liang-Albert attenuation 1 / sqrt(1 + 0.346 query_sd^2) (marginal.ts); schedule offsets solved at 32 + 32.",
-      "Then scripts/calibrate.ts moved baseline_logit, benign_slope, query_benign_slope_sd, the schedule offsets and the format adoption rates until the kit's own refit on the simulated preset reproduces paper-targets.json.",
-      "query_benign_slope_sd: queries differ in how benign demonstrations move them. It makes the CR1 (by query) standard error of b2 as large as the published estimates and p-values imply (about twice the binomial one), so the published verdicts (OLMo-Instruct and DPO not significant) follow from the same rows and test.",
-      "Harmful slopes, query_sd and cue effects are assumed (see each model's notes); Gemma's schedule_interactions reproduce the appendix's differences between schedules at harmful fractions 0.25 and 0.75 (N = 64), not its levels.",
+      "First guesses (data/calibration/paper-first-guesses.json, the calibration's fixed starting point): baseline_logit solved by quadrature (conditionalLogitForRate) from the published baselines; slopes the published population-averaged b2 divided by the Zeger-Liang-Albert attenuation 1 / sqrt(1 + 0.346 query_sd^2) (marginal.ts); schedule offsets solved at 32 + 32.",
+      "Then scripts/calibrate.ts moved baseline_logit, benign_slope, query_benign_slope_sd, the harmful slopes of Llama, OLMo-Instruct and Gemma, the schedule offsets, Gemma's interleave offset at phi 0.75 and the format adoption rates until the kit's own refit on the simulated preset reproduces paper-targets.json; the seed was searched (paper-fit.json).",
+      "query_benign_slope_sd: queries differ in how benign demonstrations move them. It makes the CR1 (by query) standard error of b2 as large as the published estimates and p-values imply (about twice the binomial one), so the published verdicts (OLMo-Instruct and DPO not significant) follow from the same rows and test. GPT-OSS-20B's is capped at 0.35 (its notes).",
+      "GPT-OSS-20B: harmful_slope held at the first guess and one condition offset (+0.25 logits at 0 benign + 8 harmful) reproduce its non-monotone total-count pattern together with the searched seed; see its notes and paper-fit.json calibration_choices.",
+      "query_sd, the SFT and DPO harmful slopes and cue effects are assumed (see each model's notes); Gemma's schedule_interactions reproduce the appendix's differences between schedules at harmful fractions 0.25 and 0.75 (N = 64), not its levels.",
     ],
     judge_error: base.judge_error,
     judge_error_note: base.judge_error_note,
@@ -275,7 +359,13 @@ function main(): void {
     seed,
     seed_choice: FIXED_SEED !== null
       ? "given on the command line"
-      : "searched: seeds tried in order from 1; a seed is a candidate when GPT-OSS-20B's published total-count pattern (significant at N = 8, 32, 64, 128; not at 4, 16; alpha 0.05 / 6) holds under the parameters fitted at seed 1, and is taken when, refitted at that seed, every published target passes. A smooth log-count model makes significance grow with N, so the published non-monotone pattern is a property of the draw; the seed is the dataset's identity.",
+      : "searched: seeds tried in order from 1; a seed is a candidate when GPT-OSS-20B's published total-count pattern (significant at N = 8, 32, 64, 128; not at 4, 16; alpha 0.05 / 6) holds under the parameters fitted at seed 1, and is taken when, refitted at that seed, every published target passes. A smooth log-count model makes significance grow with N, so the published non-monotone pattern is reproduced by one documented condition offset (GPT-OSS-20B, 0 benign + 8 harmful, +0.25 logits: N = 8 significant) and by the draw (N = 16 not significant while N = 32 is); the seed is the dataset's identity.",
+    calibration_choices: [
+      "GPT-OSS-20B harmful_slope held at its first guess 0.14 (not fitted to the total-count table's median -log10 p as the other main models' are): its published p-values are not monotone in N and the median rule made N = 4 and N = 16 significant.",
+      "GPT-OSS-20B condition_offsets: +0.25 logits at 0 benign + 8 harmful, a per-cell idiosyncrasy with no published counterpart, so that N = 8 is significant as published while the smooth part of the model leaves N = 16 near the line.",
+      `GPT-OSS-20B query_benign_slope_sd capped at ${SD_CAP["GPT-OSS-20B"]}: the published standard error of b2 (0.0126) would need about 0.7, at which the random slope dominates the population-averaged b2 and the fit oscillates. The kit's CR1 interval is narrower than the published one (see benign_coefficient_std_errors) but contains 0.0319, and the verdict is amplification (p < 0.05) as published.`,
+      "OLMo-3.1-32B-Instruct benign_slope follows its main-sweep b2 only (its stage-sweep row is checked, not fitted): fitting the mean of both rows left the main-sweep b2 at -0.0145, on the edge of significance.",
+    ],
     seeds_tried: tried,
     preset: "paper",
     receipts: table.numRows,

@@ -10,7 +10,7 @@
 import { Bool, Data, DataType, Dictionary, Float, Float64, Int, Int32, List, makeData, makeVector, Utf8, type Table, type Vector } from "apache-arrow";
 import { INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { makeChecker } from "../receipt/check-value";
-import { KEY_FIELDS } from "../receipt/key";
+import { KEY_FIELDS, keyHalvesOfText } from "../receipt/key";
 import type { ReceiptAssembler } from "./assemble";
 import { arrowTypeOf } from "./arrow-schema";
 import { columnBuilderFor } from "./column-builder";
@@ -37,6 +37,24 @@ export function isCanonical(table: Table): boolean {
 const CHECKERS = INPUT_FIELDS.map(makeChecker);
 const INDEX = new Map(INPUT_FIELDS.map((f, i) => [f.name, i]));
 
+/** Whether row i of a Data is valid, read from its bitmap (Data.getValid dispatches on the type per call). */
+function valid(d: Data, i: number): boolean {
+  if (d.nullCount === 0 || !d.nullBitmap || d.nullBitmap.length === 0) return true;
+  const j = d.offset + i;
+  return (d.nullBitmap[j >> 3] & (1 << (j & 7))) !== 0;
+}
+
+/** The words of a dictionary Data's dictionary (null where null). */
+function dictionaryWords(d: Data): (string | null)[] {
+  const dict = d.dictionary!;
+  if (dict.length === 0) return [];
+  if (dict.data.length !== 1) return Array.from(dict.toArray() as ArrayLike<string | null>);
+  const w = dict.data[0], o = w.valueOffsets as Int32Array, bytes = w.values as Uint8Array;
+  const out = new Array<string | null>(w.length);
+  for (let i = 0; i < w.length; i++) out[i] = valid(w, i) ? decoder.decode(bytes.subarray(o[i], o[i + 1])) : null;
+  return out;
+}
+
 /** A dictionary column flattened across batches: global codes (-1 for null) and words. */
 interface Codes { codes: Int32Array; words: (string | null)[] }
 
@@ -46,16 +64,17 @@ function flattenDictionary(v: Vector): Codes {
   const index = new Map<string | null, number>();
   let k = 0;
   for (const d of v.data) {
-    const dict = d.dictionary!;
+    const dict = dictionaryWords(d);
     const map = new Int32Array(dict.length);
     for (let w = 0; w < dict.length; w++) {
-      const word = dict.get(w) as string | null;
+      const word = dict[w];
       let g = index.get(word);
       if (g === undefined) { g = words.length; words.push(word); index.set(word, g); }
       map[w] = g;
     }
     const vals = d.values as Int32Array;
-    for (let i = 0; i < d.length; i++, k++) codes[k] = d.nullCount > 0 && !d.getValid(i) ? -1 : map[vals[d.offset + i]];
+    if (d.nullCount === 0) for (let i = 0; i < d.length; i++, k++) codes[k] = map[vals[i]];
+    else for (let i = 0; i < d.length; i++, k++) codes[k] = valid(d, i) ? map[vals[i]] : -1;
   }
   return { codes, words };
 }
@@ -66,7 +85,8 @@ function flattenNumbers(v: Vector): Float64Array {
   let k = 0;
   for (const d of v.data) {
     const vals = d.values as Int32Array | Float64Array;
-    for (let i = 0; i < d.length; i++, k++) out[k] = d.nullCount > 0 && !d.getValid(i) ? NaN : vals[d.offset + i];
+    if (d.nullCount === 0) { out.set(vals.subarray(0, d.length), k); k += d.length; }
+    else for (let i = 0; i < d.length; i++, k++) out[k] = valid(d, i) ? vals[i] : NaN;
   }
   return out;
 }
@@ -78,14 +98,14 @@ function eachString(v: Vector, visit: (s: string, row: number) => void): void {
   let k = 0;
   for (const d of v.data) {
     const o = d.valueOffsets as Int32Array, bytes = d.values as Uint8Array;
-    const from = o[d.offset], to = o[d.offset + d.length];
+    const from = o[0], to = o[d.length];
     let ascii = true;
     for (let b = from; b < to; b++) if (bytes[b] > 127) { ascii = false; break; }
     // ASCII text decodes once, and byte offsets are character offsets.
     const all = ascii ? decoder.decode(bytes.subarray(from, to)) : "";
     for (let i = 0; i < d.length; i++, k++) {
-      if (d.nullCount > 0 && !d.getValid(i)) continue;
-      const a = o[d.offset + i], b = o[d.offset + i + 1];
+      if (!valid(d, i)) continue;
+      const a = o[i], b = o[i + 1];
       visit(ascii ? all.substring(a - from, b - from) : decoder.decode(bytes.subarray(a, b)), k);
     }
   }
@@ -131,11 +151,56 @@ function plainValue(v: unknown): unknown {
   return v;
 }
 
+/** Key fragments of a key column: `frags[codes[i]]` is "\x1f" followed by row i's value as `keyText` spells it. */
+interface KeyColumn { codes: Int32Array; frags: string[] }
+
+function keyColumn(spec: FieldSpec, v: Vector): KeyColumn {
+  if (v.type instanceof Dictionary) {
+    const { codes, words } = flattenDictionary(v);
+    const frags = words.map((w) => "\x1f" + (w === null ? "" : w));
+    frags.push("\x1f");
+    const nullCode = frags.length - 1;
+    for (let i = 0; i < codes.length; i++) if (codes[i] < 0) codes[i] = nullCode;
+    return { codes, frags };
+  }
+  // Integers (counts, sample_index): one fragment per distinct value.
+  const nums = spec.kind === "integer" ? flattenNumbers(v) : null;
+  const codes = new Int32Array(v.length);
+  const frags: string[] = [];
+  const index = new Map<unknown, number>();
+  for (let i = 0; i < v.length; i++) {
+    const x = nums !== null ? (Number.isNaN(nums[i]) ? null : nums[i]) : (v.get(i) ?? null);
+    let c = index.get(x);
+    if (c === undefined) { c = frags.length; frags.push("\x1f" + (x === null ? "" : String(x))); index.set(x, c); }
+    codes[i] = c;
+  }
+  return { codes, frags };
+}
+
+/** Join adjacent key columns while their fragment combinations stay few. */
+function joinKeyColumns(columns: KeyColumn[]): KeyColumn[] {
+  const out: KeyColumn[] = [];
+  for (const col of columns) {
+    const last = out[out.length - 1];
+    if (last !== undefined && last.frags.length * col.frags.length <= 4096) {
+      const m = col.frags.length;
+      const frags = new Array<string>(last.frags.length * m);
+      for (let a = 0; a < last.frags.length; a++) for (let b = 0; b < m; b++) frags[a * m + b] = last.frags[a] + col.frags[b];
+      const codes = last.codes;
+      for (let i = 0; i < codes.length; i++) codes[i] = codes[i] * m + col.codes[i];
+      out[out.length - 1] = { codes, frags };
+    } else out.push(col);
+  }
+  return out;
+}
+
 /**
  * Validate and keep a canonical table's rows. Column-level problems (unknown, missing
- * columns, empty table) are reported by the caller first.
+ * columns, empty table) are reported by the caller first. `lineBase` is the number of the
+ * file's rows before this table (a file read in parts), so rows are numbered from
+ * `lineBase + 1`.
  */
-export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: string | null): void {
+export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: string | null, lineBase = 0): void {
   const n = table.numRows;
   const present: (Vector | null)[] = INPUT_FIELDS.map((f) => table.getChild(f.name));
   const flag = new Uint8Array(n);
@@ -156,44 +221,37 @@ export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: st
   });
   crossCheck(present, kept, flag);
 
-  // Key text per row from the key columns, flattened once.
-  const keyParts = KEY_FIELDS.map((name) => {
-    const spec = INPUT_FIELDS[INDEX.get(name)!];
-    const v = kept[INDEX.get(name)!];
-    if (v.type instanceof Dictionary) {
-      const { codes, words } = flattenDictionary(v);
-      const text = words.map((w) => (w === null ? "" : w));
-      return (i: number) => (codes[i] < 0 ? "" : text[codes[i]]);
-    }
-    if (spec.kind === "integer") {
-      const nums = flattenNumbers(v);
-      return (i: number) => (Number.isNaN(nums[i]) ? "" : String(nums[i]));
-    }
-    return (i: number) => { const x = v.get(i); return x === null || x === undefined ? "" : String(x); };
-  });
+  // Key text per row from per-value fragments of the key columns, flattened once; adjacent
+  // columns with few value combinations are joined, so a row's text takes a few concatenations.
+  const keys = joinKeyColumns(KEY_FIELDS.map((name) => keyColumn(INPUT_FIELDS[INDEX.get(name)!], kept[INDEX.get(name)!])));
+  const K = keys.length;
+  const codes = keys.map((k) => k.codes), frags = keys.map((k) => k.frags);
 
   const names = INPUT_FIELDS.map((f) => f.name);
-  const keep: number[] = [];
-  let dropped = false;
+  const halves = new Uint32Array(2);
+  const keep = new Int32Array(n);
+  let kept_ = 0;
+  asm.reserve(n);
   for (let i = 0; i < n; i++) {
-    const where = { file, line: i + 1 };
+    const line = lineBase + i + 1;
     if (flag[i] !== 0) {
       // Re-read the row as the row path would, for the row path's exact messages.
       const obj: Record<string, unknown> = {};
       for (let c = 0; c < names.length; c++) if (present[c] !== null) obj[names[c]] = plainValue(present[c]!.get(i));
-      if (!asm.check(obj, where)) { dropped = true; continue; }
+      if (!asm.check(obj, { file, line })) continue;
     }
     let s = "v1";
-    for (let k = 0; k < keyParts.length; k++) s += "\x1f" + keyParts[k](i);
-    if (!asm.addKey(s, where)) { dropped = true; continue; }
-    keep.push(i);
+    for (let k = 0; k < K; k++) s += frags[k][codes[k][i]];
+    keyHalvesOfText(s, halves);
+    if (!asm.addKeyHalves(halves[0], halves[1], file, line)) continue;
+    keep[kept_++] = i;
   }
-  asm.addColumns(kept, dropped ? Int32Array.from(keep) : null);
+  asm.addColumns(kept, kept_ === n ? null : keep.slice(0, kept_));
 }
 
 function flagNulls(v: Vector, flag: Uint8Array): void {
   let k = 0;
-  for (const d of v.data) for (let i = 0; i < d.length; i++, k++) if (!d.getValid(i)) flag[k] = 1;
+  for (const d of v.data) for (let i = 0; i < d.length; i++, k++) if (!valid(d, i)) flag[k] = 1;
 }
 
 function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): void {
@@ -204,14 +262,15 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
     let k = 0;
     for (const d of v.data) {
       const dict = d.dictionary!;
+      const words = dictionaryWords(d);
       const bad = new Uint8Array(dict.length);
       let anyBad = false;
-      for (let w = 0; w < dict.length; w++) {
-        const word = dict.get(w);
+      for (let w = 0; w < words.length; w++) {
+        const word = words[w];
         if (word === null || check(word) !== null) { bad[w] = 1; anyBad = true; }
       }
       const vals = d.values as Int32Array;
-      if (anyBad) for (let i = 0; i < d.length; i++) if ((d.nullCount === 0 || d.getValid(i)) && bad[vals[d.offset + i]]) flag[k + i] = 1;
+      if (anyBad) for (let i = 0; i < d.length; i++) if (valid(d, i) && bad[vals[i]]) flag[k + i] = 1;
       k += d.length;
     }
     return;
@@ -224,9 +283,9 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
       const vals = d.values as Int32Array | Float64Array;
       const nulls = d.nullCount > 0;
       for (let i = 0; i < d.length; i++) {
-        const x = vals[d.offset + i];
+        const x = vals[i];
         const ok = integer ? (type instanceof Int32 || Number.isSafeInteger(x)) && x >= lo && x <= hi : x >= lo && x <= hi && Number.isFinite(x);
-        if (!ok && (!nulls || d.getValid(i))) flag[k + i] = 1;
+        if (!ok && (!nulls || valid(d, i))) flag[k + i] = 1;
       }
       k += d.length;
     }
@@ -234,6 +293,7 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
   }
   if (type instanceof Utf8) {
     if (spec.kind === "string" && !spec.pattern) return;
+    if (spec.kind === "timestamp") return checkTimestamps(v, check, flag);
     eachString(v, (s, row) => { if (check(s) !== null) flag[row] = 1; });
     return;
   }
@@ -244,7 +304,7 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
       if (child.nullCount > 0) {
         const o = d.valueOffsets as Int32Array;
         for (let i = 0; i < d.length; i++)
-          for (let e = o[d.offset + i]; e < o[d.offset + i + 1]; e++) if (!child.getValid(e)) { flag[k + i] = 1; break; }
+          for (let e = o[i]; e < o[i + 1]; e++) if (!valid(child, e)) { flag[k + i] = 1; break; }
       }
       k += d.length;
     }
@@ -277,8 +337,42 @@ function crossCheck(present: (Vector | null)[], kept: Vector[], flag: Uint8Array
     for (const d of ids.data) {
       const o = d.valueOffsets as Int32Array;
       for (let i = 0; i < d.length; i++, k++)
-        if ((d.nullCount === 0 || d.getValid(i)) && o[d.offset + i + 1] - o[d.offset + i] !== nb[k] + nh[k]) flag[k] = 1;
+        if (valid(d, i) && o[i + 1] - o[i] !== nb[k] + nh[k]) flag[k] = 1;
     }
   }
 }
 
+
+/** Whether bytes [a, a+len) are ASCII digits; returns their value, or -1. */
+function digits(b: Uint8Array, a: number, len: number): number {
+  let v = 0;
+  for (let k = 0; k < len; k++) {
+    const c = b[a + k] - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Timestamps in the form the kit and most writers use, `YYYY-MM-DDTHH:MM:SS[.sss]Z`, with
+ * a day of at most 28 (valid in every month), are accepted from their bytes; anything else
+ * is decoded and given to the field's checker. The byte test accepts only strings the checker
+ * accepts, so it changes speed, not the verdict.
+ */
+function checkTimestamps(v: Vector, check: (value: unknown) => string | null, flag: Uint8Array): void {
+  let k = 0;
+  for (const d of v.data) {
+    const o = d.valueOffsets as Int32Array, b = d.values as Uint8Array;
+    for (let i = 0; i < d.length; i++, k++) {
+      if (!valid(d, i)) continue;
+      const a = o[i], len = o[i + 1] - a;
+      if ((len === 20 || (len === 24 && b[a + 19] === 46 && digits(b, a + 20, 3) >= 0)) && b[a + len - 1] === 90 &&
+        b[a + 4] === 45 && b[a + 7] === 45 && b[a + 10] === 84 && b[a + 13] === 58 && b[a + 16] === 58 && digits(b, a, 4) >= 0) {
+        const mo = digits(b, a + 5, 2), day = digits(b, a + 8, 2), h = digits(b, a + 11, 2), mi = digits(b, a + 14, 2), se = digits(b, a + 17, 2);
+        if (mo >= 1 && mo <= 12 && day >= 1 && day <= 28 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59) continue;
+      }
+      if (check(decoder.decode(b.subarray(a, a + len))) !== null) flag[k] = 1;
+    }
+  }
+}

@@ -20,29 +20,42 @@ function plainValue(v: unknown): unknown {
   return v;
 }
 
-/** Validate the rows of an Arrow table, whatever its schema, into an assembler. */
-export function feedArrowTable(asm: ReceiptAssembler, table: Table, file: string | null, options: LoadOptions): number {
+/**
+ * Report the column-level problems of an Arrow schema (unknown and missing columns, no
+ * rows). Returns whether its rows should be read, and whether they can take the columnar path.
+ */
+export function checkArrowColumns(asm: ReceiptAssembler, table: Pick<Table, "schema">, numRows: number, file: string | null, options: LoadOptions): { read: boolean; canonical: boolean } {
   const names = table.schema.fields.map((f) => f.name);
-  const used: string[] = [];
   for (const name of names) {
     const spec = FIELD_BY_NAME.get(name);
-    if (spec === undefined) {
-      if (options.unknownFields !== "ignore") asm.report({ file, line: null, field: name, message: `unknown column of type ${table.schema.fields.find((f) => f.name === name)!.type}; expected only the schema's field names (see data/README.md)` });
-    } else if (!spec.derived) used.push(name);
+    if (spec === undefined && options.unknownFields !== "ignore")
+      asm.report({ file, line: null, field: name, message: `unknown column of type ${table.schema.fields.find((f) => f.name === name)!.type}; expected only the schema's field names (see data/README.md)` });
   }
   const missing = (RECEIPT_FIELDS as readonly FieldSpec[]).filter((f) => f.required && !names.includes(f.name));
   if (missing.length > 0) {
     asm.report({ file, line: null, field: missing[0].name, message: `missing required column${missing.length > 1 ? "s" : ""} ${missing.map((f) => f.name).join(", ")}; found columns ${names.join(", ") || "none"}` });
-    return table.numRows;
+    return { read: false, canonical: false };
   }
-  if (table.numRows === 0) {
+  if (numRows === 0) {
     asm.report({ file, line: null, field: null, message: "empty file: the table has no rows" });
-    return 0;
+    return { read: false, canonical: false };
   }
-  if (isCanonical(table)) {
-    feedCanonicalTable(asm, table, file);
-    return table.numRows;
+  return { read: true, canonical: isCanonical(table as Table) };
+}
+
+/**
+ * Validate the rows of one part of an Arrow table (the whole table, or one row group of a
+ * Parquet file) whose columns `checkArrowColumns` accepted; rows are numbered from `lineBase + 1`.
+ */
+export function feedArrowRows(asm: ReceiptAssembler, table: Table, file: string | null, canonical: boolean, lineBase = 0): void {
+  if (canonical) {
+    feedCanonicalTable(asm, table, file, lineBase);
+    return;
   }
+  const used = table.schema.fields.map((f) => f.name).filter((name) => {
+    const spec = FIELD_BY_NAME.get(name);
+    return spec !== undefined && !spec.derived;
+  });
   const columns = used.map((name) => {
     const v = table.getChild(name)!;
     const out = new Array(v.length);
@@ -52,8 +65,14 @@ export function feedArrowTable(asm: ReceiptAssembler, table: Table, file: string
   for (let i = 0; i < table.numRows; i++) {
     const obj: Record<string, unknown> = {};
     for (let c = 0; c < used.length; c++) obj[used[c]] = columns[c][i];
-    asm.add(obj, { file, line: i + 1 });
+    asm.add(obj, { file, line: lineBase + i + 1 });
   }
+}
+
+/** Validate the rows of an Arrow table, whatever its schema, into an assembler. */
+export function feedArrowTable(asm: ReceiptAssembler, table: Table, file: string | null, options: LoadOptions): number {
+  const { read, canonical } = checkArrowColumns(asm, table, table.numRows, file, options);
+  if (read) feedArrowRows(asm, table, file, canonical);
   return table.numRows;
 }
 

@@ -10,7 +10,7 @@
 import { Bool, Float64, Int32, makeData, makeVector, RecordBatch, Struct, Table, Utf8, type Vector } from "apache-arrow";
 import { INPUT_FIELDS, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptValidationError, type ValidationIssue } from "../receipt/issues";
-import { KEY_FIELDS, keyOfText, keyText } from "../receipt/key";
+import { KEY_FIELDS, keyHalvesOfText, keyHex, keyText } from "../receipt/key";
 import { INPUT_INDEX, validateInto, type RecordLocation, type ValidateOptions } from "../receipt/validate";
 import { receiptArrowSchema } from "./arrow-schema";
 import { columnBuilderFor, type ColumnBuilder } from "./column-builder";
@@ -50,19 +50,37 @@ class KeyIndex {
     }
   }
 
-  push(hi: number, lo: number, where: RecordLocation): void {
-    if (this.length === this.hi.length) {
-      const grow = <T extends Uint32Array | Int32Array>(a: T): T => {
-        const next = new (a.constructor as new (n: number) => T)(a.length * 2);
-        next.set(a);
-        return next;
-      };
-      this.hi = grow(this.hi); this.lo = grow(this.lo); this.file = grow(this.file); this.line = grow(this.line);
+  /** Make room for `extra` more keys. */
+  reserve(extra: number): void {
+    const need = this.length + extra;
+    if (need > this.hi.length) this.resize(need);
+    if (need * 2 > this.slots.length) {
+      let size = this.slots.length;
+      while (need * 2 > size) size *= 2;
+      this.slots = new Int32Array(size).fill(-1);
+      for (let r = 0; r < this.length; r++) this.place(r);
     }
+  }
+
+  private resize(capacity: number): void {
+    const grow = <T extends Uint32Array | Int32Array>(a: T): T => {
+      const next = new (a.constructor as new (n: number) => T)(capacity);
+      next.set(a.subarray(0, this.length));
+      return next;
+    };
+    this.hi = grow(this.hi); this.lo = grow(this.lo); this.file = grow(this.file); this.line = grow(this.line);
+  }
+
+  push(hi: number, lo: number, where: RecordLocation): void {
+    this.pushAt(hi, lo, where.file, where.line);
+  }
+
+  pushAt(hi: number, lo: number, file: string | null, line: number | null): void {
+    if (this.length === this.hi.length) this.resize(this.hi.length * 2);
     const r = this.length++;
     this.hi[r] = hi; this.lo[r] = lo;
-    this.file[r] = this.fileIndex(where.file);
-    this.line[r] = where.line ?? -1;
+    this.file[r] = this.fileIndex(file);
+    this.line[r] = line ?? -1;
     if (this.length * 2 > this.slots.length) this.rehash();
     else this.place(r);
   }
@@ -73,7 +91,7 @@ class KeyIndex {
 
   /** The key of a row as 16 hex digits. */
   text(row: number): string {
-    return this.hi[row].toString(16).padStart(8, "0") + this.lo[row].toString(16).padStart(8, "0");
+    return keyHex(this.hi[row], this.lo[row]);
   }
 
   /** All keys as a Utf8 vector, 16 ASCII bytes each. */
@@ -128,9 +146,13 @@ export class ReceiptAssembler {
   private readonly scratchValues: unknown[] = new Array(INPUT_FIELDS.length);
   private readonly scratchIssues: ValidationIssue[] = [];
   private readonly keyParts: unknown[] = new Array(KEY_FIELDS.length);
+  private readonly halves = new Uint32Array(2);
   readonly issues: ValidationIssue[] = [];
   readonly sources: SourceFile[] = [];
   private readonly strict: boolean;
+  /** Whether a single columnar batch may be kept as given (false when several parts are expected). */
+  private keepBatch = true;
+  private pendingRows = 0;
 
   constructor(private readonly options: LoadOptions = {}) {
     this.strict = options.strict ?? true;
@@ -179,19 +201,38 @@ export class ReceiptAssembler {
    * row by row, in order, then hand over the kept rows with `addColumns`.
    */
   addKey(text: string, where: RecordLocation): boolean {
-    const hex = keyOfText(text);
-    const hi = parseInt(hex.substring(0, 8), 16), lo = parseInt(hex.substring(8, 16), 16);
+    keyHalvesOfText(text, this.halves);
+    return this.addKeyHalves(this.halves[0], this.halves[1], where.file, where.line);
+  }
+
+  /** `addKey` for a key already hashed into its two 32-bit halves (see `keyHalvesOfText`). */
+  addKeyHalves(hi: number, lo: number, file: string | null, line: number | null): boolean {
+    hi >>>= 0; lo >>>= 0;
     const firstRow = this.keys.find(hi, lo);
     if (firstRow >= 0) {
       const first = this.keys.where(firstRow);
       this.report({
-        file: where.file, line: where.line, field: "receipt_key",
-        message: `duplicate receipt ${hex}: same run, model, judge, query, condition and sample_index as ${first.file ?? "<input>"}${first.line === null ? "" : ":" + first.line}; expected each evaluation point once`,
+        file, line, field: "receipt_key",
+        message: `duplicate receipt ${this.keys.text(firstRow)}: same run, model, judge, query, condition and sample_index as ${first.file ?? "<input>"}${first.line === null ? "" : ":" + first.line}; expected each evaluation point once`,
       });
       return false;
     }
-    this.keys.push(hi, lo, where);
+    this.keys.pushAt(hi, lo, file, line);
     return true;
+  }
+
+  /**
+   * Expect about `rows` more rows, arriving in `parts` columnar parts (Parquet row groups):
+   * sizes the key index and the columns once instead of doubling them as rows arrive.
+   */
+  reserve(rows: number, parts = 1): void {
+    this.keys.reserve(rows);
+    if (parts > 1) {
+      this.keepBatch = false;
+      this.pendingRows = rows;
+    }
+    if (this.keepBatch && this.batch === null && this.builders[0].length === 0) return; // a first columnar batch may be kept as is
+    for (const b of this.builders) b.reserve?.(rows);
   }
 
   /**
@@ -199,12 +240,18 @@ export class ReceiptAssembler {
    * registered with `addKey`: all rows, or those at `rows`.
    */
   addColumns(vectors: readonly Vector[], rows: Int32Array | null): void {
-    if (this.batch === null && this.builders[0].length === 0 && vectors.every((v) => v.data.length === 1)) {
+    if (this.keepBatch && this.batch === null && this.builders[0].length === 0 && vectors.every((v) => v.data.length === 1)) {
       this.batch = { vectors, rows };
       return;
     }
     if (this.batch !== null) this.spillBatch();
     vectors.forEach((v, i) => this.builders[i].appendVector(v, rows));
+    if (this.pendingRows > 0) {
+      // Text columns: size the rest from the bytes a row took in this first part.
+      const rest = this.pendingRows - (rows === null ? vectors[0].length : rows.length);
+      this.pendingRows = 0;
+      if (rest > 0) for (const b of this.builders) b.reserve?.(rest);
+    }
   }
 
   private spillBatch(): void {
@@ -238,12 +285,13 @@ export class ReceiptAssembler {
 function deriveFromColumns(nBenign: Vector, nHarmful: Vector, label: Vector): Record<string, Vector> {
   const b = nBenign.data[0], h = nHarmful.data[0], l = label.data[0];
   const words = Array.from(l.dictionary!.toArray() as ArrayLike<string | null>);
-  const codes = (l.values as Int32Array).subarray(l.offset, l.offset + l.length);
+  // fixed-width buffers of a sliced Data already start at its first row (only bitmaps keep the offset)
+  const codes = (l.values as Int32Array).subarray(0, l.length);
   const labels = new Array<string | null>(l.length);
   for (let i = 0; i < l.length; i++) labels[i] = l.nullCount > 0 && !l.getValid(i) ? null : words[codes[i]];
   return deriveColumns(
-    (b.values as Int32Array).subarray(b.offset, b.offset + b.length),
-    (h.values as Int32Array).subarray(h.offset, h.offset + h.length),
+    (b.values as Int32Array).subarray(0, b.length),
+    (h.values as Int32Array).subarray(0, h.length),
     labels,
   );
 }

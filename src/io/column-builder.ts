@@ -10,27 +10,76 @@ import { arrowTypeOf } from "./arrow-schema";
 
 export interface ColumnBuilder {
   append(value: unknown): void;
+  /** Make room for `extra` more rows (and, for text, about `extraBytes` more bytes). */
+  reserve?(extra: number, extraBytes?: number): void;
   /** Append rows of a vector in this column's Arrow type: all of them, or those at `rows`, in that order. */
   appendVector(vector: Vector, rows?: Int32Array | null): void;
   finish(): Vector;
   readonly length: number;
 }
 
+/**
+ * Validity bits, allocated only when the first null arrives: until then every row is valid
+ * and nothing is stored (most columns never hold a null).
+ */
 class Validity {
-  bits = new Uint8Array(1024);
+  bits: Uint8Array | null = null;
   nulls = 0;
   set(i: number, valid: boolean) {
-    if (i >> 3 >= this.bits.length) {
-      const next = new Uint8Array(Math.max(this.bits.length * 2, (i >> 3) + 1));
-      next.set(this.bits);
+    if (valid) {
+      if (this.bits === null) return;
+      this.ensure(i);
+      this.bits[i >> 3] |= 1 << (i & 7);
+      return;
+    }
+    this.nulls++;
+    if (this.bits === null) {
+      // Rows before this one were all valid.
+      this.bits = new Uint8Array(Math.max(1024, ((i + 8) >> 3) * 2));
+      this.bits.fill(255, 0, i >> 3);
+      for (let k = i & ~7; k < i; k++) this.bits[k >> 3] |= 1 << (k & 7);
+    }
+    this.ensure(i);
+  }
+  /** Mark `count` rows from `start` valid. */
+  setValidRun(start: number, count: number) {
+    if (this.bits === null || count === 0) return;
+    this.ensure(start + count - 1);
+    const bits = this.bits;
+    let i = start;
+    const end = start + count;
+    while (i < end && (i & 7) !== 0) { bits[i >> 3] |= 1 << (i & 7); i++; }
+    if (end - i >= 8) { bits.fill(255, i >> 3, end >> 3); i = end & ~7; }
+    while (i < end) { bits[i >> 3] |= 1 << (i & 7); i++; }
+  }
+  private ensure(i: number) {
+    if (i >> 3 >= this.bits!.length) {
+      const next = new Uint8Array(Math.max(this.bits!.length * 2, (i >> 3) + 1));
+      next.set(this.bits!);
       this.bits = next;
     }
-    if (valid) this.bits[i >> 3] |= 1 << (i & 7);
-    else this.nulls++;
   }
   bitmap(length: number): Uint8Array | undefined {
-    return this.nulls === 0 ? undefined : this.bits.slice(0, (length + 7) >> 3);
+    return this.nulls === 0 || this.bits === null ? undefined : this.bits.slice(0, (length + 7) >> 3);
   }
+}
+
+/** Copy the validity of a whole Data chunk into `validity` at `at`. */
+function copyValidity(validity: Validity, at: number, d: Data): void {
+  if (d.nullCount === 0 || !d.nullBitmap || d.nullBitmap.length === 0) {
+    validity.setValidRun(at, d.length);
+    return;
+  }
+  const bm = d.nullBitmap;
+  for (let i = 0; i < d.length; i++) {
+    const j = d.offset + i;
+    validity.set(at + i, (bm[j >> 3] & (1 << (j & 7))) !== 0);
+  }
+}
+
+/** A typed array's first `length` values: a view when little would be wasted, a copy otherwise. */
+function trimmed<T extends Int32Array | Float64Array | Uint8Array>(a: T, length: number): T {
+  return (a.length - length <= a.length >> 3 ? a.subarray(0, length) : a.slice(0, length)) as T;
 }
 
 /** Visit the selected rows of a (possibly chunked) vector as (data, index within data). */
@@ -56,7 +105,9 @@ function eachRow(vector: Vector, rows: Int32Array | null | undefined, visit: (d:
 }
 
 function isValid(d: Data, i: number): boolean {
-  return d.nullCount === 0 || d.getValid(i);
+  if (d.nullCount === 0 || !d.nullBitmap || d.nullBitmap.length === 0) return true;
+  const j = d.offset + i;
+  return (d.nullBitmap[j >> 3] & (1 << (j & 7))) !== 0;
 }
 
 class NumericBuilder implements ColumnBuilder {
@@ -66,10 +117,10 @@ class NumericBuilder implements ColumnBuilder {
   constructor(private readonly type: Int32 | Float64) {
     this.values = type instanceof Int32 ? new Int32Array(1024) : new Float64Array(1024);
   }
-  private reserve(extra: number) {
+  reserve(extra: number) {
     if (this.length + extra <= this.values.length) return;
     const next = new (this.values.constructor as Int32ArrayConstructor | Float64ArrayConstructor)(Math.max(this.values.length * 2, this.length + extra));
-    next.set(this.values);
+    next.set(this.values.subarray(0, this.length));
     this.values = next;
   }
   append(value: unknown) {
@@ -81,36 +132,67 @@ class NumericBuilder implements ColumnBuilder {
   }
   appendVector(vector: Vector, rows?: Int32Array | null) {
     this.reserve(rows ? rows.length : vector.length);
+    if (!rows) {
+      for (const d of vector.data) {
+        const src = d.values as Int32Array | Float64Array;
+        this.values.set(src.subarray(0, d.length), this.length);
+        copyValidity(this.validity, this.length, d);
+        this.length += d.length;
+      }
+      return;
+    }
     eachRow(vector, rows, (d, i) => {
       const valid = isValid(d, i);
       this.validity.set(this.length, valid);
-      if (valid) this.values[this.length] = (d.values as Int32Array | Float64Array)[d.offset + i];
+      if (valid) this.values[this.length] = (d.values as Int32Array | Float64Array)[i];
       this.length++;
     });
   }
   finish(): Vector {
-    const data = this.values.slice(0, this.length);
     return makeVector(makeData({
       type: this.type as Int32,
       length: this.length,
       nullCount: this.validity.nulls,
       nullBitmap: this.validity.bitmap(this.length),
-      data: data as Int32Array,
+      data: trimmed(this.values, this.length) as Int32Array,
     }));
   }
 }
 
 class BoolBuilder implements ColumnBuilder {
-  private values = new Validity();
+  private bits = new Uint8Array(128);
   private validity = new Validity();
   length = 0;
+  reserve(extra: number) {
+    const need = (this.length + extra + 7) >> 3;
+    if (need <= this.bits.length) return;
+    const next = new Uint8Array(Math.max(this.bits.length * 2, need));
+    next.set(this.bits);
+    this.bits = next;
+  }
   append(value: unknown) {
+    this.reserve(1);
     const valid = value !== null && value !== undefined;
     this.validity.set(this.length, valid);
-    this.values.set(this.length, value === true);
+    if (value === true) this.bits[this.length >> 3] |= 1 << (this.length & 7);
     this.length++;
   }
   appendVector(vector: Vector, rows?: Int32Array | null) {
+    this.reserve(rows ? rows.length : vector.length);
+    if (!rows) {
+      for (const d of vector.data) {
+        const src = d.values as Uint8Array;
+        for (let i = 0; i < d.length; i++) {
+          const j = d.offset + i, k = this.length + i;
+          if ((src[j >> 3] & (1 << (j & 7))) !== 0) this.bits[k >> 3] |= 1 << (k & 7);
+        }
+        copyValidity(this.validity, this.length, d);
+        // A null's value bit is cleared, as `append(null)` leaves it.
+        if (d.nullCount > 0) for (let i = 0; i < d.length; i++) if (!isValid(d, i)) { const k = this.length + i; this.bits[k >> 3] &= ~(1 << (k & 7)); }
+        this.length += d.length;
+      }
+      return;
+    }
     eachRow(vector, rows, (d, i) => {
       const valid = isValid(d, i);
       const j = d.offset + i;
@@ -123,7 +205,7 @@ class BoolBuilder implements ColumnBuilder {
       length: this.length,
       nullCount: this.validity.nulls,
       nullBitmap: this.validity.bitmap(this.length),
-      data: this.values.bits.slice(0, (this.length + 7) >> 3),
+      data: this.bits.slice(0, (this.length + 7) >> 3),
     }));
   }
 }
@@ -134,10 +216,10 @@ class DictionaryBuilder implements ColumnBuilder {
   private readonly words: string[] = [];
   private validity = new Validity();
   length = 0;
-  private reserve(extra: number) {
+  reserve(extra: number) {
     if (this.length + extra <= this.codes.length) return;
     const next = new Int32Array(Math.max(this.codes.length * 2, this.length + extra));
-    next.set(this.codes);
+    next.set(this.codes.subarray(0, this.length));
     this.codes = next;
   }
   private codeOf(word: string): number {
@@ -156,19 +238,49 @@ class DictionaryBuilder implements ColumnBuilder {
     if (valid) this.codes[this.length] = this.codeOf(value as string);
     this.length++;
   }
+  /** This builder's code for each word of a chunk's dictionary (-1 for a null word). */
+  private translation(d: Data): Int32Array {
+    const dict = d.dictionary!;
+    const words = dict.length === 0 ? [] : (dict.data.length === 1 ? utf8Words(dict.data[0]) : (Array.from(dict.toArray()) as (string | null)[]));
+    const map = new Int32Array(words.length);
+    for (let w = 0; w < words.length; w++) map[w] = words[w] === null ? -1 : this.codeOf(words[w] as string);
+    return map;
+  }
   appendVector(vector: Vector, rows?: Int32Array | null) {
     this.reserve(rows ? rows.length : vector.length);
+    if (!rows) {
+      for (const d of vector.data) {
+        const map = this.translation(d);
+        const vals = d.values as Int32Array;
+        const out = this.codes;
+        const base = this.length;
+        let identity = true;
+        for (let w = 0; w < map.length; w++) if (map[w] !== w) { identity = false; break; }
+        if (d.nullCount === 0 && identity) out.set(vals.subarray(0, d.length), base);
+        else if (d.nullCount === 0) for (let i = 0; i < d.length; i++) out[base + i] = map[vals[i]];
+        else {
+          for (let i = 0; i < d.length; i++) {
+            const code = isValid(d, i) ? map[vals[i]] : -1;
+            this.validity.set(base + i, code >= 0);
+            out[base + i] = code >= 0 ? code : 0;
+          }
+          this.length += d.length;
+          continue;
+        }
+        this.validity.setValidRun(base, d.length);
+        this.length += d.length;
+      }
+      return;
+    }
     // Translate each chunk's dictionary once, then copy codes.
     const maps = new Map<Data, Int32Array>();
     eachRow(vector, rows, (d, i) => {
       let map = maps.get(d);
       if (map === undefined) {
-        const dict = d.dictionary!;
-        map = new Int32Array(dict.length);
-        for (let w = 0; w < dict.length; w++) map[w] = dict.get(w) === null ? -1 : this.codeOf(dict.get(w) as string);
+        map = this.translation(d);
         maps.set(d, map);
       }
-      const code = isValid(d, i) ? map[(d.values as Int32Array)[d.offset + i]] : -1;
+      const code = isValid(d, i) ? map[(d.values as Int32Array)[i]] : -1;
       this.validity.set(this.length, code >= 0);
       if (code >= 0) this.codes[this.length] = code;
       this.length++;
@@ -180,10 +292,20 @@ class DictionaryBuilder implements ColumnBuilder {
       length: this.length,
       nullCount: this.validity.nulls,
       nullBitmap: this.validity.bitmap(this.length),
-      data: this.codes.slice(0, this.length),
+      data: trimmed(this.codes, this.length),
       dictionary: vectorFromArray(this.words, new Utf8()),
     }));
   }
+}
+
+const wordDecoder = new TextDecoder();
+
+/** The strings of a Utf8 Data (null where null). */
+function utf8Words(d: Data): (string | null)[] {
+  const o = d.valueOffsets as Int32Array, bytes = d.values as Uint8Array;
+  const out = new Array<string | null>(d.length);
+  for (let i = 0; i < d.length; i++) out[i] = isValid(d, i) ? wordDecoder.decode(bytes.subarray(o[i], o[i + 1])) : null;
+  return out;
 }
 
 /** UTF-8 bytes and offsets, written directly: no JavaScript string is kept per value. */
@@ -199,10 +321,15 @@ class Utf8Builder implements ColumnBuilder {
     this.bytes.copy(next, 0, 0, this.end);
     this.bytes = next;
   }
+  /** Room for `extra` more rows and `extraBytes` more bytes (by default, as many per row as so far). */
+  reserve(extra: number, extraBytes = this.length > 0 ? Math.ceil((this.end / this.length) * extra * 1.02) : 0) {
+    this.reserveRows(extra);
+    this.reserveBytes(extraBytes);
+  }
   private reserveRows(extra: number) {
     if (this.length + extra + 1 <= this.offsets.length) return;
     const next = new Int32Array(Math.max(this.offsets.length * 2, this.length + extra + 1));
-    next.set(this.offsets);
+    next.set(this.offsets.subarray(0, this.length + 1));
     this.offsets = next;
   }
   append(value: unknown) {
@@ -227,6 +354,20 @@ class Utf8Builder implements ColumnBuilder {
   }
   appendVector(vector: Vector, rows?: Int32Array | null) {
     this.reserveRows(rows ? rows.length : vector.length);
+    if (!rows) {
+      for (const d of vector.data) {
+        const o = d.valueOffsets as Int32Array;
+        const from = o[0], to = o[d.length];
+        this.reserveBytes(to - from);
+        this.bytes.set((d.values as Uint8Array).subarray(from, to), this.end);
+        const shift = this.end - from, offsets = this.offsets, base = this.length;
+        for (let i = 1; i <= d.length; i++) offsets[base + i] = o[i] + shift;
+        copyValidity(this.validity, base, d);
+        this.end += to - from;
+        this.length += d.length;
+      }
+      return;
+    }
     eachRow(vector, rows, (d, i) => {
       if (!isValid(d, i)) {
         this.validity.set(this.length, false);
@@ -234,20 +375,22 @@ class Utf8Builder implements ColumnBuilder {
         return;
       }
       const o = d.valueOffsets as Int32Array;
-      this.appendBytes(d.values as Uint8Array, o[d.offset + i], o[d.offset + i + 1]);
+      this.appendBytes(d.values as Uint8Array, o[i], o[i + 1]);
     });
   }
   finish(): Vector {
     return makeVector(this.finishData());
   }
   finishData(): Data<Utf8> {
+    const bytes = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
     return makeData({
       type: new Utf8(),
       length: this.length,
       nullCount: this.validity.nulls,
       nullBitmap: this.validity.bitmap(this.length),
-      valueOffsets: this.offsets.slice(0, this.length + 1),
-      data: new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.end).slice(),
+      valueOffsets: trimmed(this.offsets, this.length + 1),
+      // A copy, so the value bytes do not share a pooled Buffer or keep the spare capacity.
+      data: bytes.length - this.end <= bytes.length >> 3 && this.bytes.byteOffset === 0 && this.bytes.buffer.byteLength === bytes.length ? bytes.subarray(0, this.end) : bytes.slice(0, this.end),
     });
   }
 }
@@ -259,23 +402,37 @@ class StringListBuilder implements ColumnBuilder {
   private validity = new Validity();
   length = 0;
   constructor(private readonly type: List<Utf8>) {}
+  reserve(extra: number) {
+    if (this.length + extra + 1 <= this.offsets.length) return;
+    const next = new Int32Array(Math.max(this.offsets.length * 2, this.length + extra + 1));
+    next.set(this.offsets.subarray(0, this.length + 1));
+    this.offsets = next;
+  }
   append(value: unknown) {
-    if (this.length + 2 > this.offsets.length) {
-      const next = new Int32Array(this.offsets.length * 2);
-      next.set(this.offsets);
-      this.offsets = next;
-    }
+    this.reserve(1);
     const valid = value !== null && value !== undefined;
     this.validity.set(this.length, valid);
     if (valid) for (const s of value as readonly string[]) this.child.append(s);
     this.offsets[++this.length] = this.child.length;
   }
   appendVector(vector: Vector, rows?: Int32Array | null) {
+    this.reserve(rows ? rows.length : vector.length);
+    if (!rows) {
+      for (const d of vector.data) {
+        const o = d.valueOffsets as Int32Array, c = d.children[0];
+        const from = o[0], to = o[d.length];
+        const shift = this.child.length - from, base = this.length;
+        this.child.appendVector(makeVector(c.slice(from, to - from)));
+        for (let i = 1; i <= d.length; i++) this.offsets[base + i] = o[i] + shift;
+        copyValidity(this.validity, base, d);
+        this.length += d.length;
+      }
+      return;
+    }
     eachRow(vector, rows, (d, i) => {
       if (!isValid(d, i)) return this.append(null);
       const o = d.valueOffsets as Int32Array, c = d.children[0];
-      const items: string[] = [];
-      for (let k = o[d.offset + i]; k < o[d.offset + i + 1]; k++) items.push(makeVector(c).get(k) as string);
+      const items = utf8Words(c.slice(o[i], o[i + 1] - o[i]));
       this.append(items);
     });
   }
@@ -285,7 +442,7 @@ class StringListBuilder implements ColumnBuilder {
       length: this.length,
       nullCount: this.validity.nulls,
       nullBitmap: this.validity.bitmap(this.length),
-      valueOffsets: this.offsets.slice(0, this.length + 1),
+      valueOffsets: trimmed(this.offsets, this.length + 1),
       child: this.child.finishData(),
     }));
   }

@@ -13,46 +13,54 @@ function isValid(d: Data, i: number): boolean {
   return (d.nullBitmap[j >> 3] & (1 << (j & 7))) !== 0;
 }
 
-function utf8Strings(d: Data): string[] {
-  const out = new Array<string>(d.length);
+function utf8Strings(d: Data, from = 0, to = d.length): string[] {
+  const out = new Array<string>(to - from);
   const offsets = d.valueOffsets as Int32Array, bytes = d.values as Uint8Array;
-  for (let i = 0; i < d.length; i++) {
-    const start = offsets[d.offset + i], end = offsets[d.offset + i + 1];
-    out[i] = end === start ? "" : decoder.decode(bytes.subarray(start, end));
+  for (let i = from; i < to; i++) {
+    const start = offsets[i], end = offsets[i + 1];
+    out[i - from] = end === start ? "" : decoder.decode(bytes.subarray(start, end));
   }
   return out;
 }
 
-/** Every value of a column, null where null: strings, numbers, booleans, or arrays for lists. */
-export function columnValues(vector: Vector): unknown[] {
-  const out = new Array<unknown>(vector.length);
-  let k = 0;
+/**
+ * Every value of a column, null where null: strings, numbers, booleans, or arrays for lists.
+ * With `start` and `end`, only the rows in [start, end) (writers go through big tables in slices).
+ */
+export function columnValues(vector: Vector, start = 0, end = vector.length): unknown[] {
+  const out = new Array<unknown>(Math.max(0, end - start));
   const type = vector.type;
+  let base = 0;
   for (const d of vector.data) {
-    if (type instanceof Dictionary) {
-      const labels = utf8Strings(d.dictionary!.data[0] as Data);
-      const codes = d.values as Int32Array;
-      for (let i = 0; i < d.length; i++, k++) out[k] = isValid(d, i) ? labels[codes[d.offset + i]] : null;
-    } else if (type instanceof Int32 || type instanceof Float64) {
-      const vals = d.values as Int32Array | Float64Array;
-      for (let i = 0; i < d.length; i++, k++) out[k] = isValid(d, i) ? vals[d.offset + i] : null;
-    } else if (type instanceof Bool) {
-      const bits = d.values as Uint8Array;
-      for (let i = 0; i < d.length; i++, k++) {
-        const j = d.offset + i;
-        out[k] = isValid(d, i) ? (bits[j >> 3] & (1 << (j & 7))) !== 0 : null;
-      }
-    } else if (type instanceof Utf8) {
-      const strings = utf8Strings(d);
-      for (let i = 0; i < d.length; i++, k++) out[k] = isValid(d, i) ? strings[i] : null;
-    } else {
-      for (let i = 0; i < d.length; i++, k++) {
-        const v = isValid(d, i) ? (vector.get(k) as unknown) : null;
-        out[k] = v !== null && typeof v === "object" && typeof (v as { toArray?: unknown }).toArray === "function"
-          ? Array.from((v as { toArray(): ArrayLike<unknown> }).toArray())
-          : typeof v === "bigint" ? Number(v) : v ?? null;
+    const from = Math.max(0, start - base), to = Math.min(d.length, end - base);
+    let k = base + from - start;
+    if (from < to) {
+      if (type instanceof Dictionary) {
+        const labels = utf8Strings(d.dictionary!.data[0] as Data);
+        const codes = d.values as Int32Array;
+        for (let i = from; i < to; i++, k++) out[k] = isValid(d, i) ? labels[codes[i]] : null;
+      } else if (type instanceof Int32 || type instanceof Float64) {
+        const vals = d.values as Int32Array | Float64Array;
+        for (let i = from; i < to; i++, k++) out[k] = isValid(d, i) ? vals[i] : null;
+      } else if (type instanceof Bool) {
+        const bits = d.values as Uint8Array;
+        for (let i = from; i < to; i++, k++) {
+          const j = d.offset + i;
+          out[k] = isValid(d, i) ? (bits[j >> 3] & (1 << (j & 7))) !== 0 : null;
+        }
+      } else if (type instanceof Utf8) {
+        const strings = utf8Strings(d, from, to);
+        for (let i = from; i < to; i++, k++) out[k] = isValid(d, i) ? strings[i - from] : null;
+      } else {
+        for (let i = from; i < to; i++, k++) {
+          const v = isValid(d, i) ? (vector.get(base + i) as unknown) : null;
+          out[k] = v !== null && typeof v === "object" && typeof (v as { toArray?: unknown }).toArray === "function"
+            ? Array.from((v as { toArray(): ArrayLike<unknown> }).toArray())
+            : typeof v === "bigint" ? Number(v) : v ?? null;
+        }
       }
     }
+    base += d.length;
   }
   return out;
 }

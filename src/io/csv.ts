@@ -10,8 +10,8 @@ import { stringify } from "csv-stringify/sync";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { ReceiptTable } from "./receipt-table";
-import { rowsForWriting } from "./rows-for-writing";
-import { writeFileAtomic } from "./write-atomic";
+import { rowSlicesForWriting, rowsForWriting } from "./rows-for-writing";
+import { writeChunksAtomic } from "./write-atomic";
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -231,17 +231,18 @@ export async function readCSVInto(asm: ReceiptAssembler, path: string, options: 
   return { records: feeder.records, sha256: hash.digest("hex") };
 }
 
-export function toCSV(table: ReceiptTable): string {
-  const fields = (RECEIPT_FIELDS as readonly FieldSpec[]).map((f) => f.name);
-  const rows = rowsForWriting(table).map((row) =>
-    fields.map((f) => {
+const CSV_FIELDS = (RECEIPT_FIELDS as readonly FieldSpec[]).map((f) => f.name);
+
+function csvText(rows: readonly Record<string, unknown>[], header: boolean): string {
+  const cells = rows.map((row) =>
+    CSV_FIELDS.map((f) => {
       const v = row[f];
       if (v === null || v === undefined) return null;
       if (Array.isArray(v)) return JSON.stringify(v);
       return v;
     }),
   );
-  return stringify([fields, ...rows], {
+  return stringify(header ? [CSV_FIELDS, ...cells] : cells, {
     cast: {
       boolean: (b: boolean) => (b ? "true" : "false"),
       // Null is written as a bare empty cell; the empty string is quoted so it reads back as "".
@@ -250,6 +251,15 @@ export function toCSV(table: ReceiptTable): string {
   });
 }
 
+/** CSV text for a receipt table (in memory: for a million receipts use `writeCSV`, which streams). */
+export function toCSV(table: ReceiptTable): string {
+  return csvText(rowsForWriting(table), true);
+}
+
+/** Write CSV in slices of rows to a temporary file, then rename: no single string holds the file. */
 export async function writeCSV(table: ReceiptTable, path: string): Promise<void> {
-  await writeFileAtomic(path, toCSV(table));
+  await writeChunksAtomic(path, (function* () {
+    yield csvText([], true);
+    for (const rows of rowSlicesForWriting(table)) yield csvText(rows, false);
+  })());
 }

@@ -8,8 +8,8 @@ import { createReadStream } from "node:fs";
 import type { Table } from "apache-arrow";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { ReceiptTable } from "./receipt-table";
-import { writeFileAtomic } from "./write-atomic";
-import { rowsForWriting } from "./rows-for-writing";
+import { writeChunksAtomic } from "./write-atomic";
+import { rowSlicesForWriting, rowsForWriting } from "./rows-for-writing";
 
 /** Parse one JSONL line; reports bad JSON with the reason in plain words. */
 function addLine(asm: ReceiptAssembler, text: string, file: string | null, line: number, isLast: boolean, endsWithNewline: boolean): void {
@@ -96,9 +96,9 @@ export async function streamJSONL(asm: ReceiptAssembler, path: string): Promise<
 }
 
 /** JSONL text for a receipt table: one object per line, null fields left out. */
-export function toJSONL(table: ReceiptTable | Table): string {
+function jsonLines(rows: readonly Record<string, unknown>[]): string {
   const parts: string[] = [];
-  for (const row of rowsForWriting(table)) {
+  for (const row of rows) {
     const o: Record<string, unknown> = {};
     for (const k in row) if (row[k] !== null) o[k] = row[k];
     parts.push(JSON.stringify(o));
@@ -106,6 +106,14 @@ export function toJSONL(table: ReceiptTable | Table): string {
   return parts.length ? parts.join("\n") + "\n" : "";
 }
 
+/** JSONL text for a receipt table (in memory: for a million receipts use `writeJSONL`, which streams). */
+export function toJSONL(table: ReceiptTable | Table): string {
+  return jsonLines(rowsForWriting(table));
+}
+
+/** Write JSONL in slices of rows to a temporary file, then rename: no single string holds the file. */
 export async function writeJSONL(table: ReceiptTable, path: string): Promise<void> {
-  await writeFileAtomic(path, toJSONL(table));
+  await writeChunksAtomic(path, (function* () {
+    for (const rows of rowSlicesForWriting(table)) yield jsonLines(rows);
+  })());
 }

@@ -4,7 +4,7 @@
  * found while loading. Analyses read typed columns from it; notebook users get a danfo
  * DataFrame from `toDataFrame()` and can come back with `ReceiptTable.fromDataFrame()`.
  */
-import { Table, type Vector } from "apache-arrow";
+import { makeData, RecordBatch, Struct, Table, type Vector } from "apache-arrow";
 import type { DataFrame } from "danfojs-node";
 import { RECEIPT_FIELDS, type FieldSpec, type ReceiptFieldName } from "../receipt/fields";
 import type { ValidationIssue } from "../receipt/issues";
@@ -70,9 +70,11 @@ export class ReceiptTable {
   get arrow(): Table {
     if (this.materialised.table === undefined) {
       const base = this.cache.arrow, sel = this.selection!;
-      const cols: Record<string, Vector> = {};
-      for (const f of base.schema.fields) cols[f.name] = takeRows(base.getChild(f.name)!, sel);
-      this.materialised.table = new Table(base.schema, cols as never);
+      // one record batch from the gathered columns, so the schema (nullability, metadata) is
+      // exactly the base table's even for an empty selection
+      const children = base.schema.fields.map((f) => takeRows(base.getChild(f.name)!, sel).data[0]);
+      const batch = new RecordBatch(base.schema, makeData({ type: new Struct(base.schema.fields), length: sel.length, nullCount: 0, children }));
+      this.materialised.table = new Table([batch]);
     }
     return this.materialised.table;
   }
@@ -115,7 +117,7 @@ export class ReceiptTable {
       let k = 0;
       for (const d of v.data) {
         const vals = d.values as ArrayLike<number>;
-        for (let i = 0; i < d.length; i++, k++) full[k] = !isValidAt(d, i) ? NaN : vals[d.offset + i];
+        for (let i = 0; i < d.length; i++, k++) full[k] = !isValidAt(d, i) ? NaN : vals[i];
       }
       this.cache.numbers.set(name, full);
     }
@@ -145,7 +147,7 @@ export class ReceiptTable {
         for (const d of v.data) {
           if (d.dictionary !== v.data[0].dictionary) throw new Error(`ReceiptTable.dictionary: column ${name} has several dictionaries; rebuild the table`);
           const vals = d.values as Int32Array;
-          for (let i = 0; i < d.length; i++, k++) codes[k] = !isValidAt(d, i) ? -1 : vals[d.offset + i];
+          for (let i = 0; i < d.length; i++, k++) codes[k] = !isValidAt(d, i) ? -1 : vals[i];
         }
         full = { codes, labels };
       }

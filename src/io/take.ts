@@ -30,7 +30,7 @@ export function takeRows(vector: Vector, indices: Int32Array | number[]): Vector
       const j = data.offset + indices[k];
       if (bitmap !== null && (bitmap[j >> 3] & (1 << (j & 7))) === 0) nullCount++;
       else valid[k >> 3] |= 1 << (k & 7);
-      out[k] = src[j];
+      out[k] = src[indices[k]]; // fixed-width values are sliced with the data; the validity bitmap is not
     }
     return makeVector(makeData({ type, length: n, nullCount, nullBitmap: nullCount ? valid : undefined, data: out, dictionary: data.dictionary } as Parameters<typeof makeData>[0] & { dictionary?: Vector }) as never);
   }

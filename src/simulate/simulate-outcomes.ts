@@ -8,6 +8,9 @@
  *
  * Random draws (see `prng.ts`), each from a sub-stream named by content:
  * - query effect u[m, q] = query_sd[m] * Z, Z from stream (tag 1, seed, query_effect_key, query);
+ * - per-query slope deviations vb[m, q] = query_benign_slope_sd[m] * Z (tag 4) and
+ *   vh[m, q] = query_harmful_slope_sd[m] * Z (tag 5), same key; drawn only when the sd is
+ *   set and positive, so designs without them keep every other draw;
  * - per receipt, stream (tag 2, seed, model, query, condition, sample_index) gives in order:
  *   the outcome uniform, the parse-error uniform, the judge uniform, the adoption uniform
  *   (all four always drawn, so changing one rate leaves the other draws in place);
@@ -26,6 +29,8 @@ import { hashString, hashWords, seedWords, SubStream } from "./prng";
 const TAG_QUERY_EFFECT = 1;
 const TAG_RECEIPT = 2;
 const TAG_COMPOSITION = 3;
+const TAG_BENIGN_SLOPE = 4;
+const TAG_HARMFUL_SLOPE = 5;
 const COMPOSITION_HASH_SEED = 0x5be0cd19;
 
 export const LABEL_REFUSAL = JUDGE_LABELS.indexOf("refusal");
@@ -55,6 +60,10 @@ export interface SimulatedOutcomes {
   readonly sampleIndex: Int32Array;
   /** Query effects, `queryEffect[m * queries.length + q]`, in logits. */
   readonly queryEffect: Float64Array;
+  /** Per-query deviations from benign_slope, laid out as `queryEffect` (all 0 when the model has no query_benign_slope_sd). */
+  readonly benignSlopeEffect: Float64Array;
+  /** Per-query deviations from harmful_slope, laid out as `queryEffect`. */
+  readonly harmfulSlopeEffect: Float64Array;
   /** True P(comply) of each row, given its query effect. */
   readonly probability: Float64Array;
   /** What the model really did: 1 complied, 0 refused. */
@@ -110,6 +119,22 @@ export function simulateOutcomes(design: SimulationDesign, seed: number): Simula
       queryEffect[mi * Q + q] = m.params.query_sd * stream.open(words.subarray(0, 7)).normal();
     }
   });
+  const slopeEffects = (tag: number, sdOf: (mi: number) => number): Float64Array => {
+    const out = new Float64Array(design.models.length * Q);
+    design.models.forEach((m, mi) => {
+      const sd = sdOf(mi);
+      if (!(sd > 0)) return;
+      const [kA, kB] = hashString(m.params.query_effect_key ?? m.params.model);
+      for (let q = 0; q < Q; q++) {
+        words[0] = tag; words[1] = seedLo; words[2] = seedHi; words[3] = kA; words[4] = kB;
+        words[5] = queryHash[q][0]; words[6] = queryHash[q][1];
+        out[mi * Q + q] = sd * stream.open(words.subarray(0, 7)).normal();
+      }
+    });
+    return out;
+  };
+  const benignSlopeEffect = slopeEffects(TAG_BENIGN_SLOPE, (mi) => design.models[mi].params.query_benign_slope_sd ?? 0);
+  const harmfulSlopeEffect = slopeEffects(TAG_HARMFUL_SLOPE, (mi) => design.models[mi].params.query_harmful_slope_sd ?? 0);
 
   const block = new Int32Array(rows);
   const query = new Int32Array(rows);
@@ -130,8 +155,10 @@ export function simulateOutcomes(design: SimulationDesign, seed: number): Simula
     const cue = b.condition.format_cue;
     const adoption = cue === "none" ? null : params.format_adoption![cue]!;
     const hasDemos = b.condition.n_benign + b.condition.n_harmful > 0;
+    const lb = Math.log(b.condition.n_benign + 1), lh = Math.log(b.condition.n_harmful + 1);
     for (let q = 0; q < Q; q++) {
-      const p = 1 / (1 + Math.exp(-(b.logit + queryEffect[b.model * Q + q])));
+      const k = b.model * Q + q;
+      const p = 1 / (1 + Math.exp(-(b.logit + queryEffect[k] + benignSlopeEffect[k] * lb + harmfulSlopeEffect[k] * lh)));
       for (let s = 0; s < S; s++, row++) {
         words[0] = TAG_RECEIPT; words[1] = seedLo; words[2] = seedHi; words[3] = mA; words[4] = mB;
         words[5] = queryHash[q][0]; words[6] = queryHash[q][1]; words[7] = cA; words[8] = cB; words[9] = s;
@@ -158,5 +185,5 @@ export function simulateOutcomes(design: SimulationDesign, seed: number): Simula
     }
   });
 
-  return { design, seed, length: rows, blocks, block, query, sampleIndex, queryEffect, probability, complied, label, adoptedCue, compositionSeed };
+  return { design, seed, length: rows, blocks, block, query, sampleIndex, queryEffect, benignSlopeEffect, harmfulSlopeEffect, probability, complied, label, adoptedCue, compositionSeed };
 }
