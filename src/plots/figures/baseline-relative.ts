@@ -1,18 +1,9 @@
 import type * as Plotly from "plotly.js";
 import type { Figure } from "../figure";
 import type { BaselineRelativeInput } from "../inputs";
-import { facetGrid } from "../facets";
 import { THEME, baseLayout, errorBars, seriesColor, seriesSymbol } from "../theme";
-import {
-  assertUniqueRows,
-  distinct,
-  distinctSorted,
-  formatNumber,
-  groupBy,
-  modelStageLabeller,
-  requireRows,
-  selectKeys,
-} from "../rows";
+import { formatNumber } from "../rows";
+import { sweepGrid } from "../sweep-grid";
 
 export interface BaselineRelativeOptions {
   /** Figure title; default "Compliance relative to the zero-demonstration baseline". */
@@ -22,8 +13,6 @@ export interface BaselineRelativeOptions {
   /** Panels a row; default 2. */
   columns?: number;
 }
-
-const DODGE_LOG2 = 0.05;
 
 /**
  * Compliance minus each model's zero-demonstration baseline, in percentage points, against
@@ -35,41 +24,15 @@ const DODGE_LOG2 = 0.05;
  */
 export function baselineRelativeFigure(rows: readonly BaselineRelativeInput[], options: BaselineRelativeOptions = {}): Figure {
   const fn = "baselineRelativeFigure";
-  requireRows(fn, rows, "baseline-relative");
-  const swept = rows.filter((r) => r.n_total > 0 && r.harmful_fraction !== null);
-  requireRows(fn, swept, "baseline-relative row with n_total > 0");
-  const label = modelStageLabeller(rows);
-  assertUniqueRows(
-    fn,
-    swept,
-    (r) => `${label(r)}, harmful_fraction=${r.harmful_fraction}, n_total=${r.n_total}`,
-    "filter rows to one schedule and one format cue first",
-  );
-  const models = selectKeys(fn, "model", distinct(swept.map(label)), options.models);
-  const fractions = distinctSorted(swept.map((r) => r.harmful_fraction as number));
-  const totals = distinctSorted(swept.map((r) => r.n_total));
-  const grid = facetGrid(models, {
-    columns: options.columns ?? 2,
-    xTitle: "Total demonstrations N (log\u2082 scale)",
-    yTitle: "Compliance minus baseline (percentage points)",
-    xaxis: {
-      type: "log",
-      tickvals: totals,
-      ticktext: totals.map(String),
-      range: [Math.log10(totals[0]) - 0.12, Math.log10(totals[totals.length - 1]) + 0.12],
-    },
-    yaxis: { zeroline: true, zerolinecolor: THEME.zeroLineColor, zerolinewidth: 1.5 },
-  });
-
-  const byModel = groupBy(swept, label);
+  const { fractions, grid, byPanel, dodge } = sweepGrid(fn, rows, "baseline-relative row", options,
+    "Compliance minus baseline (percentage points)", { zeroline: true, zerolinecolor: THEME.zeroLineColor, zerolinewidth: 1.5 });
   const data: Plotly.Data[] = [];
   grid.panels.forEach((panel, p) => {
-    const modelRows = byModel.get(panel.key) ?? [];
+    const modelRows = byPanel.get(panel.key) ?? [];
     fractions.forEach((phi, i) => {
-      const line = modelRows.filter((r) => r.harmful_fraction === phi).sort((a, b) => a.n_total - b.n_total);
+      const line = modelRows.filter((r) => r.harmful_fraction === phi && r.n_total > 0).sort((a, b) => a.n_total - b.n_total);
       if (line.length === 0) return;
       const color = seriesColor(i);
-      const dodge = Math.pow(2, (i - (fractions.length - 1) / 2) * DODGE_LOG2);
       const y = line.map((r) => r.difference * 100);
       data.push({
         type: "scatter",
@@ -79,7 +42,7 @@ export function baselineRelativeFigure(rows: readonly BaselineRelativeInput[], o
         showlegend: p === 0,
         xaxis: panel.xref,
         yaxis: panel.yref,
-        x: line.map((r) => r.n_total * dodge),
+        x: line.map((r) => r.n_total * dodge(i)),
         y,
         error_y: errorBars(y, line.map((r) => r.diff_low * 100), line.map((r) => r.diff_high * 100), color),
         line: { color, width: THEME.lineWidth },

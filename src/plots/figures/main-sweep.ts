@@ -1,18 +1,9 @@
 import type * as Plotly from "plotly.js";
 import type { Figure } from "../figure";
 import type { ComplianceCellInput } from "../inputs";
-import { facetGrid } from "../facets";
 import { NEUTRAL_GREY, THEME, baseLayout, errorBars, percent, seriesColor, seriesSymbol } from "../theme";
-import {
-  assertUniqueRows,
-  distinct,
-  distinctSorted,
-  formatNumber,
-  groupBy,
-  modelStageLabeller,
-  requireRows,
-  selectKeys,
-} from "../rows";
+import { formatNumber } from "../rows";
+import { sweepGrid } from "../sweep-grid";
 
 export interface MainSweepOptions {
   /** Figure title; default "Compliance vs total demonstrations". */
@@ -28,9 +19,6 @@ export interface MainSweepOptions {
   showBaseline?: boolean;
 }
 
-/** Horizontal offset between neighbouring lines, in doublings, so their intervals do not overlap. */
-const DODGE_LOG2 = 0.05;
-
 /**
  * Main sweep: compliance rate against total demonstrations N (log2 axis), one line per
  * harmful fraction phi, one panel per model, 95% intervals as error bars.
@@ -42,38 +30,12 @@ const DODGE_LOG2 = 0.05;
  */
 export function mainSweepFigure(rows: readonly ComplianceCellInput[], options: MainSweepOptions = {}): Figure {
   const fn = "mainSweepFigure";
-  requireRows(fn, rows, "compliance cell");
   const showBaseline = options.showBaseline ?? true;
-  const swept = rows.filter((r) => r.n_total > 0 && r.harmful_fraction !== null);
-  requireRows(fn, swept, "compliance cell with n_total > 0");
-  const label = modelStageLabeller(rows);
-  assertUniqueRows(
-    fn,
-    rows,
-    (r) => `${label(r)}, harmful_fraction=${r.harmful_fraction}, n_total=${r.n_total}`,
-    "filter rows to one schedule and one format cue first",
-  );
-
-  const models = selectKeys(fn, "model", distinct(swept.map(label)), options.models);
-  const fractions = distinctSorted(swept.map((r) => r.harmful_fraction as number));
-  const totals = distinctSorted(swept.map((r) => r.n_total));
-  const grid = facetGrid(models, {
-    columns: options.columns ?? 2,
-    xTitle: "Total demonstrations N (log\u2082 scale)",
-    yTitle: "Compliance rate (%)",
-    xaxis: {
-      type: "log",
-      tickvals: totals,
-      ticktext: totals.map(String),
-      range: [Math.log10(totals[0]) - 0.12, Math.log10(totals[totals.length - 1]) + 0.12],
-    },
-    yaxis: { range: [0, 100], ticksuffix: "" },
-  });
+  const { fractions, totals, grid, byPanel, dodge } = sweepGrid(fn, rows, "compliance cell", options, "Compliance rate (%)", { range: [0, 100], ticksuffix: "" });
 
   const data: Plotly.Data[] = [];
-  const byModel = groupBy(rows, label);
   grid.panels.forEach((panel, p) => {
-    const modelRows = byModel.get(panel.key) ?? [];
+    const modelRows = byPanel.get(panel.key) ?? [];
     const baseline = modelRows.find((r) => r.n_total === 0);
     if (showBaseline && baseline) {
       data.push(...baselineTraces(baseline, totals, panel.xref, panel.yref, p === 0));
@@ -84,7 +46,6 @@ export function mainSweepFigure(rows: readonly ComplianceCellInput[], options: M
         .sort((a, b) => a.n_total - b.n_total);
       if (line.length === 0) return;
       const color = seriesColor(i);
-      const dodge = Math.pow(2, (i - (fractions.length - 1) / 2) * DODGE_LOG2);
       const y = line.map((r) => percent(r.rate));
       data.push({
         type: "scatter",
@@ -94,7 +55,7 @@ export function mainSweepFigure(rows: readonly ComplianceCellInput[], options: M
         showlegend: p === 0,
         xaxis: panel.xref,
         yaxis: panel.yref,
-        x: line.map((r) => r.n_total * dodge),
+        x: line.map((r) => r.n_total * dodge(i)),
         y,
         error_y: errorBars(y, line.map((r) => percent(r.conf_low)), line.map((r) => percent(r.conf_high)), color),
         line: { color, width: THEME.lineWidth },
