@@ -137,7 +137,10 @@ export function planFromDesign(design: Design, pools: Pools, options: PlanOption
 
 /** Load the design's pools (paths already resolved). */
 export async function loadPools(paths: { queries: string; harmful_demos: string; benign_demos: string }): Promise<Pools> {
-  const [queries, harmful, benign] = await Promise.all([loadQueryPool(paths.queries), loadDemoPool(paths.harmful_demos), loadDemoPool(paths.benign_demos)]);
+  // one after another, so the first problem reported is always the same one
+  const queries = await loadQueryPool(paths.queries);
+  const harmful = await loadDemoPool(paths.harmful_demos);
+  const benign = await loadDemoPool(paths.benign_demos);
   return { queries, harmful, benign };
 }
 

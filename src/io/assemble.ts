@@ -13,7 +13,7 @@ import { ReceiptValidationError, type ValidationIssue } from "../receipt/issues"
 import { KEY_FIELDS, keyHalvesOfText, keyHex, keyText } from "../receipt/key";
 import { INPUT_INDEX, validateInto, type RecordLocation, type ValidateOptions } from "../receipt/validate";
 import { receiptArrowSchema } from "./arrow-schema";
-import { columnBuilderFor, type ColumnBuilder } from "./column-builder";
+import { columnBuilderFor, rowAppender, type ColumnBuilder } from "./column-builder";
 import { ReceiptTable, type ReceiptFormat, type SourceFile } from "./receipt-table";
 
 export interface LoadOptions extends ValidateOptions {
@@ -141,6 +141,7 @@ interface Batch {
 
 export class ReceiptAssembler {
   private readonly builders: ColumnBuilder[] = INPUT_FIELDS.map(columnBuilderFor);
+  private readonly appendRow = rowAppender(this.builders);
   private readonly keys = new KeyIndex();
   private batch: Batch | null = null;
   private readonly scratchValues: unknown[] = new Array(INPUT_FIELDS.length);
@@ -191,7 +192,7 @@ export class ReceiptAssembler {
     for (let k = 0; k < KEY_INDEX.length; k++) this.keyParts[k] = values[KEY_INDEX[k]];
     if (!this.addKey(keyText(this.keyParts), where)) return false;
     if (this.batch !== null) this.spillBatch();
-    for (let i = 0; i < values.length; i++) this.builders[i].append(values[i]);
+    this.appendRow(values);
     return true;
   }
 
@@ -252,6 +253,47 @@ export class ReceiptAssembler {
       this.pendingRows = 0;
       if (rest > 0) for (const b of this.builders) b.reserve?.(rest);
     }
+  }
+
+  /**
+   * Keep rows validated elsewhere (the JSONL worker threads): `issues` (in line order) are
+   * reported and the good rows (at ascending `lines`, with their key halves) registered in
+   * line order, exactly as adding the records one by one would: a duplicate is named by the
+   * first copy's file and line, and strict mode throws at the first problem of either kind.
+   * Then the good rows that are not duplicates are appended from `vectors` (INPUT_FIELDS
+   * order, canonical types).
+   */
+  addValidatedRows(vectors: readonly Vector[], hi: Uint32Array, lo: Uint32Array, lines: Int32Array, issues: readonly ValidationIssue[], file: string | null): void {
+    const n = lines.length;
+    let keep: Int32Array | null = null;
+    let kept = 0, j = 0;
+    for (let i = 0; i <= n; i++) {
+      const line = i < n ? lines[i] : Infinity;
+      while (j < issues.length && (issues[j].line ?? -1) < line) {
+        // A record's problems together, as the row path reports them.
+        let k = j + 1;
+        while (k < issues.length && issues[k].line === issues[j].line) k++;
+        if (this.strict) throw new ReceiptValidationError(issues.slice(j, k));
+        for (; j < k; j++) this.issues.push(issues[j]);
+      }
+      if (i === n) break;
+      if (this.addKeyHalves(hi[i], lo[i], file, line)) {
+        if (keep !== null) keep[kept] = i;
+        kept++;
+      } else if (keep === null) {
+        keep = new Int32Array(n);
+        for (let r = 0; r < kept; r++) keep[r] = r;
+      }
+    }
+    if (kept === 0) return;
+    if (this.batch !== null) this.spillBatch();
+    const rows = keep === null ? null : keep.subarray(0, kept);
+    for (let c = 0; c < vectors.length; c++) this.builders[c].appendVector(vectors[c], rows);
+  }
+
+  /** The options records are validated with, for validating elsewhere (worker threads). */
+  validationOptions(): { strict: boolean; unknownFields?: "error" | "ignore" } {
+    return this.options.unknownFields === undefined ? { strict: this.strict } : { strict: this.strict, unknownFields: this.options.unknownFields };
   }
 
   private spillBatch(): void {

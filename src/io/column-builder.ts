@@ -231,11 +231,20 @@ class DictionaryBuilder implements ColumnBuilder {
     }
     return code;
   }
+  /** The last word appended and its code: run-level fields repeat row after row. */
+  private lastWord: unknown = undefined;
+  private lastCode = 0;
   append(value: unknown) {
     this.reserve(1);
     const valid = value !== null && value !== undefined;
     this.validity.set(this.length, valid);
-    if (valid) this.codes[this.length] = this.codeOf(value as string);
+    if (valid) {
+      if (value !== this.lastWord) {
+        this.lastCode = this.codeOf(value as string);
+        this.lastWord = value;
+      }
+      this.codes[this.length] = this.lastCode;
+    }
     this.length++;
   }
   /** This builder's code for each word of a chunk's dictionary (-1 for a null word). */
@@ -308,13 +317,37 @@ function utf8Words(d: Data): (string | null)[] {
   return out;
 }
 
-/** UTF-8 bytes and offsets, written directly: no JavaScript string is kept per value. */
+/**
+ * UTF-8 bytes and offsets, written directly: no JavaScript string is kept per value beyond
+ * a batch of a few hundred, which is encoded at once (one call instead of one per value).
+ */
 class Utf8Builder implements ColumnBuilder {
   private bytes = Buffer.allocUnsafe(1 << 16);
   private offsets = new Int32Array(1025);
   private validity = new Validity();
   private end = 0;
+  /** Strings appended but not yet encoded: one per row from `length - pending.length` ("" for a null). */
+  private readonly pending: string[] = [];
   length = 0;
+  private flush() {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    const joined = pending.length === 1 ? pending[0] : pending.join("");
+    this.reserveBytes(joined.length * 3);
+    const offsets = this.offsets;
+    let row = this.length - pending.length;
+    let at = this.end;
+    const written = this.bytes.write(joined, at, "utf8");
+    if (written === joined.length) {
+      // Only ASCII encodes to one byte a character: byte offsets are character offsets.
+      for (let k = 0; k < pending.length; k++) offsets[++row] = at += pending[k].length;
+    } else {
+      // Encoded one by one, as a lone surrogate at the end of one string must not pair with the next.
+      for (let k = 0; k < pending.length; k++) offsets[++row] = at += this.bytes.write(pending[k], at, "utf8");
+    }
+    this.end = at;
+    pending.length = 0;
+  }
   private reserveBytes(extra: number) {
     if (this.end + extra <= this.bytes.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.end + extra));
@@ -322,9 +355,10 @@ class Utf8Builder implements ColumnBuilder {
     this.bytes = next;
   }
   /** Room for `extra` more rows and `extraBytes` more bytes (by default, as many per row as so far). */
-  reserve(extra: number, extraBytes = this.length > 0 ? Math.ceil((this.end / this.length) * extra * 1.02) : 0) {
+  reserve(extra: number, extraBytes?: number) {
+    this.flush();
     this.reserveRows(extra);
-    this.reserveBytes(extraBytes);
+    this.reserveBytes(extraBytes ?? (this.length > 0 ? Math.ceil((this.end / this.length) * extra * 1.02) : 0));
   }
   private reserveRows(extra: number) {
     if (this.length + extra + 1 <= this.offsets.length) return;
@@ -336,15 +370,13 @@ class Utf8Builder implements ColumnBuilder {
     this.reserveRows(1);
     const valid = value !== null && value !== undefined;
     this.validity.set(this.length, valid);
-    if (valid) {
-      const s = value as string;
-      this.reserveBytes(s.length * 3);
-      this.end += this.bytes.write(s, this.end, "utf8");
-    }
-    this.offsets[++this.length] = this.end;
+    this.pending.push(valid ? (value as string) : "");
+    this.length++;
+    if (this.pending.length === 512) this.flush();
   }
   /** Append raw UTF-8 bytes (already validated text). */
   appendBytes(src: Uint8Array, from: number, to: number) {
+    this.flush();
     this.reserveRows(1);
     this.validity.set(this.length, true);
     this.reserveBytes(to - from);
@@ -353,6 +385,7 @@ class Utf8Builder implements ColumnBuilder {
     this.offsets[++this.length] = this.end;
   }
   appendVector(vector: Vector, rows?: Int32Array | null) {
+    this.flush();
     this.reserveRows(rows ? rows.length : vector.length);
     if (!rows) {
       for (const d of vector.data) {
@@ -382,6 +415,7 @@ class Utf8Builder implements ColumnBuilder {
     return makeVector(this.finishData());
   }
   finishData(): Data<Utf8> {
+    this.flush();
     const bytes = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
     return makeData({
       type: new Utf8(),
@@ -457,6 +491,31 @@ class GenericBuilder implements ColumnBuilder {
     eachRow(vector, rows, (d, i) => this.append(makeVector(d).get(i)));
   }
   finish(): Vector { return vectorFromArray(this.values, this.type); }
+}
+
+/**
+ * A function appending one row (`values[i]` to `builders[i]`) with one loop per builder
+ * class, so that each call site sees a single class and the engine can inline `append`
+ * (a loop over mixed builders dispatches on the class at every value).
+ */
+export function rowAppender(builders: readonly ColumnBuilder[]): (values: readonly unknown[]) => void {
+  const of = <T extends ColumnBuilder>(cls: abstract new (...args: never[]) => T) => {
+    const at: number[] = [];
+    builders.forEach((b, i) => { if (b instanceof cls) at.push(i); });
+    return { at, b: at.map((i) => builders[i] as T) };
+  };
+  const num = of(NumericBuilder), dict = of(DictionaryBuilder), utf8 = of(Utf8Builder), bool = of(BoolBuilder), list = of(StringListBuilder), other = of(GenericBuilder);
+  if (num.at.length + dict.at.length + utf8.at.length + bool.at.length + list.at.length + other.at.length !== builders.length) {
+    return (values) => { for (let i = 0; i < builders.length; i++) builders[i].append(values[i]); };
+  }
+  return (values) => {
+    for (let k = 0; k < num.at.length; k++) num.b[k].append(values[num.at[k]]);
+    for (let k = 0; k < dict.at.length; k++) dict.b[k].append(values[dict.at[k]]);
+    for (let k = 0; k < utf8.at.length; k++) utf8.b[k].append(values[utf8.at[k]]);
+    for (let k = 0; k < bool.at.length; k++) bool.b[k].append(values[bool.at[k]]);
+    for (let k = 0; k < list.at.length; k++) list.b[k].append(values[list.at[k]]);
+    for (let k = 0; k < other.at.length; k++) other.b[k].append(values[other.at[k]]);
+  };
 }
 
 export function columnBuilderFor(spec: FieldSpec): ColumnBuilder {

@@ -5,11 +5,18 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import type { Table } from "apache-arrow";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { ReceiptTable } from "./receipt-table";
 import { writeChunksAtomic } from "./write-atomic";
 import { rowSlicesForWriting, rowsForWriting } from "./rows-for-writing";
+import { badJSONMessage } from "./jsonl-piece";
+import { canUseWorkers, streamJSONLParallel, WorkersUnavailable, type ParallelJSONLOptions } from "./jsonl-parallel";
+
+/** Files from this size up are read by worker threads (when the machine has more than one core). */
+export const PARALLEL_JSONL_BYTES = 16 << 20;
 
 /** Parse one JSONL line; reports bad JSON with the reason in plain words. */
 function addLine(asm: ReceiptAssembler, text: string, file: string | null, line: number, isLast: boolean, endsWithNewline: boolean): void {
@@ -17,12 +24,7 @@ function addLine(asm: ReceiptAssembler, text: string, file: string | null, line:
   try {
     record = JSON.parse(text);
   } catch (e) {
-    const reason = (e as Error).message;
-    let message: string;
-    if (/\b(NaN|-?Infinity)\b/.test(text)) message = `bad JSON: NaN and Infinity are not JSON numbers; write null for a missing value (${reason})`;
-    else if (isLast && !endsWithNewline) message = `truncated last line: not valid JSON and no newline at the end, so the file was probably cut off while being written (${reason})`;
-    else message = `bad JSON: ${reason}; expected one JSON object per line`;
-    asm.report({ file, line, field: null, message });
+    asm.report({ file, line, field: null, message: badJSONMessage(text, (e as Error).message, isLast, endsWithNewline) });
     return;
   }
   asm.add(record, { file, line });
@@ -93,6 +95,25 @@ export async function streamJSONL(asm: ReceiptAssembler, path: string): Promise<
   }
   if (records === 0) asm.report({ file: path, line: null, field: null, message: "empty file: expected one receipt (a JSON object) per line, found none" });
   return { records, sha256: hash.digest("hex") };
+}
+
+/**
+ * Read a JSONL file into an assembler: on the calling thread (`streamJSONL`) for small
+ * files, with worker threads (`streamJSONLParallel`) from `PARALLEL_JSONL_BYTES` up. Both
+ * give the same rows, issues and line numbers. `workers: 1` (or a one-core machine) keeps
+ * every file on the calling thread.
+ */
+export async function readJSONLInto(asm: ReceiptAssembler, path: string, options: ParallelJSONLOptions & { parallelFromBytes?: number } = {}): Promise<{ records: number; sha256: string }> {
+  const workers = options.workers ?? availableParallelism();
+  if (workers > 1 && canUseWorkers() && (await stat(path)).size >= (options.parallelFromBytes ?? PARALLEL_JSONL_BYTES)) {
+    try {
+      return await streamJSONLParallel(asm, path, { workers, pieceBytes: options.pieceBytes });
+    } catch (e) {
+      // Workers that could not start added nothing: read the file here instead.
+      if (!(e instanceof WorkersUnavailable)) throw e;
+    }
+  }
+  return streamJSONL(asm, path);
 }
 
 /** JSONL text for a receipt table: one object per line, null fields left out. */

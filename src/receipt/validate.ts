@@ -48,6 +48,8 @@ const DERIVED_NAMES = [...FIELD_BY_NAME.values()].filter((f) => f.derived).map((
  * Returns whether the record is good; when not, `values` holds garbage.
  */
 export function validateInto(record: unknown, where: RecordLocation, options: ValidateOptions, values: RecordValues, issues: ValidationIssue[]): boolean {
+  // Good records (nearly all) are accepted by a compiled check; any other goes the long way for its messages.
+  if ((options.unknownFields === "ignore" ? FAST_IGNORING_UNKNOWN : FAST)(record, values)) return true;
   const before = issues.length;
   if (record === null || typeof record !== "object" || Array.isArray(record)) {
     issues.push({ file: where.file, line: where.line, field: null, message: `expected a JSON object (one receipt), found ${describeValue(record)}` });
@@ -91,6 +93,103 @@ export function validateInto(record: unknown, where: RecordLocation, options: Va
   if (issues.length === before) crossCheck(values, where, issues);
   return issues.length === before;
 }
+
+/**
+ * A check compiled from the declaration that accepts exactly the records `validateInto`
+ * accepts, writing the same values, and returns false for every other (without saying why).
+ * Reading each field by its constant name lets the engine load it from the record's known
+ * layout (records of one file share it) instead of looking every name up; the value checks
+ * are the checkers' conditions written out, remembering the last accepted value where
+ * values repeat.
+ */
+function compileFastCheck(ignoreUnknown: boolean): (record: unknown, values: RecordValues) => boolean {
+  const lines: string[] = [];
+  const state: string[] = [];
+  const range = (spec: FieldSpec) =>
+    (spec.minimum !== undefined ? ` && v >= ${spec.minimum}` : "") + (spec.maximum !== undefined ? ` && v <= ${spec.maximum}` : "");
+  lines.push("if (o === null || typeof o !== \"object\" || Array.isArray(o)) return false;", "let present = 0, v;");
+  INPUT_FIELDS.forEach((spec, i) => {
+    lines.push(`v = o[${JSON.stringify(spec.name)}];`);
+    if (spec.required) lines.push("if (v === undefined || v === null) return false;");
+    else {
+      const fallback = spec.default === undefined ? "null" : JSON.stringify(spec.default);
+      lines.push(`if (v === undefined) v = ${fallback};`, `else if (v === null) { present++; v = ${fallback}; }`, "else {");
+    }
+    lines.push("present++;");
+    switch (spec.kind) {
+      case "string":
+        if (spec.pattern) lines.push(`if (v !== last${i}) { if (C[${i}](v) !== null) return false; last${i} = v; }`);
+        else lines.push("if (typeof v !== \"string\") return false;");
+        break;
+      case "enum":
+        lines.push(`if (v !== last${i}) { if (!S[${i}].has(v)) return false; last${i} = v; }`);
+        break;
+      case "integer":
+        lines.push(spec.wideInteger
+          ? `if (!(typeof v === "number" && Number.isSafeInteger(v)${range(spec)})) return false;`
+          : `if (!(typeof v === "number" && (v | 0) === v${range(spec)})) return false;`);
+        break;
+      case "number":
+        lines.push(`if (!(typeof v === "number" && Number.isFinite(v)${range(spec)})) return false;`);
+        break;
+      case "boolean":
+        lines.push("if (typeof v !== \"boolean\") return false;");
+        break;
+      case "timestamp":
+        lines.push(`if (!(typeof v === "string" && commonTimestamp(v)) && C[${i}](v) !== null) return false;`);
+        break;
+      case "string_list":
+        lines.push(`if (C[${i}](v) !== null) return false;`);
+        break;
+    }
+    if (spec.kind === "string" && spec.pattern || spec.kind === "enum") state.push(`let last${i} = undefined;`);
+    if (!spec.required) lines.push("}");
+    lines.push(`values[${i}] = v;`);
+  });
+  if (!ignoreUnknown) {
+    for (const name of DERIVED_NAMES) lines.push(`if (o[${JSON.stringify(name)}] !== undefined) present++;`);
+    lines.push("let keys = 0;", "for (const _ in o) keys++;", "if (keys !== present) return false;");
+  }
+  // The rules of crossCheck.
+  lines.push(
+    `const b = values[${N_BENIGN}], h = values[${N_HARMFUL}];`,
+    `if (values[${SCHEDULE}] === "none" && b > 0 && h > 0) return false;`,
+    `if (values[${CUE}] === "custom" && (values[${CUE_TEXT}] === null || values[${CUE_TEXT}] === "")) return false;`,
+    `const ids = values[${DEMO_IDS}];`,
+    "if (ids !== null && ids.length !== b + h) return false;",
+    "return true;",
+  );
+  const sets = INPUT_FIELDS.map((f) => (f.kind === "enum" ? new Set(f.values) : null));
+  const body = `"use strict";\n${state.join("\n")}\nreturn function fastCheck(o, values) {\n${lines.join("\n")}\n};`;
+  return new Function("C", "S", "commonTimestamp", body)(CHECKERS, sets, commonTimestamp) as (record: unknown, values: RecordValues) => boolean;
+}
+
+function digitsAt(s: string, at: number, len: number): number {
+  let v = 0;
+  for (let k = 0; k < len; k++) {
+    const c = s.charCodeAt(at + k) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Whether a timestamp is in the form the kit and most writers use,
+ * `YYYY-MM-DDTHH:MM:SS[.sss]Z`, with a day of at most 28 (valid in every month): such a
+ * string is accepted by the field's checker, so it is accepted without the regular
+ * expression and date parse. Anything else goes to the checker.
+ */
+function commonTimestamp(s: string): boolean {
+  const len = s.length;
+  if (!(len === 20 || (len === 24 && s.charCodeAt(19) === 46 && digitsAt(s, 20, 3) >= 0))) return false;
+  if (s.charCodeAt(len - 1) !== 90 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || digitsAt(s, 0, 4) < 0) return false;
+  const mo = digitsAt(s, 5, 2), day = digitsAt(s, 8, 2), h = digitsAt(s, 11, 2), mi = digitsAt(s, 14, 2), se = digitsAt(s, 17, 2);
+  return mo >= 1 && mo <= 12 && day >= 1 && day <= 28 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59;
+}
+
+const FAST = compileFastCheck(false);
+const FAST_IGNORING_UNKNOWN = compileFastCheck(true);
 
 /** Rules that involve more than one field. */
 function crossCheck(values: RecordValues, where: RecordLocation, issues: ValidationIssue[]) {
