@@ -8,7 +8,9 @@
  * For grouped rows n is the total number of trials (the individual expansion), so a grouped
  * fit with a per-row cluster gives the same CR1 as its expansion with the cluster repeated
  * (R's vcovCL on a cbind() fit would use the number of grouped rows instead).
- * Cost: one pass over the rows, O(n k + G k^2).
+ * The fitted probabilities are those of the input rows, also when the fit iterated on one row
+ * a covariate pattern (each row has its pattern's), so the scores are the rows' own.
+ * Cost: one pass over the rows, O(n k + G k^2), no refit.
  */
 import { sandwichProduct } from "./linear-algebra";
 import type { FitData } from "./logistic-fit-result";
@@ -45,13 +47,15 @@ export function clusterRobustVcov(
   const groups = ids.size;
   if (groups < 2) throw new StatsError(`${CALLER} requires at least 2 clusters, got ${groups}`);
   const scores = new Float64Array(groups * k);
-  const { columns, successes, trials, weights } = data;
+  const { predictors, intercept, successes, trials, weights } = data;
+  const first = intercept ? 1 : 0; // the intercept's column is 1 in every row
   for (let i = 0; i < n; i++) {
     const t = trials === undefined ? 1 : trials[i];
     const pw = weights === undefined ? 1 : weights[i];
     const r = pw * (successes[i] - t * fitted[i]);
     const base = groupOf[i] * k;
-    for (let j = 0; j < k; j++) scores[base + j] += columns[j][i] * r;
+    if (intercept) scores[base] += r;
+    for (let j = first; j < k; j++) scores[base + j] += predictors[j - first][i] * r;
   }
   const meat: number[][] = [];
   for (let a = 0; a < k; a++) meat.push(new Array<number>(k).fill(0));

@@ -14,7 +14,9 @@ import { StatsError } from "./stats-error";
 
 /** The rows a fit was computed from (kept by reference, for the cluster-robust vcov). */
 export interface FitData {
-  columns: readonly Float64Array[];
+  /** The predictor columns as given (no intercept column: `intercept` says whether there is one, first). */
+  predictors: readonly Float64Array[];
+  intercept: boolean;
   successes: Float64Array;
   trials?: Float64Array;
   weights?: Float64Array;

@@ -6,34 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { fitLogistic, StatsError, type LogisticFit } from "../../src/stats";
-import { assertAllClose, assertClose, loadCsv, loadFixture, log1pColumn } from "./helpers";
+import { fitLogistic, StatsError } from "../../src/stats";
+import { assertAllClose, assertClose, checkAgainstR, loadCsv, loadFixture, log1pColumn } from "./helpers";
 
 const EST = 1e-8;
 const PVAL = 1e-6;
 const LIK = 1e-10;
-
-function checkAgainstR(fit: LogisticFit, r: any, what: string, glance = true): void {
-  assert.deepEqual([...fit.terms], r.terms, `${what}: terms`);
-  assertAllClose(fit.estimates, r.estimate, EST, `${what} estimate`);
-  assertAllClose(fit.stdErrors, r.std_error, EST, `${what} std_error`);
-  assertAllClose(fit.statistics, r.statistic, EST, `${what} statistic`);
-  assertAllClose(fit.pValues, r.p_value, PVAL, `${what} p_value`);
-  assertAllClose(fit.confLow, r.conf_low, EST, `${what} conf_low`);
-  assertAllClose(fit.confHigh, r.conf_high, EST, `${what} conf_high`);
-  fit.vcov.forEach((row, i) => assertAllClose(row, r.vcov[i], EST, `${what} vcov row ${i}`, 1e-14));
-  if (!glance) return;
-  assertClose(fit.logLik, r.log_lik, LIK, `${what} logLik`);
-  assertClose(fit.deviance, r.deviance, LIK, `${what} deviance`);
-  assertClose(fit.nullDeviance, r.null_deviance, LIK, `${what} null deviance`);
-  assertClose(fit.aic, r.aic, LIK, `${what} AIC`);
-  assertClose(fit.bic, r.bic, LIK, `${what} BIC`);
-  assert.equal(fit.nObs, r.n_obs, `${what} nObs`);
-  assert.equal(fit.dfResidual, r.df_residual, `${what} dfResidual`);
-  assert.equal(fit.converged, true, `${what} converged`);
-  assert.deepEqual(fit.warnings, [], `${what} warnings`);
-  assertAllClose(fit.fitted.subarray(0, r.fitted_head.length), r.fitted_head, 1e-8, `${what} fitted`, 1e-15);
-}
 
 describe("fitLogistic: plain 0/1 data (fixtures/plain.json)", () => {
   const d = loadCsv("plain.csv");
