@@ -82,7 +82,17 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
 }
 
 export function transformCounts(n: Float64Array, scale: CountScale): Float64Array {
-  return scale === "raw" ? n : n.map(Math.log1p);
+  if (scale === "raw") return n;
+  // Counts are small integers: look log(n + 1) up instead of calling Math.log1p a million times
+  // (same values, bit for bit).
+  const table: number[] = [];
+  const out = new Float64Array(n.length);
+  for (let i = 0; i < n.length; i++) {
+    const v = n[i];
+    if (Number.isInteger(v) && v >= 0 && v < 65536) out[i] = table[v] ??= Math.log1p(v);
+    else out[i] = Math.log1p(v);
+  }
+  return out;
 }
 
 /** Fit one hypothesis' model to count data. Terms are named total, harmful, benign. */
