@@ -56,10 +56,6 @@ import { choleskyFactor, choleskyInverse, choleskySolve } from "./linear-algebra
 import { LogisticFitResult, type FitCore } from "./logistic-fit-result";
 import { findRowPatterns, type RowPatterns } from "./row-patterns";
 import { StatsError } from "./stats-error";
-import { logisticParts, MU, ONE_MINUS_MU, SOFTPLUS, SOFTPLUS_NEG } from "./logistic-parts";
-
-/** Scratch for logisticParts: the fit is synchronous, so one array serves every loop. */
-const PARTS = new Float64Array(4);
 
 export interface LogisticDesign {
   /** Predictor names; the intercept is added as term "intercept" unless `intercept === false`. */
@@ -520,8 +516,20 @@ interface StartingTerms {
 function startingTerms(s: number, t: number): StartingTerms {
   const m = (s + 0.5) / (t + 1);
   const e0 = Math.log(m / (1 - m));
-  logisticParts(e0, PARTS);
-  const mu = PARTS[MU], oneMinusMu = PARTS[ONE_MINUS_MU], softplus = PARTS[SOFTPLUS];
+  let mu: number;
+  let oneMinusMu: number;
+  let softplus: number;
+  if (e0 >= 0) {
+    const e = Math.exp(-e0);
+    mu = 1 / (1 + e);
+    oneMinusMu = e / (1 + e);
+    softplus = e0 + Math.log1p(e);
+  } else {
+    const e = Math.exp(e0);
+    mu = e / (1 + e);
+    oneMinusMu = 1 / (1 + e);
+    softplus = Math.log1p(e);
+  }
   const weight = t * mu * oneMinusMu;
   return { mu, weight, weightEta: weight * e0, logLik: s * e0 - t * softplus };
 }
@@ -565,8 +573,24 @@ function accumulatePatterns(
   for (let g = 0; g < count; g++) {
     let e0 = 0;
     for (let j = 0; j < k; j++) e0 += beta[j] * columns[j][g];
-    logisticParts(e0, PARTS);
-    const mu = PARTS[MU], oneMinusMu = PARTS[ONE_MINUS_MU], softplus = PARTS[SOFTPLUS], softplusNeg = PARTS[SOFTPLUS_NEG];
+    // mu, 1 - mu, log(1 + e^eta) and log(1 + e^-eta), without cancellation.
+    let mu: number;
+    let oneMinusMu: number;
+    let softplus: number;
+    let softplusNeg: number;
+    if (e0 >= 0) {
+      const e = Math.exp(-e0);
+      mu = 1 / (1 + e);
+      oneMinusMu = e / (1 + e);
+      softplusNeg = Math.log1p(e);
+      softplus = e0 + softplusNeg;
+    } else {
+      const e = Math.exp(e0);
+      mu = e / (1 + e);
+      oneMinusMu = 1 / (1 + e);
+      softplus = Math.log1p(e);
+      softplusNeg = softplus - e0;
+    }
     fitted[g] = mu;
     const s = sums.successes[g];
     const t = sums.trials[g];
@@ -665,8 +689,21 @@ function accumulatePass(
       const s = successes[row];
       const pw = weights === undefined ? 1 : weights[row];
       const e0 = eta[i];
-      logisticParts(e0, PARTS);
-      const mu = PARTS[MU], oneMinusMu = PARTS[ONE_MINUS_MU], softplus = PARTS[SOFTPLUS];
+      // mu and 1 - mu without cancellation, and softplus(eta) = log(1 + e^eta).
+      let mu: number;
+      let oneMinusMu: number;
+      let softplus: number;
+      if (e0 >= 0) {
+        const e = Math.exp(-e0);
+        mu = 1 / (1 + e);
+        oneMinusMu = e / (1 + e);
+        softplus = e0 + Math.log1p(e);
+      } else {
+        const e = Math.exp(e0);
+        mu = e / (1 + e);
+        oneMinusMu = 1 / (1 + e);
+        softplus = Math.log1p(e);
+      }
       fitted[row] = mu;
       const active = pw * t > 0;
       if (active) {
