@@ -194,59 +194,105 @@ function joinKeyColumns(columns: KeyColumn[]): KeyColumn[] {
   return out;
 }
 
+/** A canonical table's input columns: as found (null where absent), and as kept (declared types, defaults filled in). */
+function keptColumns(table: Table): { present: (Vector | null)[]; kept: Vector[] } {
+  const n = table.numRows;
+  const present: (Vector | null)[] = INPUT_FIELDS.map((f) => table.getChild(f.name));
+  const kept: Vector[] = INPUT_FIELDS.map((spec, c) => {
+    const v = present[c];
+    if (v === null) return constantVector(spec, n, spec.default ?? null);
+    if (v.nullCount > 0 && !spec.required && spec.default !== undefined) return fillDefault(spec, v);
+    return withType(v, arrowTypeOf(spec));
+  });
+  return { present, kept };
+}
+
+/** Receipt keys (as `keyHalvesOfText` halves) of rows of kept columns. */
+export interface KeyHalves { readonly hi: Uint32Array; readonly lo: Uint32Array }
+
+/**
+ * The key of every row of kept columns, or of the rows `flag` leaves unflagged. Key text per
+ * row is built from per-value fragments of the key columns, flattened once; adjacent columns
+ * with few value combinations are joined, so a row's text takes a few concatenations.
+ */
+function keyHalvesOfColumns(kept: Vector[], n: number, flag: Uint8Array | null): KeyHalves {
+  const keys = joinKeyColumns(KEY_FIELDS.map((name) => keyColumn(INPUT_FIELDS[INDEX.get(name)!], kept[INDEX.get(name)!])));
+  const K = keys.length;
+  const codes = keys.map((k) => k.codes), frags = keys.map((k) => k.frags);
+  const hi = new Uint32Array(n), lo = new Uint32Array(n);
+  const halves = new Uint32Array(2);
+  for (let i = 0; i < n; i++) {
+    if (flag !== null && flag[i] !== 0) continue;
+    let s = "v1";
+    for (let k = 0; k < K; k++) s += frags[k][codes[k][i]];
+    keyHalvesOfText(s, halves);
+    hi[i] = halves[0];
+    lo[i] = halves[1];
+  }
+  return { hi, lo };
+}
+
+/**
+ * The keys of all rows of a canonical table, as `feedCanonicalTable` would compute them: a
+ * thread that decodes a file computes them while the main thread validates the previous part.
+ */
+export function canonicalKeyHalves(table: Table): KeyHalves {
+  return keyHalvesOfColumns(keptColumns(table).kept, table.numRows, null);
+}
+
 /**
  * Validate and keep a canonical table's rows. Column-level problems (unknown, missing
  * columns, empty table) are reported by the caller first. `lineBase` is the number of the
  * file's rows before this table (a file read in parts), so rows are numbered from
- * `lineBase + 1`.
+ * `lineBase + 1`. `keys`, when given, are `canonicalKeyHalves(table)`, computed elsewhere.
  */
-export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: string | null, lineBase = 0): void {
+export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: string | null, lineBase = 0, keys?: KeyHalves): void {
   const n = table.numRows;
-  const present: (Vector | null)[] = INPUT_FIELDS.map((f) => table.getChild(f.name));
+  const { present, kept } = keptColumns(table);
   const flag = new Uint8Array(n);
-  const kept: Vector[] = new Array(INPUT_FIELDS.length);
 
   INPUT_FIELDS.forEach((spec, c) => {
     const v = present[c];
-    if (v === null) {
-      kept[c] = constantVector(spec, n, spec.default ?? null);
-      return;
-    }
-    kept[c] = withType(v, arrowTypeOf(spec));
-    if (v.nullCount > 0) {
-      if (spec.required) flagNulls(v, flag);
-      else if (spec.default !== undefined) kept[c] = fillDefault(spec, v);
-    }
+    if (v === null) return;
+    if (v.nullCount > 0 && spec.required) flagNulls(v, flag);
     checkValues(spec, c, v, flag);
   });
   crossCheck(present, kept, flag);
 
-  // Key text per row from per-value fragments of the key columns, flattened once; adjacent
-  // columns with few value combinations are joined, so a row's text takes a few concatenations.
-  const keys = joinKeyColumns(KEY_FIELDS.map((name) => keyColumn(INPUT_FIELDS[INDEX.get(name)!], kept[INDEX.get(name)!])));
-  const K = keys.length;
-  const codes = keys.map((k) => k.codes), frags = keys.map((k) => k.frags);
-
   const names = INPUT_FIELDS.map((f) => f.name);
+  // Flagged rows that pass the row path's check have their keys computed one by one.
+  const { hi, lo } = keys ?? keyHalvesOfColumns(kept, n, flag);
   const halves = new Uint32Array(2);
   const keep = new Int32Array(n);
   let kept_ = 0;
   asm.reserve(n);
   for (let i = 0; i < n; i++) {
     const line = lineBase + i + 1;
+    let h = hi[i], l = lo[i];
     if (flag[i] !== 0) {
       // Re-read the row as the row path would, for the row path's exact messages.
       const obj: Record<string, unknown> = {};
       for (let c = 0; c < names.length; c++) if (present[c] !== null) obj[names[c]] = plainValue(present[c]!.get(i));
       if (!asm.check(obj, { file, line })) continue;
+      if (keys === undefined) {
+        keyHalvesOfText(keyTextOfRow(kept, i), halves);
+        h = halves[0];
+        l = halves[1];
+      }
     }
-    let s = "v1";
-    for (let k = 0; k < K; k++) s += frags[k][codes[k][i]];
-    keyHalvesOfText(s, halves);
-    if (!asm.addKeyHalves(halves[0], halves[1], file, line)) continue;
+    if (!asm.addKeyHalves(h, l, file, line)) continue;
     keep[kept_++] = i;
   }
   asm.addColumns(kept, kept_ === n ? null : keep.slice(0, kept_));
+}
+
+/** The key text of one row of kept columns, as `keyHalvesOfColumns` builds it. */
+function keyTextOfRow(kept: Vector[], i: number): string {
+  const one = kept.map((v) => v.slice(i, i + 1));
+  const keys = KEY_FIELDS.map((name) => keyColumn(INPUT_FIELDS[INDEX.get(name)!], one[INDEX.get(name)!]));
+  let s = "v1";
+  for (const k of keys) s += k.frags[k.codes[0]];
+  return s;
 }
 
 function flagNulls(v: Vector, flag: Uint8Array): void {

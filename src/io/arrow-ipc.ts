@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
-import { feedCanonicalTable, isCanonical } from "./arrow-columns";
+import { feedCanonicalTable, isCanonical, type KeyHalves } from "./arrow-columns";
 import { ReceiptTable } from "./receipt-table";
 import { writeFileAtomic } from "./write-atomic";
 
@@ -46,10 +46,11 @@ export function checkArrowColumns(asm: ReceiptAssembler, table: Pick<Table, "sch
 /**
  * Validate the rows of one part of an Arrow table (the whole table, or one row group of a
  * Parquet file) whose columns `checkArrowColumns` accepted; rows are numbered from `lineBase + 1`.
+ * `keys`, for a canonical table only, are its rows' keys computed elsewhere (`canonicalKeyHalves`).
  */
-export function feedArrowRows(asm: ReceiptAssembler, table: Table, file: string | null, canonical: boolean, lineBase = 0): void {
+export function feedArrowRows(asm: ReceiptAssembler, table: Table, file: string | null, canonical: boolean, lineBase = 0, keys?: KeyHalves): void {
   if (canonical) {
-    feedCanonicalTable(asm, table, file, lineBase);
+    feedCanonicalTable(asm, table, file, lineBase, keys);
     return;
   }
   const used = table.schema.fields.map((f) => f.name).filter((name) => {
