@@ -24,23 +24,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fitLogistic, type LogisticFit } from "../src/stats";
+import { random as seededRandom } from "./receipt-generator";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 
-/** mulberry32: a small seeded generator, uniform on [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(n: number): { harmful: Float64Array; benign: Float64Array; complied: Float64Array } {
-  const random = seeded(20260601);
+  const random = seededRandom(20260601);
   const totals = [4, 8, 16, 32, 64, 128];
   const fractions = [0, 0.25, 0.5, 0.75, 1];
   const harmful = new Float64Array(n), benign = new Float64Array(n), complied = new Float64Array(n);

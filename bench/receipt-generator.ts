@@ -58,8 +58,8 @@ const CONDITIONS: readonly Condition[] = (() => {
   return out;
 })();
 
-/** A small, fast, seeded generator (mulberry32). */
-function random(seed: number): () => number {
+/** A small, fast, seeded generator (mulberry32); the benchmarks share it. */
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -4,32 +4,20 @@
  * stopped early (re-run the same command to resume), 130 interrupted.
  */
 import { processIO, type CommandIO } from "../compose/cli";
-import { collect, type JudgeName } from "./collect";
+import { collect, type CollectOptions } from "./collect";
 
-export interface CollectCommandOptions {
-  readonly plan: string;
-  readonly endpoint: string;
-  readonly model: string;
-  readonly judge: JudgeName;
-  readonly judgeEndpoint?: string;
-  readonly judgeModel?: string;
-  readonly out: string;
-  /** Default 4. */
-  readonly concurrency?: number;
+/**
+ * The command's options: the library's, less what a command line cannot pass (callbacks,
+ * signal, environment), with `timeout` for `timeoutMs` and `quiet` for `progress`.
+ */
+export type CollectCommandOptions = Pick<CollectOptions,
+  "plan" | "endpoint" | "model" | "judge" | "judgeEndpoint" | "judgeModel" | "out" | "concurrency" |
+  "retries" | "retryBaseMs" | "promptFormat" | "batchSize" | "limit"> & {
   /** Per-request timeout in ms. Default 120000. */
   readonly timeout?: number;
-  /** Default 4. */
-  readonly retries?: number;
-  /** Default 1000. */
-  readonly retryBaseMs?: number;
-  /** Default "chat". */
-  readonly promptFormat?: "chat" | "text";
-  /** Default 8. */
-  readonly batchSize?: number;
-  readonly limit?: number;
   /** Hide the progress bar even on a terminal. Default false. */
   readonly quiet?: boolean;
-}
+};
 
 export async function collectCommand(options: CollectCommandOptions, io: CommandIO = processIO): Promise<number> {
   const controller = new AbortController();
