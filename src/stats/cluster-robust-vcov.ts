@@ -13,7 +13,7 @@
  * Cost: one pass over the rows, O(n k + G k^2), no refit.
  */
 import { sandwichProduct } from "./linear-algebra";
-import type { FitData } from "./logistic-fit-result";
+import type { FitData } from "./logistic-fit-types";
 import { StatsError } from "./stats-error";
 
 const CALLER = "withClusterRobust";

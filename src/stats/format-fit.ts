@@ -2,7 +2,7 @@
  * Internal: text, Markdown and HTML renderings of a logistic fit, for the console, reports
  * and tslab notebooks. Numbers are shown to 4 significant digits; p-values in exponent form.
  */
-import type { LogisticFit } from "./logistic-fit";
+import type { LogisticFit } from "./logistic-fit-types";
 
 const HEADER = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"];
 

@@ -8,45 +8,9 @@ import { clusterRobustVcov } from "./cluster-robust-vcov";
 import { criticalValue, normalTwoSidedP } from "./distributions";
 import { formatFitHTML, formatFitMarkdown, formatFitText } from "./format-fit";
 import type {
-  CoefficientSummary, GlanceRow, LogisticFit, Separation, TidyOptions, TidyTerm,
-} from "./logistic-fit";
+  CoefficientSummary, FitCore, GlanceRow, LogisticFit, Separation, TidyOptions, TidyTerm,
+} from "./logistic-fit-types";
 import { StatsError } from "./stats-error";
-
-/** The rows a fit was computed from (kept by reference, for the cluster-robust vcov). */
-export interface FitData {
-  /** The predictor columns as given (no intercept column: `intercept` says whether there is one, first). */
-  predictors: readonly Float64Array[];
-  intercept: boolean;
-  successes: Float64Array;
-  trials?: Float64Array;
-  weights?: Float64Array;
-}
-
-export interface FitCore {
-  terms: readonly string[];
-  estimates: Float64Array;
-  vcov: number[][];
-  modelVcov: number[][];
-  vcovType: "model" | "CR1";
-  cluster: { name: string; groups: number } | null;
-  confLevel: number;
-  logLik: number;
-  nullLogLik: number;
-  deviance: number;
-  nullDeviance: number;
-  aic: number;
-  bic: number;
-  nObs: number;
-  nRows: number;
-  dfResidual: number;
-  converged: boolean;
-  iterations: number;
-  warnings: readonly string[];
-  separation: Separation | null;
-  fitted: Float64Array;
-  rowFingerprint: string;
-  data: FitData;
-}
 
 export const TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"] as const;
 export const GLANCE_COLUMNS = [

@@ -15,7 +15,7 @@
  */
 import { chiSquareUpperTail } from "./distributions";
 import { invertSymmetric } from "./linear-algebra";
-import type { LogisticFit } from "./logistic-fit";
+import type { LogisticFit } from "./logistic-fit-types";
 import { StatsError } from "./stats-error";
 
 const CALLER = "waldTest";
