@@ -1,13 +1,6 @@
+// Command modules are imported on action (see main.ts): only their types are loaded here.
 import type { Command } from "commander";
-import { collectCommand } from "../collect/cli";
-import { composeCommand, planCommand } from "../compose/cli";
-import { FIGURE_NAMES } from "../plots/registry";
-import { simulateCommand } from "../simulate/cli";
-import { analyzeCommand } from "./analyze-command";
-import { comparePaperCommand } from "./compare-paper-command";
-import { fitCommand } from "./fit-command";
-import { plotReceiptsCommand } from "./plot-receipts-command";
-import { reproduceCommand } from "./reproduce-command";
+import type { collectCommand } from "../collect/cli";
 
 const integer = (v: string) => {
   const n = Number(v);
@@ -26,7 +19,7 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .option("--cluster <field>", "cluster-robust (CR1) standard errors by this field, e.g. query_id")
     .option("--format <format>", "table or json", "table")
     .action(async (files: string[], o: { hypothesis: "total" | "harmful" | "joint" | "all"; counts: "log1p" | "raw"; by?: string; cluster?: string; format: "table" | "json" }) =>
-      setExit(await fitCommand(files, o)));
+      setExit(await (await import("./fit-command")).fitCommand(files, o)));
 
   program.command("analyze")
     .description("run every analysis the data supports; write result-receipt.json and result-receipt.md")
@@ -34,16 +27,19 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .requiredOption("--out <dir>", "output folder")
     .option("--cluster <field>", "cluster field for robust errors (default query_id when present; 'none' for model-based)")
     .option("--alpha <alpha>", "significance level", (v) => Number(v), 0.05)
-    .action(async (files: string[], o: { out: string; cluster?: string; alpha: number }) => setExit(await analyzeCommand(files, o)));
+    .action(async (files: string[], o: { out: string; cluster?: string; alpha: number }) => setExit(await (await import("./analyze-command")).analyzeCommand(files, o)));
 
   program.command("plot")
-    .description(`draw one figure from receipts: ${FIGURE_NAMES.join(", ")}`)
+    .description("draw one figure from receipts (figure names: receipts plot --help)")
     .argument("<files...>", "receipt files or folders")
     .requiredOption("--figure <name>", "figure name")
+    // The figure registry loads the plotting code, so its names are read only for this help.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    .addHelpText("after", () => `\nFigures: ${(require("../plots/registry") as typeof import("../plots/registry")).FIGURE_NAMES.join(", ")}`)
     .requiredOption("--out <path>", "output file: .html (offline), .png or .svg")
     .option("--width <px>", "width in CSS pixels", integer)
     .option("--height <px>", "height in CSS pixels", integer)
-    .action(async (files: string[], o: { figure: string; out: string; width?: number; height?: number }) => setExit(await plotReceiptsCommand(files, o)));
+    .action(async (files: string[], o: { figure: string; out: string; width?: number; height?: number }) => setExit(await (await import("./plot-receipts-command")).plotReceiptsCommand(files, o)));
 
   program.command("simulate")
     .description("write synthetic receipts from the seeded simulator (presets: paper, classroom, null)")
@@ -52,7 +48,7 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .requiredOption("--out <path>", "output file; format from the extension")
     .option("--params <file>", "paper preset: parameters file instead of data/calibration/paper-params.json")
     .option("--run-id <id>", "replace the preset's run_id")
-    .action(async (o: { preset: string; seed: string; out: string; params?: string; runId?: string }) => setExit(await simulateCommand(o)));
+    .action(async (o: { preset: string; seed: string; out: string; params?: string; runId?: string }) => setExit(await (await import("../simulate/cli")).simulateCommand(o)));
 
   program.command("compose")
     .description("print one point's context (the exact messages) from a design")
@@ -61,7 +57,7 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .option("--format <format>", "chat, text or json", "chat")
     .option("--model <name>", "model, to match receipt keys")
     .option("--judge <name>", "judge, to match receipt keys")
-    .action(async (o: { design: string; point: string; format: "chat" | "text" | "json"; model?: string; judge?: string }) => setExit(await composeCommand(o)));
+    .action(async (o: { design: string; point: string; format: "chat" | "text" | "json"; model?: string; judge?: string }) => setExit(await (await import("../compose/cli")).composeCommand(o)));
 
   program.command("plan")
     .description("expand a design into a deterministic work list with stable keys")
@@ -69,7 +65,7 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .requiredOption("--out <file>", "plan JSONL to write")
     .option("--model <name>", "model, so plan keys equal receipt keys")
     .option("--judge <name>", "judge, so plan keys equal receipt keys")
-    .action(async (o: { design: string; out: string; model?: string; judge?: string }) => setExit(await planCommand(o)));
+    .action(async (o: { design: string; out: string; model?: string; judge?: string }) => setExit(await (await import("../compose/cli")).planCommand(o)));
 
   program.command("collect")
     .description("query an OpenAI-compatible server for every planned point and append judged receipts (resumable)")
@@ -89,12 +85,12 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .option("--limit <n>", "stop after this many new receipts", integer)
     .option("--quiet", "no progress bar")
     .addHelpText("after", "\nThe API key comes from RECEIPTS_API_KEY (or OPENAI_API_KEY); the judge's from RECEIPTS_JUDGE_API_KEY. Keys are never written anywhere.")
-    .action(async (o: Parameters<typeof collectCommand>[0]) => setExit(await collectCommand(o)));
+    .action(async (o: Parameters<typeof collectCommand>[0]) => setExit(await (await import("../collect/cli")).collectCommand(o)));
 
   program.command("reproduce")
     .description("from the bundled data: every figure (out/figures), result receipts, out/paper-vs-kit.md and every notebook (out/notebooks)")
     .option("--skip-notebooks", "figures, receipts and the comparison only")
-    .action(async (o: { skipNotebooks?: boolean }) => setExit(await reproduceCommand({ skipNotebooks: o.skipNotebooks })));
+    .action(async (o: { skipNotebooks?: boolean }) => setExit(await (await import("./reproduce-command")).reproduceCommand({ skipNotebooks: o.skipNotebooks })));
 
   program.command("compare-paper")
     .description("every published figure of the study beside the kit's refit on the bundled (or given) receipts; exit 1 if any target fails")
@@ -103,5 +99,5 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .option("--targets <file>", "published targets (default data/calibration/paper-targets.json)")
     .option("--markdown-out <file>", "also write the Markdown comparison, e.g. out/paper-vs-kit.md")
     .action(async (dir: string | undefined, o: { format: "table" | "markdown" | "json"; targets?: string; markdownOut?: string }) =>
-      setExit(await comparePaperCommand({ dir, ...o })));
+      setExit(await (await import("./compare-paper-command")).comparePaperCommand({ dir, ...o })));
 }
