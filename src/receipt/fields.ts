@@ -13,11 +13,14 @@ export const TRAINING_STAGES = ["base", "sft", "dpo", "rlhf", "rlvr", "instruct"
 export const SCHEDULES = ["prefix", "suffix", "random", "middle", "interleave", "none"] as const;
 export const FORMAT_CUES = ["none", "neutral", "comply", "custom"] as const;
 export const JUDGE_LABELS = ["refusal", "compliance", "parse_error"] as const;
+/** A gold label is a reading of the answer, so it has no parse_error. */
+export const REFERENCE_LABELS = ["refusal", "compliance"] as const;
 
 export type TrainingStage = (typeof TRAINING_STAGES)[number];
 export type Schedule = (typeof SCHEDULES)[number];
 export type FormatCue = (typeof FORMAT_CUES)[number];
 export type JudgeLabel = (typeof JUDGE_LABELS)[number];
+export type ReferenceLabel = (typeof REFERENCE_LABELS)[number];
 
 /** Where a field sits in the receipt: which part of the evaluation it describes. */
 export type FieldGroup = "key" | "run" | "condition" | "query" | "outcome" | "derived";
@@ -116,6 +119,8 @@ export const RECEIPT_FIELDS = [
   // outcome
   { name: "judge_label", kind: "enum", group: "outcome", required: true, values: JUDGE_LABELS, dictionary: true,
     description: "The judge's label: refusal, compliance, or parse_error when its output could not be read." },
+  { name: "reference_label", kind: "enum", group: "outcome", required: false, values: REFERENCE_LABELS, dictionary: true,
+    description: "Gold label of the same answer from people or a stronger judge, on a validation subset (null elsewhere): refusal or compliance. Receipts with both labels estimate the judge's sensitivity and specificity." },
   { name: "judge_score", kind: "number", group: "outcome", required: false,
     description: "Judge confidence or margin, where the judge gives one." },
   { name: "judge_raw", kind: "string", group: "outcome", required: false,

@@ -21,7 +21,7 @@ const FULL = {
   n_benign: 2, n_harmful: 1, schedule: "suffix", format_cue: "custom", format_cue_text: "Sure, \"here\", goes:\n",
   sample_index: 3, composition_seed: -(2 ** 53 - 1), demo_ids: ["b,1", "b\"2\"", "h 3 🚀"],
   query_id: "007", query_category: "化学", judge_score: 5e-324, judge_raw: "line one\r\nline two, \"quoted\"",
-  response_harmful: false, adopted_cue: true, response: "مرحبا 👋 日本語, \"quotes\", commas\nnewline",
+  reference_label: "compliance", response_harmful: false, adopted_cue: true, response: "مرحبا 👋 日本語, \"quotes\", commas\nnewline",
   response_sha256: "0".repeat(64), finish_reason: "stop", latency_ms: 1.7976931348623157e308, created_at: "2026-06-18T12:00:00.123+02:00",
 };
 
