@@ -329,6 +329,36 @@ export function everyTargetPasses(rows: readonly ComparePaperRow[]): boolean {
   return rows.every((r) => r.pass !== false);
 }
 
+/** How a comparison went, counting targets only: rows with `pass` null are shown, not targets. */
+export interface PaperComparisonTally {
+  /** Rows with a criterion (`pass` true or false). */
+  readonly targets: number;
+  readonly passed: number;
+  readonly failed: number;
+  /** Rows shown beside the targets with `pass` null ("shown, not a target"). */
+  readonly shown: number;
+  /** The failing rows as "quantity model (condition)". */
+  readonly failing: readonly string[];
+}
+
+/**
+ * Count the targets of a comparison. Every summary line and exit code derives from this,
+ * so "48 of 48 targets" in out/paper-vs-kit.md and the command's exit status cannot disagree.
+ *
+ * @example paperComparisonTally(rows) // { targets: 48, passed: 48, failed: 0, shown: 3, failing: [] }
+ */
+export function paperComparisonTally(rows: readonly ComparePaperRow[]): PaperComparisonTally {
+  const targeted = rows.filter((r) => r.pass !== null);
+  const failed = targeted.filter((r) => r.pass === false);
+  return {
+    targets: targeted.length,
+    passed: targeted.length - failed.length,
+    failed: failed.length,
+    shown: rows.length - targeted.length,
+    failing: failed.map((r) => `${r.quantity} ${r.model} (${r.condition})`),
+  };
+}
+
 const num = (v: number | null, quantity: PaperQuantity) => {
   if (v === null) return "";
   if (quantity === "total_count_significant") return v === 0 ? "0" : v.toExponential(1);
@@ -342,15 +372,14 @@ const num = (v: number | null, quantity: PaperQuantity) => {
  * Rates and spreads in percent, benign coefficients to 4 decimals, p-values in exponent form.
  */
 export function paperVsKitMarkdown(rows: readonly ComparePaperRow[]): string {
-  const targeted = rows.filter((r) => r.pass !== null);
-  const passed = targeted.filter((r) => r.pass).length;
+  const tally = paperComparisonTally(rows);
   const lines = [
     "# Paper versus kit",
     "",
     "Every published figure of arXiv:2606.20508 (from `data/calibration/paper-targets.json`) beside the kit's refit on the receipts. " +
       "Rates and differences are in percent; benign coefficients are b2 on log(n + 1) with 95% CR1 (by query) intervals; total-count rows show p-values.",
     "",
-    `${passed} of ${targeted.length} targets pass${rows.length > targeted.length ? `; ${rows.length - targeted.length} figures are shown but not targeted` : ""}.`,
+    `${tally.passed} of ${tally.targets} targets pass${tally.shown > 0 ? `; ${tally.shown} figures are shown but not targeted` : ""}.`,
     "",
     "| quantity | model | condition | published | kit | kit 95% CI | inside | criterion | pass |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",

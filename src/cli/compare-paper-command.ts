@@ -4,8 +4,9 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { comparePaper, everyTargetPasses, loadPaperTargets, paperVsKitMarkdown, PAPER_TARGETS_PATH } from "../analysis/compare-paper";
+import { comparePaper, loadPaperTargets, paperComparisonTally, paperVsKitMarkdown, PAPER_TARGETS_PATH } from "../analysis/compare-paper";
 import { loadReceipts } from "../io/load";
+import { EXIT_DATA, EXIT_OK, EXIT_USAGE } from "./exit-codes";
 import { renderRows } from "./render-table";
 
 /** Where the bundled, calibrated receipts live, relative to this file (src/cli or dist/cli). */
@@ -28,15 +29,15 @@ export interface ComparePaperCommandOptions {
 
 /**
  * Refit the receipts and compare them with the published figures. Returns the exit code:
- * 0 when every target passes, 1 when any fails, 2 when the receipts or targets cannot be read
- * or the format is unknown.
+ * 0 when every target passes, 1 when any fails or the receipts or targets cannot be read,
+ * 2 when the format is unknown.
  */
 export async function comparePaperCommand(options: ComparePaperCommandOptions = {}): Promise<number> {
   const out = options.out ?? process.stdout, err = options.err ?? process.stderr;
   const format = options.format ?? "table";
   if (!["table", "markdown", "json"].includes(format)) {
     err.write(`receipts compare-paper: --format must be table, markdown or json, found ${JSON.stringify(format)}\n`);
-    return 2;
+    return EXIT_USAGE;
   }
   const dir = options.dir ?? PAPER_CALIBRATED_DIR;
   let rows;
@@ -46,7 +47,7 @@ export async function comparePaperCommand(options: ComparePaperCommandOptions = 
     rows = comparePaper(table, targets);
   } catch (e) {
     err.write(`receipts compare-paper: ${(e as Error).message}\n`);
-    return 2;
+    return EXIT_DATA;
   }
   const markdown = paperVsKitMarkdown(rows);
   if (format === "json") out.write(JSON.stringify(rows, null, 2) + "\n");
@@ -56,8 +57,7 @@ export async function comparePaperCommand(options: ComparePaperCommandOptions = 
     await mkdir(dirname(options.markdownOut), { recursive: true });
     await writeFile(options.markdownOut, markdown);
   }
-  const targeted = rows.filter((r) => r.pass !== null);
-  const failed = targeted.filter((r) => r.pass === false);
-  err.write(`${targeted.length - failed.length} of ${targeted.length} published targets pass${failed.length ? `; failing: ${failed.map((r) => `${r.quantity} ${r.model} (${r.condition})`).join("; ")}` : ""}\n`);
-  return everyTargetPasses(rows) ? 0 : 1;
+  const tally = paperComparisonTally(rows);
+  err.write(`${tally.passed} of ${tally.targets} published targets pass${tally.failed ? `; failing: ${tally.failing.join("; ")}` : ""}\n`);
+  return tally.failed === 0 ? EXIT_OK : EXIT_DATA;
 }

@@ -1,5 +1,5 @@
 // Command modules are imported on action (see main.ts): only their types are loaded here.
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import type { collectCommand } from "../collect/cli";
 
 const integer = (v: string) => {
@@ -13,8 +13,9 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
   program.command("fit")
     .description("refit the total, harmful and joint logistic models with standard errors and tests")
     .argument("<files...>", "receipt files or folders")
-    .requiredOption("--hypothesis <name>", "total, harmful, joint or all")
-    .option("--counts <scale>", "log1p (x = log(n + 1)) or raw", "log1p")
+    // Choices make a bad value a usage error (exit 2) before any data is read.
+    .addOption(new Option("--hypothesis <name>", "total, harmful, joint or all").choices(["total", "harmful", "joint", "all"]).makeOptionMandatory())
+    .addOption(new Option("--counts <scale>", "log1p (x = log(n + 1)) or raw").choices(["log1p", "raw"]).default("log1p"))
     .option("--by <fields>", "comma-separated fields to fit separately by, e.g. model")
     .option("--cluster <field>", "cluster-robust (CR1) standard errors by this field, e.g. query_id")
     .option("--format <format>", "table or json", "table")

@@ -6,18 +6,31 @@ import { spawnSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, relative, resolve } from "node:path";
 import { analyze } from "../analysis/analyze";
-import { comparePaper, loadPaperTargets, paperVsKitMarkdown } from "../analysis/compare-paper";
+import { comparePaper, loadPaperTargets, paperComparisonTally, paperVsKitMarkdown, type PaperComparisonTally } from "../analysis/compare-paper";
 import { resultReceiptToJSON, resultReceiptToMarkdown } from "../analysis/render-result-receipt";
 import { loadReceipts } from "../io/load";
 import { buildReceiptFigure, receiptFigureInputs } from "../plots/receipt-figures";
 import { FIGURE_NAMES } from "../plots/registry";
 import { saveFigure, withFigureRenderer } from "../plots/save";
+import { EXIT_DATA, EXIT_ENVIRONMENT, EXIT_OK } from "./exit-codes";
 
 export interface ReproduceOptions {
   /** Repository root (default: two folders above this file's build output). */
   readonly root?: string;
   /** Skip executing the notebooks (figures, receipts and the comparison only). */
   readonly skipNotebooks?: boolean;
+}
+
+/**
+ * The exit status of a reproduce run: 0 when every real target of the paper comparison
+ * passes and the notebooks ran; 1 when a target fails or a notebook raised; 3 when the
+ * notebooks could not run for want of Jupyter (run-notebooks.mjs exits 3). Figures shown
+ * beside the targets (`pass` null) never count.
+ */
+export function reproduceExitCode(comparison: Pick<PaperComparisonTally, "failed">, notebookStatus: number | null = 0): number {
+  if (notebookStatus === EXIT_ENVIRONMENT) return EXIT_ENVIRONMENT;
+  if (notebookStatus !== 0 || comparison.failed > 0) return EXIT_DATA;
+  return EXIT_OK;
 }
 
 const DATASETS = [
@@ -49,8 +62,9 @@ export async function reproduceCommand(options: ReproduceOptions = {}, log = (s:
   // Paper versus kit.
   const comparison = comparePaper(paper, loadPaperTargets());
   await writeFile(join(out, "paper-vs-kit.md"), paperVsKitMarkdown(comparison));
-  const failing = comparison.filter((r) => !r.pass).length;
-  log(`paper versus kit: ${rel(join(out, "paper-vs-kit.md"))} (${comparison.length - failing} of ${comparison.length} targets reproduced)`);
+  const tally = paperComparisonTally(comparison);
+  log(`paper versus kit: ${rel(join(out, "paper-vs-kit.md"))} (${tally.passed} of ${tally.targets} targets reproduced` +
+    `${tally.shown ? `; ${tally.shown} figures shown, not targets` : ""})${tally.failed ? `; failing: ${tally.failing.join("; ")}` : ""}`);
 
   // Figures: every one the bundled data supports, as offline HTML and PNG, one browser for all.
   const figDir = join(out, "figures");
@@ -63,20 +77,20 @@ export async function reproduceCommand(options: ReproduceOptions = {}, log = (s:
         log(`figure ${name}: nothing to draw in the bundled data`);
         continue;
       }
-      const html = await saveFigure(fig, join(figDir, `${name}.html`), { plotlyJs: "sibling" });
+      // Inline plotly.js: each HTML file works alone, copied anywhere, offline.
+      const html = await saveFigure(fig, join(figDir, `${name}.html`));
       const png = await saveFigure(fig, join(figDir, `${name}.png`));
       log(`figure ${name}: ${rel(html.path)}, ${rel(png.path)}`);
     }
   });
   log(`figures and receipts done at ${elapsed()}`);
 
+  let notebookStatus: number | null = 0;
   if (!options.skipNotebooks) {
-    const run = spawnSync(process.execPath, [join(root, "scripts", "run-notebooks.mjs")], { cwd: root, stdio: "inherit" });
-    if (run.status !== 0) {
-      log(`notebooks failed (exit ${run.status}); see the messages above`);
-      return 1;
-    }
+    notebookStatus = spawnSync(process.execPath, [join(root, "scripts", "run-notebooks.mjs")], { cwd: root, stdio: "inherit" }).status;
+    if (notebookStatus !== 0) log(`notebooks failed (exit ${notebookStatus}); see the messages above`);
   }
-  log(`reproduce: done in ${elapsed()}; everything is under ${rel(out)}/`);
-  return failing === 0 ? 0 : 1;
+  const code = reproduceExitCode(tally, notebookStatus);
+  log(`reproduce: ${code === EXIT_OK ? "done" : `finished with exit ${code}`} in ${elapsed()}; everything is under ${rel(out)}/`);
+  return code;
 }

@@ -1,6 +1,7 @@
 import { complianceTable, DEFAULT_CONDITION_FIELDS } from "../analysis/compliance-table";
 import { loadReceipts } from "../io/load";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
+import { UsageError } from "./exit-codes";
 import { renderRows, type OutputFormat } from "./render-table";
 
 export interface SummarizeCommandOptions {
@@ -12,7 +13,7 @@ export interface SummarizeCommandOptions {
 export function parseFieldList(text: string | undefined, fallback: readonly ReceiptFieldName[]): ReceiptFieldName[] {
   if (text === undefined || text.trim() === "") return [...fallback];
   const names = text.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (!FIELD_BY_NAME.has(n)) throw new Error(`unknown field ${JSON.stringify(n)}; expected receipt fields such as model, n_benign, schedule`);
+  for (const n of names) if (!FIELD_BY_NAME.has(n)) throw new UsageError(`unknown field ${JSON.stringify(n)}; expected receipt fields such as model, n_benign, schedule`);
   return names as ReceiptFieldName[];
 }
 

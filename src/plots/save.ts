@@ -68,7 +68,8 @@ export function chromiumPath(options: RendererOptions = {}): string {
 export async function launchHeadlessChromium(options: RendererOptions = {}, what?: string): Promise<Browser> {
   const executablePath = chromiumPath(options);
   if (!existsSync(executablePath)) {
-    throw new Error(`${what ? `${what}: ` : ""}${executablePath} not found: run npm run setup`);
+    // The code marks a missing tool, which the CLI reports with exit code 3 (src/cli/exit-codes.ts).
+    throw Object.assign(new Error(`${what ? `${what}: ` : ""}${executablePath} not found: run npm run setup`), { code: "RECEIPTS_MISSING_TOOL" });
   }
   const { chromium } = await import("playwright-core");
   return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], headless: true });
