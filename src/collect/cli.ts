@@ -1,9 +1,12 @@
 /**
- * `receipts collect`: a command function taking parsed options and returning an exit code:
- * 0 every planned point has a receipt, 1 bad input, 2 some points failed or the run
- * stopped early (re-run the same command to resume), 130 interrupted.
+ * `receipts collect`: a command function taking parsed options and returning an exit code,
+ * in the kit's scheme: 0 every planned point has a receipt; 1 bad input (plan, pools) or
+ * some points failed or a fatal server answer stopped the run (re-run the same command to
+ * resume); 2 a usage error (an argument that can never work); 3 the endpoint never
+ * answered (environment: server down or unreachable); 130 interrupted.
  */
 import { processIO, type CommandIO } from "../compose/cli";
+import { CollectUsageError } from "./check-options";
 import { collect, type CollectOptions } from "./collect";
 
 /**
@@ -40,11 +43,12 @@ export async function collectCommand(options: CollectCommandOptions, io: Command
       signal: controller.signal,
     });
     if (interrupts > 0) return 130;
-    return s.complete || (options.limit !== undefined && s.failed.length === 0 && s.stoppedBecause === null) ? 0 : 2;
+    if (s.complete || (options.limit !== undefined && s.failed.length === 0 && s.stoppedBecause === null)) return 0;
+    return s.endpointUnreachable ? 3 : 1;
   } catch (e) {
     if (e instanceof Error) {
       io.err(`receipts collect: ${e.message}\n`);
-      return 1;
+      return e instanceof CollectUsageError ? 2 : 1;
     }
     throw e;
   } finally {

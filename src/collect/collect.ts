@@ -14,6 +14,9 @@ import { receiptKey } from "../receipt/key";
 import { validateRecord } from "../receipt/validate";
 import { formatIssue } from "../receipt/issues";
 import { keywordJudge, KEYWORD_JUDGE_VERSION, parseWildguard, wildguardInput, WILDGUARD_SAMPLING, type JudgeVerdict } from "./judges";
+import { checkEndpoint, checkNumbers, CollectUsageError } from "./check-options";
+import { withDeadline } from "./deadline";
+import { FailureWatch } from "./failure-watch";
 import { createProgress, progressWanted } from "./progress";
 import { BadResponseError, DEFAULT_RETRY, FatalRequestError, GaveUpError, withRetry, type RetryPolicy } from "./retry";
 import { lockReceiptFile, ReceiptAppender } from "./writer";
@@ -81,8 +84,12 @@ export interface CollectSummary {
   readonly repairedBytes: number;
   /** Whether every planned point now has a receipt. */
   readonly complete: boolean;
-  /** Set when the run stopped early: a fatal server error (401, 403, 404) or an abort. */
+  /** Set when the run stopped early: a fatal server error (401, 403, 404), an endpoint that fails every request alike, or an abort. */
   readonly stoppedBecause: string | null;
+  /** The run stopped because no request ever succeeded (unreachable or misconfigured endpoint). */
+  readonly endpointUnreachable: boolean;
+  /** Answers that contained an API key, which was replaced by `[redacted]` before judging and storing. */
+  readonly redactedAnswers: number;
   readonly elapsedMs: number;
 }
 
@@ -104,6 +111,12 @@ export interface ModelAnswer {
   readonly latency_ms: number;
 }
 
+/** The response's content type must be JSON: a body labelled otherwise is not taken for a completion. */
+function checkJSON(response: Response, what: string): void {
+  const type = response.headers.get("content-type") ?? "";
+  if (!/\bjson\b/i.test(type)) throw new BadResponseError(`${what}: the server answered with content-type ${JSON.stringify(type || "(none)")}, not application/json`);
+}
+
 async function askModel(client: OpenAI, o: CollectOptions, header: PlanHeader, ctx: ComposedContext, timeout: number): Promise<ModelAnswer> {
   const sampling = {
     ...(header.temperature !== null ? { temperature: header.temperature } : {}),
@@ -113,20 +126,35 @@ async function askModel(client: OpenAI, o: CollectOptions, header: PlanHeader, c
   };
   const t0 = performance.now();
   if ((o.promptFormat ?? "chat") === "text") {
-    const r = await client.completions.create({ model: o.model, prompt: ctx.text, stop: ["\nUser:"], ...sampling }, { timeout });
+    const { data: r, response } = await withDeadline(timeout, (signal) =>
+      client.completions.create({ model: o.model, prompt: ctx.text, stop: ["\nUser:"], ...sampling }, { timeout, signal }).withResponse());
+    checkJSON(response, "completion");
     const choice = (r as { choices?: { text?: unknown; finish_reason?: unknown }[] })?.choices?.[0];
     if (!choice || typeof choice.text !== "string") throw new BadResponseError("completion without choices[0].text");
     return { text: choice.text, finish_reason: typeof choice.finish_reason === "string" ? choice.finish_reason : null, latency_ms: performance.now() - t0 };
   }
-  const r = await client.chat.completions.create({ model: o.model, messages: ctx.messages.map((m) => ({ role: m.role, content: m.content })), ...sampling }, { timeout });
-  const choice = (r as { choices?: { message?: { content?: unknown }; finish_reason?: unknown }[] })?.choices?.[0];
+  const { data: r, response } = await withDeadline(timeout, (signal) =>
+    client.chat.completions.create({ model: o.model, messages: ctx.messages.map((m) => ({ role: m.role, content: m.content })), ...sampling }, { timeout, signal }).withResponse());
+  checkJSON(response, "chat completion");
+  const choice = (r as { choices?: { message?: { content?: unknown; refusal?: unknown }; finish_reason?: unknown }[] })?.choices?.[0];
   if (!choice || !choice.message || (choice.message.content !== null && typeof choice.message.content !== "string"))
     throw new BadResponseError("chat completion without choices[0].message.content");
-  return { text: (choice.message.content as string | null) ?? "", finish_reason: typeof choice.finish_reason === "string" ? choice.finish_reason : null, latency_ms: performance.now() - t0 };
+  const finish = typeof choice.finish_reason === "string" ? choice.finish_reason : null;
+  let text = choice.message.content as string | null;
+  // A null content is not an empty answer: OpenAI puts a refusal in `message.refusal`, and
+  // anything else (a tool call, a filtered answer) is no answer at all. Recording "" would
+  // turn it into a refusal by the keyword judge, silently.
+  if (text === null) {
+    if (typeof choice.message.refusal === "string") text = choice.message.refusal;
+    else throw new BadResponseError(`chat completion with content null and no refusal text (finish_reason ${JSON.stringify(finish)})`);
+  }
+  return { text, finish_reason: finish, latency_ms: performance.now() - t0 };
 }
 
 async function askWildguard(client: OpenAI, model: string, prompt: string, answer: string, timeout: number): Promise<JudgeVerdict> {
-  const r = await client.completions.create({ model, prompt: wildguardInput(prompt, answer), ...WILDGUARD_SAMPLING }, { timeout });
+  const { data: r, response } = await withDeadline(timeout, (signal) =>
+    client.completions.create({ model, prompt: wildguardInput(prompt, answer), ...WILDGUARD_SAMPLING }, { timeout, signal }).withResponse());
+  checkJSON(response, "judge completion");
   const text = (r as { choices?: { text?: unknown }[] })?.choices?.[0]?.text;
   if (typeof text !== "string") throw new BadResponseError("judge completion without choices[0].text");
   return parseWildguard(text);
@@ -182,9 +210,14 @@ export async function collect(o: CollectOptions): Promise<CollectSummary> {
   let progressLog: ((l: string) => void) | null = null;
   const log = (l: string) => (progressLog ?? rawLog)(redact(l));
 
-  if (o.judge !== "keyword" && o.judge !== "wildguard") throw new Error(`collect: judge must be keyword or wildguard, found ${JSON.stringify(o.judge)}`);
+  // Every argument is checked before the plan is read or a request sent.
+  if (o.judge !== "keyword" && o.judge !== "wildguard") throw new CollectUsageError(`collect: judge must be keyword or wildguard, found ${JSON.stringify(o.judge)}`);
+  if (o.promptFormat !== undefined && o.promptFormat !== "chat" && o.promptFormat !== "text") throw new CollectUsageError(`collect: prompt format must be chat or text, found ${JSON.stringify(o.promptFormat)}`);
+  if (typeof o.model !== "string" || o.model.trim() === "") throw new CollectUsageError(`collect: model must be a non-empty name, found ${JSON.stringify(o.model)}`);
+  checkEndpoint("collect: endpoint", o.endpoint);
+  if (o.judgeEndpoint !== undefined) checkEndpoint("collect: judge endpoint", o.judgeEndpoint);
+  checkNumbers(o);
   const concurrency = o.concurrency ?? 4;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`collect: concurrency must be a positive integer, found ${concurrency}`);
   const plan = await loadPlan(o.plan);
   const { header } = plan;
   if (header.model !== null && header.model !== o.model) throw new Error(`collect: the plan was made for model ${JSON.stringify(header.model)}, found --model ${JSON.stringify(o.model)}; re-plan or pass the plan's model`);
@@ -217,8 +250,10 @@ export async function collect(o: CollectOptions): Promise<CollectSummary> {
     progressLog = bar.log;
 
     const failed: CollectFailure[] = [];
-    let parseErrors = 0, done = 0, next = 0;
+    const watch = new FailureWatch(concurrency, work.length);
+    let parseErrors = 0, redactedAnswers = 0, done = 0, next = 0;
     let stoppedBecause: string | null = null;
+    let unreachable = false;
     const stop = (why: string) => { if (stoppedBecause === null) stoppedBecause = why; };
     const onAbort = () => stop("aborted");
     o.signal?.addEventListener("abort", onAbort);
@@ -229,7 +264,12 @@ export async function collect(o: CollectOptions): Promise<CollectSummary> {
       const retryLog = (what: string) => (retry: number, why: { reason: string }, delay: number) =>
         log(`${key}: ${what} ${why.reason}; retry ${retry + 1} of ${policy.retries} in ${Math.round(delay)} ms`);
       try {
-        const answer = await withRetry(() => askModel(client, o, header, ctx, timeout), policy, `model:${key}`, retryLog("model"));
+        const asked = await withRetry(() => askModel(client, o, header, ctx, timeout), policy, `model:${key}`, retryLog("model"));
+        // A model that repeats the API key (a prompt-injection probe can ask it to) must not
+        // put the key into a receipt file that gets shared.
+        const clean = redact(asked.text);
+        if (clean !== asked.text && redactedAnswers++ === 0) log(`${key}: the answer contained an API key; it is stored as [redacted] (counted in the summary)`);
+        const answer = clean === asked.text ? asked : { ...asked, text: clean };
         const verdict = judgeClient === null ? keywordJudge(answer.text)
           : await withRetry(() => askWildguard(judgeClient, judgeModel, ctx.query.prompt, answer.text, timeout), policy, `judge:${key}`, retryLog("judge"));
         const receipt = buildReceipt(header, point, ctx, run, answer, verdict, new Date());
@@ -237,13 +277,20 @@ export async function collect(o: CollectOptions): Promise<CollectSummary> {
         if (issues.length) throw new Error(`collect: built an invalid receipt (a bug): ${issues.map(formatIssue).join("; ")}`);
         if (verdict.judge_label === "parse_error") parseErrors++;
         await appender!.add(receipt);
+        watch.success();
       } catch (e) {
         if (e instanceof FatalRequestError) {
           stop(`the server answered ${e.message}; every request would fail the same way (check --endpoint, --model and the API key variable)`);
           failed.push({ receipt_key: key, point_key: point.point_key, reason: redact(e.message) });
         } else if (e instanceof GaveUpError) {
           failed.push({ receipt_key: key, point_key: point.point_key, reason: redact(e.message) });
-          log(`${key}: ${redact(e.message)}; nothing recorded for this point (query ${point.query_id}, n_benign ${point.n_benign}, n_harmful ${point.n_harmful}, sample ${point.sample_index})`);
+          const verdict = watch.failure(redact(e.last.reason));
+          if (verdict.log) log(`${key}: ${redact(e.message)}; nothing recorded for this point (query ${point.query_id}, n_benign ${point.n_benign}, n_harmful ${point.n_harmful}, sample ${point.sample_index})`);
+          if (verdict.suppressedNote) log(verdict.suppressedNote);
+          if (verdict.stop !== null) {
+            if (watch.nothingSucceeded) unreachable = true;
+            stop(verdict.stop);
+          }
         } else throw e;
       }
       done++;
@@ -264,7 +311,7 @@ export async function collect(o: CollectOptions): Promise<CollectSummary> {
     const complete = alreadyDone + written === plan.points.length;
     const summary: CollectSummary = {
       planned: plan.points.length, alreadyDone, written, failed, parseErrors,
-      repairedBytes: opened.repairedBytes, complete, stoppedBecause,
+      repairedBytes: opened.repairedBytes, complete, stoppedBecause, endpointUnreachable: unreachable && stoppedBecause !== null, redactedAnswers,
       elapsedMs: performance.now() - started,
     };
     log(summaryText(summary, o.out));
@@ -280,6 +327,7 @@ export function summaryText(s: CollectSummary, out: string): string {
   const parts = [`collected ${s.written} receipts into ${out} in ${(s.elapsedMs / 1000).toFixed(1)} s`];
   if (s.alreadyDone) parts.push(`${s.alreadyDone} were already there`);
   if (s.parseErrors) parts.push(`${s.parseErrors} with judge parse errors (judge_label parse_error, counted apart)`);
+  if (s.redactedAnswers) parts.push(`${s.redactedAnswers} answers contained an API key, stored as [redacted]`);
   let text = parts.join("; ") + ".";
   if (s.stoppedBecause) text += ` Stopped early: ${s.stoppedBecause}.`;
   const missing = s.planned - s.alreadyDone - s.written;

@@ -4,6 +4,7 @@
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import { createRng, deriveSeed } from "../compose/prng";
+import { DeadlineError } from "./deadline";
 
 export interface RetryPolicy {
   /** Retries after the first try. Default 4 (five tries in all). */
@@ -38,6 +39,7 @@ export interface ErrorClass {
 }
 
 export function classifyError(e: unknown): ErrorClass {
+  if (e instanceof DeadlineError) return { action: "retry", reason: e.message, retryAfterMs: null };
   if (e instanceof APIConnectionTimeoutError) return { action: "retry", reason: "timeout", retryAfterMs: null };
   if (e instanceof APIUserAbortError) return { action: "fatal", reason: "aborted", retryAfterMs: null };
   if (e instanceof APIConnectionError) return { action: "retry", reason: `connection error (${e.message})`, retryAfterMs: null };

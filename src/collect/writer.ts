@@ -4,7 +4,8 @@
  * file again detects that torn line and truncates back to the last complete newline. The
  * keys already present are returned so a resumed run skips them.
  */
-import { open, readFile, unlink, writeFile, type FileHandle } from "node:fs/promises";
+import { open, readFile, realpath, unlink, writeFile, type FileHandle } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 import { KEY_FIELDS, receiptKey, type KeyParts } from "../receipt/key";
 
 export interface AppenderOptions {
@@ -134,12 +135,30 @@ async function scan(fh: FileHandle, path: string): Promise<{ keys: Set<string>; 
 }
 
 /**
- * A lock file beside the receipt file, holding the writer's pid, so two collectors never
- * append to one file. A lock left by a process that no longer runs (killed) is taken over.
- * Returns a function that releases the lock.
+ * The file's real path: symbolic links resolved in the file and every folder above it, so
+ * two names for one file (a symlink, `./a/../x.jsonl`) give one lock. The file need not
+ * exist yet; its folder must.
+ */
+async function realTarget(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    const dir = await realpath(dirname(path)).catch(() => {
+      throw new Error(`${path}: its folder ${dirname(path)} does not exist; create it first`);
+    });
+    return join(dir, basename(path));
+  }
+}
+
+/**
+ * A lock file beside the receipt file's real path, holding the writer's pid, so two
+ * collectors never append to one file, whatever name each was given (symlinks resolved;
+ * hard links to one file under two names are not detected). A lock left by a process that
+ * no longer runs (killed) is taken over. Held for the whole run; returns its release.
  */
 export async function lockReceiptFile(path: string, log: (line: string) => void): Promise<() => Promise<void>> {
-  const lock = `${path}.lock`;
+  const lock = `${await realTarget(path)}.lock`;
   for (let tries = 0; tries < 2; tries++) {
     try {
       await writeFile(lock, String(process.pid), { flag: "wx" });

@@ -91,10 +91,11 @@ test("retries 500s, 429s, malformed JSON and timeouts with backoff, then succeed
     { fault: 500, route: "chat", firstN: 2 },
     { fault: 429, route: "completions", firstN: 1 },
     { fault: "bad_json", route: "completions", firstN: 1 },
-    { fault: "slow", delayMs: 400, match: "[harmful query placeholder 1]", route: "chat", firstN: 1 },
+    // Far longer than the deadline, and the deadline (3 s) far longer than any answer on a busy machine.
+    { fault: "slow", delayMs: 20000, match: "[harmful query placeholder 1]", route: "chat", firstN: 1 },
   ] });
   const before500 = server.stats.byStatus[500] ?? 0;
-  const { logs, done } = run("retry.jsonl", { judge: "wildguard", timeoutMs: 150 });
+  const { logs, done } = run("retry.jsonl", { judge: "wildguard", timeoutMs: 3000, concurrency: 64 }); // one wave of slow requests
   const s = await done;
   assert.equal(s.failed.length, 0);
   assert.equal(s.written, 204);
@@ -170,4 +171,91 @@ test("input errors: plan for another model; collectCommand exit codes", async ()
   // plan keys made with model and judge are the loaded receipts' keys
   assert.deepEqual(new Set(table.values("receipt_key")), new Set(plan.points.map((p) => p.receipt_key)));
   assert.ok(!err.join("").includes(SECRET));
+});
+
+test("the deadline covers the whole body: a server that drips its answer is timed out and retried", async () => {
+  // Headers arrive at once, then one byte every 200 ms: the body would take ~40 s.
+  server.configure({ faults: [{ fault: "drip", delayMs: 200, match: "[harmful query placeholder 3]", route: "chat", firstN: 1 }] });
+  const started = Date.now();
+  const { logs, done } = run("drip.jsonl", { timeoutMs: 3000, concurrency: 64 }); // one wave of dripped requests
+  const s = await done;
+  assert.equal(s.failed.length, 0);
+  assert.equal(s.written, 204);
+  assert.match(logs.join("\n"), /timeout: no complete answer within 3000 ms/);
+  // Without the body deadline the dripped requests would hold the run for ~40 s.
+  assert.ok(Date.now() - started < 30000, `took ${Date.now() - started} ms`);
+});
+
+test("a dead endpoint stops the run early with one message; CLI exit 3", async () => {
+  // A port nothing listens on: every connection is refused.
+  const probe = await startFakeServer();
+  const deadUrl = probe.url;
+  await probe.close();
+  const { logs, done } = run("dead.jsonl", { endpoint: deadUrl, retries: 1, concurrency: 4 });
+  const s = await done;
+  assert.equal(s.endpointUnreachable, true);
+  assert.match(s.stoppedBecause!, /every request so far failed the same way \(connection error/);
+  assert.ok(s.failed.length <= 8, `${s.failed.length} points tried`);
+  const gaveUp = logs.filter((l) => /gave up/.test(l));
+  assert.ok(gaveUp.length <= 3, gaveUp.join("\n"));
+  const err: string[] = [];
+  const io = { out: () => undefined, err: (t: string) => void err.push(t) };
+  assert.equal(await collectCommand({ plan: planPath, endpoint: deadUrl, model: "fake-model", judge: "keyword", out: join(dir, "dead2.jsonl"), quiet: true, retries: 0 }, io), 3);
+  assert.match(err.join(""), /Stopped early: every request so far failed the same way/);
+});
+
+test("arguments are checked before any request; usage errors exit 2", async () => {
+  server.configure({});
+  const n = server.stats.requests;
+  for (const [over, re] of [
+    [{ endpoint: "not a url" }, /endpoint must be an http:\/\/ or https:\/\/ URL, found "not a url" \(not a URL\)/],
+    [{ endpoint: "ftp://127.0.0.1/v1" }, /found the scheme "ftp:"/],
+    [{ retries: -5 }, /retries must be a non-negative integer, found -5/],
+    [{ timeoutMs: 0 }, /timeoutMs must be a positive integer of milliseconds, found 0/],
+    [{ concurrency: 1.5 }, /concurrency must be a positive integer, found 1.5/],
+  ] as const) await assert.rejects(run("args.jsonl", over as Partial<CollectOptions>).done, re);
+  assert.equal(server.stats.requests, n, "no request was sent");
+  const io = { out: () => undefined, err: () => undefined };
+  assert.equal(await collectCommand({ plan: planPath, endpoint: "nope", model: "fake-model", judge: "keyword", out: join(dir, "a.jsonl"), quiet: true }, io), 2);
+});
+
+test("content null, a wrong content-type and an echoed API key are never stored as answers", async () => {
+  server.configure({ faults: [
+    { fault: "null_content", match: "[harmful query placeholder 1]", route: "chat" },
+    { fault: "wrong_type", match: "[harmful query placeholder 2]", route: "chat" },
+    { fault: "echo_key", match: "[harmful query placeholder 3]", route: "chat" },
+  ] });
+  const { logs, done } = run("odd.jsonl", { retries: 1 });
+  const s = await done;
+  const reasons = s.failed.map((f) => f.reason).join("\n");
+  assert.match(reasons, /content null and no refusal text/);
+  assert.match(reasons, /content-type "text\/plain", not application\/json/);
+  assert.equal(s.failed.length, 68); // queries 1 and 2 in 17 conditions x 2 samplings
+  assert.equal(s.redactedAnswers, 34);
+  const text = await readFile(join(dir, "odd.jsonl"), "utf8");
+  assert.ok(!text.includes(SECRET));
+  const echoed = (await loadReceipts(join(dir, "odd.jsonl"))).toRows().filter((r) => String(r.response).startsWith("Sure. Your key is"));
+  assert.equal(echoed.length, 34);
+  for (const r of echoed) assert.equal(r.response, "Sure. Your key is [redacted].");
+  assert.match(logs.join("\n"), /answers contained an API key, stored as \[redacted\]/);
+});
+
+test("two names for one file (a symlink) share one lock", async () => {
+  const { symlink } = await import("node:fs/promises");
+  const { spawn } = await import("node:child_process");
+  const { lockReceiptFile } = await import("../../src/collect/writer");
+  const real = join(dir, "locked.jsonl"), link = join(dir, "locked-link.jsonl");
+  await writeFile(real, "");
+  await symlink(real, link);
+  // Another live process holds the lock on the real name (a lock of our own pid counts as stale).
+  const other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
+  try {
+    await writeFile(`${real}.lock`, String(other.pid));
+    await assert.rejects(lockReceiptFile(link, () => undefined), new RegExp(`being written by another collector \\(pid ${other.pid}`));
+  } finally {
+    other.kill();
+  }
+  await new Promise((r) => other.once("exit", r));
+  const release = await lockReceiptFile(link, () => undefined); // the holder is gone: stale, taken over
+  await release();
 });

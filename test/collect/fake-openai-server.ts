@@ -10,15 +10,20 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 
 export interface FaultRule {
-  /** What to do: an HTTP status (500, 503, 429, 401 ...), a slow answer, or a 200 with broken JSON. */
-  readonly fault: number | "slow" | "bad_json";
+  /**
+   * What to do: an HTTP status (500, 503, 429, 401 ...), a slow answer, a 200 with broken
+   * JSON, `drip` (headers at once, then the body one byte every `delayMs`), `null_content`
+   * (a chat answer whose content is null), `wrong_type` (a valid completion labelled
+   * text/plain) or `echo_key` (an answer that repeats the request's bearer token).
+   */
+  readonly fault: number | "slow" | "bad_json" | "drip" | "null_content" | "wrong_type" | "echo_key";
   /** Only requests whose content (last user message or prompt) contains this text. Default: all. */
   readonly match?: string;
   /** `chat` (/v1/chat/completions), `completions` (/v1/completions) or both. Default both. */
   readonly route?: "chat" | "completions" | "any";
   /** Apply to the first N identical requests (same body), then let them through. Default: always. */
   readonly firstN?: number;
-  /** For `slow`: how long to wait before answering, ms. Default 1000. */
+  /** For `slow`: how long to wait before answering, ms (default 1000); for `drip`, between bytes (default 1000). */
   readonly delayMs?: number;
 }
 
@@ -83,6 +88,18 @@ export async function startFakeServer(initial: FakeServerConfig = {}): Promise<F
     res.end(body);
   };
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** A complete chat answer sent one byte at a time: the headers arrive at once, the body never in time. */
+  const drip = async (res: ServerResponse, everyMs: number) => {
+    const body = JSON.stringify({ id: "chatcmpl-drip", object: "chat.completion", created: 0, model: "drip",
+      choices: [{ index: 0, message: { role: "assistant", content: REFUSAL_TEXT }, finish_reason: "stop" }] });
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    for (const ch of body) {
+      if (res.destroyed) return;
+      res.write(ch);
+      await sleep(everyMs);
+    }
+    res.end();
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -111,6 +128,13 @@ export async function startFakeServer(initial: FakeServerConfig = {}): Promise<F
       if (rule.firstN !== undefined && n >= rule.firstN) continue;
       counts.set(ck, n + 1);
       if (rule.fault === "slow") { await sleep(rule.delayMs ?? 1000); break; }
+      if (rule.fault === "drip") return drip(res, rule.delayMs ?? 1000);
+      if (rule.fault === "null_content") return send(res, 200, JSON.stringify({ id: "chatcmpl-null", object: "chat.completion", created: 0, model: body.model,
+        choices: [{ index: 0, message: { role: "assistant", content: null }, finish_reason: "stop" }] }));
+      if (rule.fault === "wrong_type") return send(res, 200, JSON.stringify({ id: "chatcmpl-plain", object: "chat.completion", created: 0, model: body.model,
+        choices: [{ index: 0, message: { role: "assistant", content: REFUSAL_TEXT }, finish_reason: "stop" }] }), "text/plain");
+      if (rule.fault === "echo_key") return send(res, 200, JSON.stringify({ id: "chatcmpl-echo", object: "chat.completion", created: 0, model: body.model,
+        choices: [{ index: 0, message: { role: "assistant", content: `Sure. Your key is ${String(req.headers.authorization ?? "").replace(/^Bearer /, "")}.` }, finish_reason: "stop" }] }));
       if (rule.fault === "bad_json") return send(res, 200, '{"id": "cmpl-broken", "choices": [{"index": 0, "mess');
       const status = rule.fault;
       if (status === 429) res.setHeader("retry-after", "0");
