@@ -6,5 +6,5 @@ export { fromCSV, toCSV, writeCSV } from "./csv";
 export { fromArrow, toArrow, writeArrow } from "./arrow-ipc";
 export { fromParquet, toParquet, writeParquetFile, type ParquetWriteOptions } from "./parquet";
 export { rowsToDataFrame, type TidyRow } from "./dataframe";
-export { writeFileAtomic, writeChunksAtomic } from "./write-atomic";
+export { writeFileAtomic, writeChunksAtomic, writeFilesAtomic, removeStaleTemporaries, WriteError } from "./write-atomic";
 export { receiptArrowSchema, arrowTypeOf } from "./arrow-schema";
