@@ -1,5 +1,5 @@
 /**
- * Where the harmful demonstrations go among the benign ones. Definitions (paper-facts.md,
+ * Where the harmful demonstrations go among the benign ones. Definitions (docs/the-study.md,
  * ordering ablation), reading from the start of the context towards the query:
  * - prefix: all harmful first, then all benign;
  * - suffix: all benign first, then all harmful, nearest the query (the study's default);
