@@ -11,12 +11,13 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { basename, dirname, extname, resolve } from "node:path";
+import { realpath } from "node:fs/promises";
+import { basename, dirname, extname, isAbsolute, relative, resolve } from "node:path";
 import { FORMAT_CUES, SCHEDULES, TRAINING_STAGES, type FormatCue, type Schedule, type TrainingStage } from "../receipt/fields";
 import { describeValue } from "../receipt/issues";
 import { cueText } from "./cues";
 import { DEFAULT_TRUNCATION_CHARS } from "./compose";
-import { PoolError } from "./pools";
+import { describeJSONError, PoolError } from "./pools";
 
 /** A format cue in a design: a named cue, or `{"custom": "text"}`. */
 export type CueSpec = "none" | "neutral" | "comply" | { readonly custom: string };
@@ -84,7 +85,22 @@ const KNOWN = new Set([
  * Check a parsed design object and resolve its paths against `dir`. Throws a PoolError
  * listing every problem as `FILE: field: expected ..., found ...`.
  */
-export function parseDesign(json: unknown, file: string | null, text?: string): Design {
+export interface DesignOptions {
+  /**
+   * Folder the pool files must be in (or below). Default: the design file's folder (the
+   * working directory for an in-memory design), so a design received from someone else
+   * cannot make the kit read, and quote, a file anywhere on the machine.
+   */
+  readonly poolRoot?: string;
+}
+
+/** Whether `path` is `root` or inside it. */
+function inside(root: string, path: string): boolean {
+  const r = relative(root, path);
+  return r === "" || (!r.startsWith("..") && !isAbsolute(r));
+}
+
+export function parseDesign(json: unknown, file: string | null, text?: string, options: DesignOptions = {}): Design {
   const where = file ?? "<design>";
   const problems: string[] = [];
   const bad = (field: string, expected: string, found: unknown) => problems.push(`${where}: ${field}: expected ${expected}, found ${describeValue(found)}`);
@@ -112,7 +128,19 @@ export function parseDesign(json: unknown, file: string | null, text?: string): 
     return v;
   };
 
-  const queries = str("queries", true), harmful = str("harmful_demos", true), benign = str("benign_demos", true);
+  const root = resolve(options.poolRoot ?? dir);
+  const pool = (k: string): string | null => {
+    const v = str(k, true);
+    if (v === null) return null;
+    if (v.includes("\0")) { bad(k, "a file path", v); return null; }
+    const full = resolve(dir, v);
+    if (!inside(root, full)) {
+      problems.push(`${where}: ${k}: the pool path ${JSON.stringify(v)} resolves to ${full}, outside ${root}; expected a pool file in the design's folder or below (move the pool there, or set poolRoot)`);
+      return null;
+    }
+    return v;
+  };
+  const queries = pool("queries"), harmful = pool("harmful_demos"), benign = pool("benign_demos");
   const seedRaw = o.seed;
   if (seedRaw === undefined) problems.push(`${where}: seed: required field is missing; expected a non-negative integer (every composition seed derives from it)`);
   const seed = int("seed", 0, 0) ?? 0;
@@ -246,8 +274,11 @@ export function expandDesign(design: Design): Condition[] {
   return [...out.values()];
 }
 
-/** Read and check a design file. */
-export async function loadDesign(path: string): Promise<Design> {
+/**
+ * Read and check a design file. Pool paths must stay inside `options.poolRoot` (default:
+ * the design's folder) also after symbolic links are resolved.
+ */
+export async function loadDesign(path: string, options: DesignOptions = {}): Promise<Design> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -258,7 +289,16 @@ export async function loadDesign(path: string): Promise<Design> {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new PoolError([`${path}: bad JSON (${(e as Error).message}); expected one JSON object`]);
+    throw new PoolError([`${path}: bad JSON (${describeJSONError(e)}); expected one JSON object`]);
   }
-  return parseDesign(json, path, text);
+  const design = parseDesign(json, path, text, options);
+  // A symbolic link inside the folder may still point outside it: check the real paths.
+  const root = await realpath(resolve(options.poolRoot ?? dirname(resolve(path)))).catch(() => resolve(options.poolRoot ?? dirname(resolve(path))));
+  const escapes: string[] = [];
+  for (const [k, p] of [["queries", design.queries], ["harmful_demos", design.harmful_demos], ["benign_demos", design.benign_demos]] as const) {
+    const real = await realpath(p).catch(() => null);
+    if (real !== null && !inside(root, real)) escapes.push(`${path}: ${k}: ${p} is a link to ${real}, outside ${root}; expected a pool file in the design's folder or below`);
+  }
+  if (escapes.length) throw new PoolError(escapes);
+  return design;
 }

@@ -55,6 +55,16 @@ type FieldRule = { name: string; optional?: boolean };
 const DEMO_FIELDS: FieldRule[] = [{ name: "id" }, { name: "prompt" }, { name: "response" }, { name: "source" }];
 const QUERY_FIELDS: FieldRule[] = [{ name: "id" }, { name: "prompt" }, { name: "source" }, { name: "category", optional: true }];
 
+/**
+ * A JSON syntax error described by position only. Node's own message quotes the start of
+ * the text ("Unexpected token 'r', \"root:x:0:0\"... is not valid JSON"), which would echo
+ * the first bytes of whatever file a path points at.
+ */
+export function describeJSONError(e: unknown): string {
+  const m = /position (\d+)/.exec(e instanceof Error ? e.message : "");
+  return m ? `not valid JSON at character ${Number(m[1]) + 1}` : "not valid JSON";
+}
+
 function parsePool<T extends { id: string }>(text: string, file: string, rules: FieldRule[], kind: string): { records: T[]; problems: string[] } {
   const problems: string[] = [];
   const records: T[] = [];
@@ -70,7 +80,7 @@ function parsePool<T extends { id: string }>(text: string, file: string, rules: 
     try {
       obj = JSON.parse(line);
     } catch (e) {
-      problems.push(`${where}: bad JSON (${(e as Error).message}); expected one ${kind} object per line`);
+      problems.push(`${where}: bad JSON (${describeJSONError(e)}); expected one ${kind} object per line`);
       continue;
     }
     if (obj === null || typeof obj !== "object" || Array.isArray(obj)) {

@@ -112,3 +112,36 @@ test("planCommand and composeCommand print and return exit codes", async () => {
   assert.equal(await planCommand({ design: join(dir, "design.json"), out: join(dir, "y.jsonl") }, missing.io), 1);
   assert.match(missing.err.join(""), /queries\.jsonl: cannot read the query file \(ENOENT\)/);
 });
+
+test("pool paths stay inside the design's folder; errors never quote the file a path points at", async () => {
+  const { mkdtemp, mkdir, symlink, writeFile } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { loadDesign } = await import("../../src/compose/design");
+  const { loadQueryPool } = await import("../../src/compose/pools");
+  const root = await mkdtemp(join(tmpdir(), "design-"));
+  const secret = join(root, "secret.txt");
+  await writeFile(secret, "root:x:0:0:TOP-SECRET-BYTES\n");
+  await mkdir(join(root, "d"));
+  for (const f of ["h.jsonl", "b.jsonl"]) await writeFile(join(root, "d", f), "");
+  const designPath = join(root, "d", "design.json");
+  await writeFile(designPath, JSON.stringify({ ...base, queries: "../secret.txt", grid: { totals: [4], harmful_fractions: [0.5], schedules: ["suffix"], format_cues: ["none"] } }));
+  await assert.rejects(loadDesign(designPath), (e: Error) => {
+    assert.match(e.message, /queries: the pool path "\.\.\/secret\.txt" resolves to .*secret\.txt, outside .*\/d; expected a pool file in the design's folder or below/);
+    assert.ok(!e.message.includes("TOP-SECRET"));
+    return true;
+  });
+  // a link inside the folder that points outside it is refused too
+  await symlink(secret, join(root, "d", "q.jsonl"));
+  await writeFile(designPath, JSON.stringify({ ...base, grid: { totals: [4], harmful_fractions: [0.5], schedules: ["suffix"], format_cues: ["none"] } }));
+  await assert.rejects(loadDesign(designPath), /queries: .*q\.jsonl is a link to .*secret\.txt, outside/);
+  // a wider root is an explicit choice
+  const wide = await loadDesign(designPath, { poolRoot: root });
+  assert.equal(wide.queries, join(root, "d", "q.jsonl"));
+  // and a pool that is not JSON is described by position, not quoted
+  await assert.rejects(loadQueryPool(secret), (e: Error) => {
+    assert.match(e.message, /secret\.txt:1: bad JSON \(not valid JSON( at character \d+)?\)/);
+    assert.ok(!e.message.includes("TOP-SECRET") && !e.message.includes("root:x"));
+    return true;
+  });
+});
