@@ -10,5 +10,6 @@ export * from "./plots";
 export * from "./simulate";
 export * from "./compose";
 export * from "./collect";
+export * from "./import";
 export { showTable, rowsToHtml, type ShowTableOptions } from "./display/show-table";
 export { buildReceiptFigure, receiptFigureInputs, defaultComplianceCells, type ReceiptFigureInputs } from "./plots/receipt-figures";

@@ -9,6 +9,7 @@ import { Command, CommanderError } from "commander";
 import { ReceiptValidationError } from "../receipt/issues";
 import { exitCodeOfError } from "./exit-codes";
 import { registerExtraCommands } from "./extra-commands";
+import { importCommand } from "./import-command";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { version } = require("../../package.json") as { version: string };
@@ -41,6 +42,18 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--format <format>", "table, json or csv", "table")
     .action(async (files: string[], o: { by?: string; format: "table" | "json" | "csv" }) =>
       setExit(await (await import("./summarize-command")).summarizeCommand(files, { by: o.by, format: o.format })));
+
+  program.command("import")
+    .description("other tools' evaluation logs as receipts: Inspect AI (.eval/.json), garak report.jsonl, promptfoo results.json, HarmBench results, PyRIT exports")
+    .argument("<files...>", "log files")
+    .requiredOption("--out <path>", "receipts file to write; format from the extension")
+    .option("--from <tool>", "inspect, garak, promptfoo, harmbench or pyrit (default: detected per file)")
+    .option("--label-map <map>", "score values to labels, e.g. C=compliance,I=refusal or >=0.5=compliance,<0.5=refusal")
+    .option("--run-id <id>", "replace the run id the logs record")
+    .option("--model <name>", "HarmBench: the model (default: the results file's name)")
+    .option("--behaviors <csv>", "HarmBench: behaviours CSV, for query categories")
+    .action(async (files: string[], o: { out: string; from?: string; labelMap?: string; runId?: string; model?: string; behaviors?: string }) =>
+      setExit(await importCommand(files, o)));
 
   registerExtraCommands(program, setExit);
   return program;

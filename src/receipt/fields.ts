@@ -139,6 +139,11 @@ export const RECEIPT_FIELDS = [
     description: "Time from request to answer, in milliseconds." },
   { name: "created_at", kind: "timestamp", group: "outcome", required: false,
     description: "When the answer was received (ISO 8601 / RFC 3339 with time zone)." },
+  // provenance of imported receipts (receipts import; see docs/importing.md)
+  { name: "label_map", kind: "string", group: "run", required: false, dictionary: true,
+    description: "How an importer read the source tool's score values as judge labels, e.g. `C=compliance,I=refusal` or `hit=compliance,miss=refusal`; null for receipts the kit collected." },
+  { name: "source_metadata", kind: "string", group: "outcome", required: false,
+    description: "JSON object with what the source tool recorded that has no receipt field (tool, file, sample and attempt ids, score value, sample metadata); null for receipts the kit collected." },
 
   // derived on load
   { name: "n_total", kind: "integer", group: "derived", required: false, derived: true, minimum: 0,
