@@ -14,3 +14,8 @@ export { wilsonIntervals, type ProportionIntervals } from "./wilson-intervals";
 export { clopperPearsonInterval } from "./clopper-pearson-interval";
 export { newcombeDifference } from "./newcombe-difference";
 export { adjustPValues, type PAdjustMethod } from "./adjust-p-values";
+export { fitRandomInterceptLogistic } from "./glmm-random-intercept";
+export type {
+  RandomInterceptDesign, RandomInterceptOptions, RandomInterceptFit, RandomInterceptGlance, RandomEffectRow,
+} from "./glmm-types";
+export { gaussHermiteRule, type GaussHermiteRule } from "./gauss-hermite";
