@@ -10,9 +10,11 @@
  * (R's vcovCL on a cbind() fit would use the number of grouped rows instead).
  * The fitted probabilities are those of the input rows, also when the fit iterated on one row
  * a covariate pattern (each row has its pattern's), so the scores are the rows' own.
- * Cost: one pass over the rows, O(n k + G k^2), no refit.
+ * Cost: one pass over the rows, O(n k + G k^2), no refit; the clusters come as dense integer
+ * codes (cluster-codes.ts), so the pass indexes a typed array.
  */
 import { sandwichProduct } from "./linear-algebra";
+import type { ClusterCodes } from "./cluster-codes";
 import type { FitData } from "./logistic-fit-types";
 import { StatsError } from "./stats-error";
 
@@ -20,31 +22,14 @@ const CALLER = "withClusterRobust";
 
 export function clusterRobustVcov(
   modelVcov: number[][], estimates: Float64Array, fitted: Float64Array, data: FitData, nObs: number,
-  cluster: ArrayLike<string | number>,
+  clusters: ClusterCodes,
 ): { vcov: number[][]; groups: number } {
   const n = fitted.length;
   const k = estimates.length;
-  if (cluster === null || cluster === undefined || cluster.length !== n) {
-    throw new StatsError(`${CALLER} requires one cluster label a row: got ${cluster?.length} labels for ${n} rows`);
-  }
   if (modelVcov.some((r) => r.some((v) => !Number.isFinite(v)))) {
     throw new StatsError(`${CALLER} requires a fit with a finite model covariance matrix; this fit has none (see its warnings)`);
   }
-  const ids = new Map<string | number, number>();
-  const groupOf = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const label = cluster[i];
-    if (label === null || label === undefined || (typeof label === "number" && Number.isNaN(label))) {
-      throw new StatsError(`${CALLER}: the cluster label is missing at row ${i}`);
-    }
-    let g = ids.get(label);
-    if (g === undefined) {
-      g = ids.size;
-      ids.set(label, g);
-    }
-    groupOf[i] = g;
-  }
-  const groups = ids.size;
+  const { codes: groupOf, groups } = clusters;
   if (groups < 2) throw new StatsError(`${CALLER} requires at least 2 clusters, got ${groups}`);
   const scores = new Float64Array(groups * k);
   const { predictors, intercept, successes, trials, weights } = data;
@@ -71,3 +56,16 @@ export function clusterRobustVcov(
   const vcov = sandwichProduct(modelVcov, meat).map((r) => r.map((v) => v * adjust));
   return { vcov, groups };
 }
+
+/**
+ * Below this many clusters, "auto" cluster-robust errors are CR2 with Satterthwaite degrees
+ * of freedom instead of CR1 with normal (chi-square) reference distributions. Why 42: CR1
+ * Wald tests over-reject with few clusters (Cameron & Miller 2015, J. Human Resources 50(2),
+ * sec. VI: "few" is somewhere between 20 and 50 depending on the design; Angrist & Pischke's
+ * rule of thumb is 42), while CR2 + Satterthwaite stays close to nominal down to a handful of
+ * clusters (Pustejovsky & Tipton 2018) and approaches CR1 as clusters grow, so erring towards
+ * CR2 costs little. Its cost is O(sum of C_j^3) for C_j distinct covariate patterns a
+ * cluster, a few milliseconds for receipt designs; CR1 is kept above so that large studies
+ * report the familiar sandwich::vcovCL errors. See docs/inference.md.
+ */
+export const CR2_BELOW_CLUSTERS = 42;

@@ -29,7 +29,7 @@ function cells(fit: LogisticFit): string[][] {
 function title(fit: LogisticFit): string {
   const vc = fit.cluster === null
     ? "model-based standard errors"
-    : `cluster-robust (CR1) standard errors, ${fit.cluster.groups} clusters of '${fit.cluster.name}'`;
+    : `cluster-robust (${fit.vcovType === "CR2" ? "CR2, Satterthwaite df" : fit.vcovType}) standard errors, ${fit.cluster.groups} clusters of '${fit.cluster.name}'`;
   return `Logistic regression (binomial, logit link): ${fit.nObs} observations in ${fit.nRows} rows, ${vc}`;
 }
 

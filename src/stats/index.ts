@@ -3,7 +3,7 @@ export { StatsError } from "./stats-error";
 export {
   fitLogistic,
   type LogisticDesign, type FitOptions, type LogisticFit, type TidyTerm, type TidyOptions, type GlanceRow,
-  type CoefficientSummary, type Separation,
+  type CoefficientSummary, type Separation, type VcovType, type ClusterRobustOptions,
 } from "./logistic-fit";
 export { waldTest, type WaldTest, type WaldTestJoint, type Contrast } from "./wald-test";
 export { likelihoodRatioTest, type LikelihoodRatioTest } from "./likelihood-ratio-test";
@@ -11,6 +11,7 @@ export { chiSquareHomogeneity, type ChiSquareTest } from "./chi-square-homogenei
 export { fisherExact, type FisherExactTest } from "./fisher-exact";
 export { wilsonInterval, type ProportionInterval } from "./wilson-interval";
 export { wilsonIntervals, type ProportionIntervals } from "./wilson-intervals";
+export { CR2_BELOW_CLUSTERS } from "./cluster-robust-vcov";
 export { clopperPearsonInterval } from "./clopper-pearson-interval";
 export { newcombeDifference } from "./newcombe-difference";
 export { adjustPValues, type PAdjustMethod } from "./adjust-p-values";

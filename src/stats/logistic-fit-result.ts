@@ -4,12 +4,16 @@
  * cluster-robust vcov). The typed arrays cannot be frozen by JavaScript: treat them as read-only.
  */
 import type { DataFrame } from "../io/dataframe";
-import { clusterRobustVcov } from "./cluster-robust-vcov";
+import { clusterCodes, type ClusterLabels } from "./cluster-codes";
+import { clusterRobustVcov, CR2_BELOW_CLUSTERS } from "./cluster-robust-vcov";
+import { attachCr2Parts, type Cr2Parts } from "./cr2-parts";
+import { cr2Vcov } from "./cr2-vcov";
 import { criticalValue, normalTwoSidedP } from "./distributions";
 import { formatFitHTML, formatFitMarkdown, formatFitText } from "./format-fit";
 import type {
-  CoefficientSummary, FitCore, GlanceRow, LogisticFit, Separation, TidyOptions, TidyTerm,
+  ClusterRobustOptions, CoefficientSummary, FitCore, GlanceRow, LogisticFit, Separation, TidyOptions, TidyTerm, VcovType,
 } from "./logistic-fit-types";
+import { satterthwaiteDf, tCriticalValue, tTwoSidedP } from "./satterthwaite";
 import { StatsError } from "./stats-error";
 
 export const TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"] as const;
@@ -28,8 +32,10 @@ export class LogisticFitResult implements LogisticFit {
   readonly confHigh: Float64Array;
   readonly confLevel: number;
   readonly vcov: readonly (readonly number[])[];
-  readonly vcovType: "model" | "CR1";
+  readonly vcovType: VcovType;
+  readonly stdErrorType: string;
   readonly cluster: { name: string; groups: number } | null;
+  readonly dfs: Float64Array | null;
   readonly logLik: number;
   readonly nullLogLik: number;
   readonly deviance: number;
@@ -47,8 +53,9 @@ export class LogisticFitResult implements LogisticFit {
   readonly rowFingerprint: string;
   readonly #core: FitCore;
 
-  constructor(core: FitCore) {
+  constructor(core: FitCore, cr2: Cr2Parts | null = null) {
     this.#core = core;
+    if (cr2 !== null) attachCr2Parts(this, cr2);
     const k = core.terms.length;
     this.terms = Object.freeze([...core.terms]);
     this.estimates = core.estimates;
@@ -64,10 +71,14 @@ export class LogisticFitResult implements LogisticFit {
       const se = v >= 0 ? Math.sqrt(v) : NaN;
       this.stdErrors[j] = se;
       this.statistics[j] = core.estimates[j] / se;
-      this.pValues[j] = normalTwoSidedP(this.statistics[j]);
-      this.confLow[j] = core.estimates[j] - z * se;
-      this.confHigh[j] = core.estimates[j] + z * se;
+      const df = core.dfs === null ? Infinity : core.dfs[j];
+      this.pValues[j] = df === Infinity ? normalTwoSidedP(this.statistics[j]) : tTwoSidedP(this.statistics[j], df);
+      const crit = df === Infinity ? z : tCriticalValue(core.confLevel, df);
+      this.confLow[j] = core.estimates[j] - crit * se;
+      this.confHigh[j] = core.estimates[j] + crit * se;
     }
+    this.dfs = core.dfs === null ? null : Float64Array.from(core.dfs);
+    this.stdErrorType = describeStdErrors(core.vcovType, core.cluster);
     this.confLevel = core.confLevel;
     this.vcovType = core.vcovType;
     this.cluster = core.cluster === null ? null : Object.freeze({ ...core.cluster });
@@ -99,8 +110,9 @@ export class LogisticFitResult implements LogisticFit {
     return this.terms.map((term, j) => {
       const est = this.estimates[j];
       const se = this.stdErrors[j];
-      let low = est - z * se;
-      let high = est + z * se;
+      const crit = this.dfs === null ? z : tCriticalValue(level, this.dfs[j]);
+      let low = est - crit * se;
+      let high = est + crit * se;
       let estimate = est;
       if (exponentiate) {
         estimate = Math.exp(est);
@@ -111,6 +123,7 @@ export class LogisticFitResult implements LogisticFit {
         term, estimate, std_error: se, statistic: this.statistics[j], p_value: this.pValues[j], conf_low: low, conf_high: high,
       };
       if (flagged) row.flag = this.flagFor(term);
+      if (this.dfs !== null) row.df = this.dfs[j];
       return row;
     });
   }
@@ -155,14 +168,34 @@ export class LogisticFitResult implements LogisticFit {
     };
   }
 
-  withClusterRobust(cluster: ArrayLike<string | number>, name = "cluster"): LogisticFit {
+  withClusterRobust(cluster: ClusterLabels, name = "cluster", options: ClusterRobustOptions = {}): LogisticFit {
     const core = this.#core;
-    const { vcov, groups } = clusterRobustVcov(core.modelVcov, core.estimates, core.fitted, core.data, core.nObs, cluster);
-    const warnings = core.warnings.filter((w) => !w.startsWith("withClusterRobust"));
-    if (groups < 20) {
-      warnings.push(`withClusterRobust: only ${groups} clusters of '${name}'; CR1 standard errors are biased downwards with fewer than about 20 to 50 clusters`);
+    const requested = options.type ?? "CR1";
+    if (requested !== "CR1" && requested !== "CR2" && requested !== "auto") {
+      throw new StatsError(`withClusterRobust requires type "CR1", "CR2" or "auto", got ${JSON.stringify(requested)}`);
     }
-    return new LogisticFitResult({ ...core, vcov, vcovType: "CR1", cluster: { name, groups }, warnings });
+    const codes = clusterCodes(cluster, core.fitted.length, "withClusterRobust");
+    const type = requested === "auto" ? (codes.groups < CR2_BELOW_CLUSTERS ? "CR2" : "CR1") : requested;
+    const warnings = core.warnings.filter((w) => !w.startsWith("withClusterRobust"));
+    if (type === "CR1") {
+      const { vcov, groups } = clusterRobustVcov(core.modelVcov, core.estimates, core.fitted, core.data, core.nObs, codes);
+      if (groups < 20) {
+        warnings.push(`withClusterRobust: only ${groups} clusters of '${name}'; CR1 standard errors are biased downwards with fewer than about 20 to 50 clusters (use type "CR2" or "auto")`);
+      }
+      return new LogisticFitResult({ ...core, vcov, vcovType: "CR1", cluster: { name, groups }, dfs: null, warnings });
+    }
+    const { vcov, groups, parts } = cr2Vcov(core.modelVcov, core.fitted, core.data, codes);
+    const dfs = new Float64Array(core.terms.length);
+    const unit = new Float64Array(core.terms.length);
+    for (let j = 0; j < dfs.length; j++) {
+      unit.fill(0);
+      unit[j] = 1;
+      dfs[j] = satterthwaiteDf(parts, unit);
+    }
+    if (groups < 10) {
+      warnings.push(`withClusterRobust: only ${groups} clusters of '${name}'; CR2 with Satterthwaite degrees of freedom is the best available correction, but tests with fewer than about 10 clusters have little power and rest on the working model`);
+    }
+    return new LogisticFitResult({ ...core, vcov, vcovType: "CR2", cluster: { name, groups }, dfs, warnings }, parts);
   }
 
   toText(): string {
@@ -202,6 +235,13 @@ export class LogisticFitResult implements LogisticFit {
   glanceFrame(): DataFrame {
     return loadDataFrame().rowsToDataFrame([this.glance()], GLANCE_COLUMNS);
   }
+}
+
+/** The fit's standard errors in words (LogisticFit.stdErrorType). */
+export function describeStdErrors(type: VcovType, cluster: { name: string; groups: number } | null): string {
+  if (type === "model" || cluster === null) return "model-based";
+  const by = `by ${cluster.name} (${cluster.groups} clusters)`;
+  return type === "CR2" ? `CR2 + Satterthwaite ${by}` : `CR1 ${by}`;
 }
 
 /** danfo is heavy to load: only a caller that asks for a DataFrame pays for it. */

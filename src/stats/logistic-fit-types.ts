@@ -50,6 +50,11 @@ export interface TidyTerm {
    * "not converged" on every term of a fit that stopped before converging, else null.
    */
   flag?: string | null;
+  /**
+   * Present only on CR2 fits: the Satterthwaite degrees of freedom of the term's t test
+   * (p_value and the interval then use t(df), as clubSandwich's coef_test and conf_int).
+   */
+  df?: number;
 }
 
 export interface TidyOptions {
@@ -71,7 +76,7 @@ export interface GlanceRow {
   df_residual: number;
   converged: boolean;
   iterations: number;
-  vcov_type: "model" | "CR1";
+  vcov_type: VcovType;
 }
 
 export interface CoefficientSummary {
@@ -103,8 +108,16 @@ export interface LogisticFit {
   readonly confHigh: Float64Array;
   readonly confLevel: number;
   readonly vcov: readonly (readonly number[])[];
-  readonly vcovType: "model" | "CR1";
+  readonly vcovType: VcovType;
+  /**
+   * Which standard errors, in words: "model-based", "CR1 by query_id (120 clusters)" or
+   * "CR2 + Satterthwaite by query_id (12 clusters)". Results that carry a fit's errors
+   * print this (field `std_error_type`).
+   */
+  readonly stdErrorType: string;
   readonly cluster: { name: string; groups: number } | null;
+  /** CR2 fits: Satterthwaite degrees of freedom a term (p-values and intervals use t); else null (normal). */
+  readonly dfs: Float64Array | null;
   readonly logLik: number;
   readonly nullLogLik: number;
   readonly deviance: number;
@@ -128,7 +141,13 @@ export interface LogisticFit {
   glance(): GlanceRow;
   augment(): { fitted: Float64Array };
   coefficient(term: string): CoefficientSummary;
-  withClusterRobust(cluster: ArrayLike<string | number>, name?: string): LogisticFit;
+  /**
+   * The same fit with cluster-robust standard errors: CR1 (default, sandwich::vcovCL HC1),
+   * CR2 with Satterthwaite t tests (clubSandwich), or "auto": CR2 below
+   * CR2_BELOW_CLUSTERS (42) clusters, CR1 from there on. Labels may be strings, numbers or
+   * integer codes (an Int32Array of dictionary codes is fastest).
+   */
+  withClusterRobust(cluster: ArrayLike<string | number> | Int32Array, name?: string, options?: ClusterRobustOptions): LogisticFit;
   toText(): string;
   toMarkdown(): string;
   toHTML(): string;
@@ -136,6 +155,14 @@ export interface LogisticFit {
   display(): void;
   tidyFrame(options?: TidyOptions): import("../io/dataframe").DataFrame;
   glanceFrame(): import("../io/dataframe").DataFrame;
+}
+
+/** "model": (X'WX)^-1; "CR1": sandwich::vcovCL(type = "HC1"); "CR2": clubSandwich::vcovCR(type = "CR2"). */
+export type VcovType = "model" | "CR1" | "CR2";
+
+export interface ClusterRobustOptions {
+  /** "CR1" (default), "CR2", or "auto" (CR2 below CR2_BELOW_CLUSTERS clusters, else CR1). */
+  type?: "CR1" | "CR2" | "auto";
 }
 
 /** The rows a fit was computed from (kept by reference, for the cluster-robust vcov). */
@@ -154,8 +181,10 @@ export interface FitCore {
   estimates: Float64Array;
   vcov: number[][];
   modelVcov: number[][];
-  vcovType: "model" | "CR1";
+  vcovType: VcovType;
   cluster: { name: string; groups: number } | null;
+  /** CR2: Satterthwaite df a term; else null. */
+  dfs: Float64Array | null;
   confLevel: number;
   logLik: number;
   nullLogLik: number;

@@ -63,7 +63,7 @@ import { findRowPatterns } from "./row-patterns";
 import { StatsError } from "./stats-error";
 
 export type {
-  CoefficientSummary, FitOptions, GlanceRow, LogisticDesign, LogisticFit, Separation, TidyOptions, TidyTerm,
+  ClusterRobustOptions, CoefficientSummary, FitOptions, VcovType, GlanceRow, LogisticDesign, LogisticFit, Separation, TidyOptions, TidyTerm,
 } from "./logistic-fit-types";
 
 /** A Newton step larger than this on the linear predictor, at the end, means divergence. */
@@ -175,6 +175,7 @@ export function fitLogistic(design: LogisticDesign, options: FitOptions = {}): L
     modelVcov: vcov,
     vcovType: "model",
     cluster: null,
+    dfs: null,
     confLevel,
     logLik,
     nullLogLik,
