@@ -16,6 +16,7 @@ import { Worker } from "node:worker_threads";
 import type { ReceiptAssembler } from "./assemble";
 import { fromWire, INPUT_TYPES, type PieceOptions, type PieceResult } from "./jsonl-piece";
 import type { PieceRequest } from "./jsonl-worker";
+import { scanOptionsOf, type JSONLReadOptions } from "./jsonl-scan";
 
 export interface ParallelJSONLOptions {
   /** Worker threads (default: the machine's available parallelism). */
@@ -70,10 +71,10 @@ export class WorkersUnavailable extends Error {}
  * Read a JSONL file into an assembler with worker threads; returns the number of records
  * (non-blank lines) and the file's SHA-256, as `streamJSONL` does.
  */
-export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, options: ParallelJSONLOptions = {}): Promise<{ records: number; sha256: string }> {
+export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, options: ParallelJSONLOptions & JSONLReadOptions = {}): Promise<{ records: number; sha256: string }> {
   const count = Math.max(1, options.workers ?? availableParallelism());
   const pieceBytes = Math.max(1, Math.floor(options.pieceBytes ?? 4 << 20));
-  const pieceOptions = asm.validationOptions();
+  const pieceOptions = scanOptionsOf(asm.validationOptions(), options);
   const handle = await open(path, "r");
   const workers: Worker[] = [];
   const load: number[] = [];

@@ -10,16 +10,12 @@ import { Dictionary, List, makeData, makeVector, Utf8, type Data, type DataType,
 import { INPUT_FIELDS } from "../receipt/fields";
 import type { ValidationIssue } from "../receipt/issues";
 import { KEY_FIELDS, keyHalvesOfText, keyText } from "../receipt/key";
-import { INPUT_INDEX, validateInto, type ValidateOptions } from "../receipt/validate";
+import { INPUT_INDEX, validateInto } from "../receipt/validate";
+import { JSONLLines, type Bytes, type JSONLScanOptions, type LineSink } from "./jsonl-scan";
 import { arrowTypeOf } from "./arrow-schema";
 import { columnBuilderFor, rowAppender } from "./column-builder";
 
-/** The message for a line JSON.parse rejected (`reason` is its error message). */
-export function badJSONMessage(text: string, reason: string, isLast: boolean, endsWithNewline: boolean): string {
-  if (/\b(NaN|-?Infinity)\b/.test(text)) return `bad JSON: NaN and Infinity are not JSON numbers; write null for a missing value (${reason})`;
-  if (isLast && !endsWithNewline) return `truncated last line: not valid JSON and no newline at the end, so the file was probably cut off while being written (${reason})`;
-  return `bad JSON: ${reason}; expected one JSON object per line`;
-}
+export { badJSONMessage } from "./jsonl-scan";
 
 /** A column chunk as plain typed arrays, to cross a thread boundary (its buffers can be transferred). */
 export interface WireData {
@@ -32,10 +28,8 @@ export interface WireData {
   readonly dictionary: WireData | null;
 }
 
-export interface PieceOptions extends ValidateOptions {
-  /** Stop at the first bad line: strict loading throws there, so later lines do not matter. */
-  readonly strict: boolean;
-}
+/** The scanner's options: strictness, unknown fields, limits and columns. */
+export type PieceOptions = JSONLScanOptions;
 
 /** What a piece gave: good rows as columns with their keys and lines, and every problem found. */
 export interface PieceResult {
@@ -53,8 +47,6 @@ export interface PieceResult {
 }
 
 const KEY_INDEX = KEY_FIELDS.map((f) => INPUT_INDEX.get(f)!);
-const firstDecoder = new TextDecoder("utf-8");
-const laterDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
 
 function toWire(d: Data): WireData {
   return {
@@ -104,30 +96,18 @@ export function pieceBuffers(r: PieceResult): ArrayBuffer[] {
  * when it is not JSON).
  */
 export function parsePiece(bytes: Uint8Array, first: boolean, last: boolean, options: PieceOptions): PieceResult {
-  let text = (first ? firstDecoder : laterDecoder).decode(bytes);
-  if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const builders = INPUT_FIELDS.map(columnBuilderFor);
   const appendRow = rowAppender(builders);
-  const values: unknown[] = new Array(INPUT_FIELDS.length);
+  const scratch: unknown[] = new Array(INPUT_FIELDS.length);
   const keyParts: unknown[] = new Array(KEY_INDEX.length);
   const halves = new Uint32Array(2);
   const issues: ValidationIssue[] = [];
   // About one row per 600 bytes: sized once, grown if need be.
   let capacity = Math.max(16, Math.ceil(bytes.length / 600));
   let hi = new Uint32Array(capacity), lo = new Uint32Array(capacity), lines = new Int32Array(capacity);
-  let rows = 0, records = 0, lineNo = 0;
+  let rows = 0;
   for (const b of builders) b.reserve?.(capacity);
-
-  const addLine = (line: string, isLast: boolean, endsWithNewline: boolean): boolean => {
-    records++;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch (e) {
-      issues.push({ file: null, line: lineNo, field: null, message: badJSONMessage(line, (e as Error).message, isLast, endsWithNewline) });
-      return false;
-    }
-    if (!validateInto(record, { file: null, line: lineNo }, options, values, issues)) return false;
+  const keep = (values: unknown[], line: number) => {
     for (let k = 0; k < KEY_INDEX.length; k++) keyParts[k] = values[KEY_INDEX[k]];
     keyHalvesOfText(keyText(keyParts), halves);
     if (rows === capacity) {
@@ -135,36 +115,26 @@ export function parsePiece(bytes: Uint8Array, first: boolean, last: boolean, opt
       const grow = <T extends Uint32Array | Int32Array>(a: T): T => { const n = new (a.constructor as new (k: number) => T)(capacity); n.set(a); return n; };
       hi = grow(hi); lo = grow(lo); lines = grow(lines);
     }
-    hi[rows] = halves[0]; lo[rows] = halves[1]; lines[rows] = lineNo;
+    hi[rows] = halves[0]; lo[rows] = halves[1]; lines[rows] = line;
     rows++;
     appendRow(values);
-    return true;
   };
-
-  let start = 0;
-  for (;;) {
-    const nl = text.indexOf("\n", start);
-    if (nl < 0) break;
-    lineNo++;
-    let end = nl;
-    if (end > start && text.charCodeAt(end - 1) === 13) end--;
-    // A line starting with "{" is not blank; anything else is trimmed to find out.
-    if (end > start && (text.charCodeAt(start) === 123 || text.slice(start, end).trim() !== "")) {
-      if (!addLine(text.slice(start, end), false, true) && options.strict) break;
-    }
-    start = nl + 1;
-  }
-  const newlines = lineNo;
-  if (last && start < text.length && !(options.strict && issues.length > 0)) {
-    let rest = text.slice(start);
-    if (rest.trim() !== "") {
-      lineNo++;
-      if (rest.endsWith("\r")) rest = rest.slice(0, -1);
-      addLine(rest, true, false);
-    }
-  }
+  const where = { file: null, line: 0 };
+  const sink: LineSink = {
+    good: keep,
+    record(record, line) {
+      where.line = line;
+      if (!validateInto(record, where, options, scratch, issues)) return false;
+      keep(scratch, line);
+      return true;
+    },
+    problems(list) { for (const i of list) issues.push(i); },
+  };
+  const reader = new JSONLLines(sink, null, options, first);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length) as Bytes;
+  reader.feed(buf, 0, buf.length, last);
   return {
-    newlines, records, issues,
+    newlines: reader.lineNo, records: reader.records, issues,
     columns: builders.map((b) => toWire(b.finish().data[0])),
     hi: hi.slice(0, rows), lo: lo.slice(0, rows), lines: lines.slice(0, rows),
   };

@@ -66,8 +66,14 @@ export function makeChecker(spec: FieldSpec): ValueChecker {
         return null;
       };
     case "timestamp":
-      return (v) => (typeof v === "string" && RFC3339.test(v) && !Number.isNaN(Date.parse(v)) ? null : bad(v));
+      return (v) => {
+        if (typeof v !== "string" || !RFC3339.test(v) || Number.isNaN(Date.parse(v))) return bad(v);
+        const wrong = impossibleDate(v);
+        return wrong === null ? null : `expected ${expected}, found the string ${JSON.stringify(v.length > 40 ? v.slice(0, 37) + "..." : v)}: ${wrong}`;
+      };
     case "string": {
+      // A required string is an identifier (run, model, judge, query source): blank would group unrelated receipts.
+      if (!spec.pattern && spec.required) return (v) => (typeof v !== "string" ? bad(v) : nonBlank(v) ? null : `expected a non-empty identifier, found ${v === "" ? "the empty string" : `only white space (${describeValue(v)})`}`);
       if (!spec.pattern) return (v) => (typeof v === "string" ? null : bad(v));
       const re = new RegExp(`^(?:${spec.pattern})$`);
       // Pattern fields (hashes) mostly repeat a run's value: remember the last one accepted.
@@ -80,4 +86,29 @@ export function makeChecker(spec: FieldSpec): ValueChecker {
       };
     }
   }
+}
+
+/** Whether a string holds something other than white space. */
+export function nonBlank(s: string): boolean {
+  return s.length > 0 && (s.charCodeAt(0) > 32 || s.trim() !== "");
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Why a timestamp of the RFC 3339 form names no real moment (`Date.parse` rolls
+ * 2026-02-30 over to March 2 without a word), or null when it does.
+ */
+function impossibleDate(v: string): string | null {
+  const year = Number(v.slice(0, 4)), month = Number(v.slice(5, 7)), day = Number(v.slice(8, 10));
+  const hour = Number(v.slice(11, 13)), minute = Number(v.slice(14, 16));
+  const second = v.length > 17 && v[16] === ":" ? Number(v.slice(17, 19)) : 0;
+  if (month < 1 || month > 12) return `there is no month ${month}`;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  if (day < 1 || day > days) return `${v.slice(0, 7)} has no day ${day} (it has ${days})`;
+  if (hour > 23 || minute > 59 || second > 59) return `there is no time ${v.slice(11, 19).replace(/[Z+-].*$/, "")} in a day`;
+  const zone = /([+-])(\d{2}):?(\d{2})$/.exec(v);
+  if (zone !== null && (Number(zone[2]) > 23 || Number(zone[3]) > 59)) return `there is no time zone offset ${zone[0]}`;
+  return null;
 }

@@ -39,3 +39,8 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
   return `a ${typeof v}`;
 }
+
+/** A field name fit to echo in a message: a very long name (a hostile or broken file) is cut, with its length. */
+export function shortName(name: string): string {
+  return name.length <= 64 ? name : `${name.slice(0, 48)}... (${name.length.toLocaleString("en")} characters)`;
+}

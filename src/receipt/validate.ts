@@ -4,8 +4,8 @@
  * problems, each naming the field and saying what was expected and what was found.
  */
 import { FIELD_BY_NAME, INPUT_FIELDS, type FieldSpec } from "./fields";
-import { expectedOf as makeExpected, makeChecker, type ValueChecker } from "./check-value";
-import { describeValue, type ValidationIssue } from "./issues";
+import { expectedOf as makeExpected, makeChecker, nonBlank, type ValueChecker } from "./check-value";
+import { describeValue, shortName, type ValidationIssue } from "./issues";
 
 export interface RecordLocation {
   readonly file: string | null;
@@ -25,7 +25,7 @@ const CHECKERS: readonly ValueChecker[] = INPUT_FIELDS.map(makeChecker);
 export const INPUT_INDEX: ReadonlyMap<string, number> = new Map(INPUT_FIELDS.map((f, i) => [f.name, i]));
 const I = (name: string) => INPUT_INDEX.get(name)!;
 const N_BENIGN = I("n_benign"), N_HARMFUL = I("n_harmful"), SCHEDULE = I("schedule");
-const CUE = I("format_cue"), CUE_TEXT = I("format_cue_text"), DEMO_IDS = I("demo_ids");
+const CUE = I("format_cue"), CUE_TEXT = I("format_cue_text"), DEMO_IDS = I("demo_ids"), LABEL = I("judge_label");
 
 export type RecordValues = unknown[];
 
@@ -86,13 +86,68 @@ export function validateInto(record: unknown, where: RecordLocation, options: Va
       for (const key of Object.keys(obj)) {
         if (FIELD_BY_NAME.has(key)) continue;
         const near = nearestField(key);
-        issues.push({ file: where.file, line: where.line, field: key, message: `unknown field${near ? ` (did you mean ${near}?)` : ""}; pass unknownFields: "ignore" to drop fields the schema does not declare` });
+        issues.push({ file: where.file, line: where.line, field: shortName(key), message: `unknown field${near ? ` (did you mean ${near}?)` : ""}; pass unknownFields: "ignore" to drop fields the schema does not declare` });
       }
     }
   }
   if (issues.length === before) crossCheck(values, where, issues);
+  if (issues.length === before) for (let d = 0; d < DERIVED_NAMES.length; d++) derivedCheck(DERIVED_NAMES[d], obj[DERIVED_NAMES[d]], values, where, issues);
   return issues.length === before;
 }
+
+/**
+ * A derived field written in the input (n_total, harmful_fraction, complied) must agree
+ * with what it derives from: it is recomputed on load, and a contradiction means the file
+ * and the reader disagree about the receipt, so it is reported, not overwritten.
+ */
+function derivedCheck(name: string, given: unknown, values: RecordValues, where: RecordLocation, issues: ValidationIssue[]): void {
+  if (given === undefined || given === null || name === "receipt_key") return;
+  const b = values[N_BENIGN] as number, h = values[N_HARMFUL] as number, label = values[LABEL] as string;
+  const issue = (message: string) => issues.push({ file: where.file, line: where.line, field: name, message });
+  if (name === "n_total") {
+    if (given !== b + h) issue(`given as ${describeValue(given)}, but n_benign ${b} + n_harmful ${h} = ${b + h}; expected ${b + h} or the field left out (it is computed on load)`);
+  } else if (name === "harmful_fraction") {
+    const expected = b + h > 0 ? h / (b + h) : null;
+    if (typeof given !== "number" || expected === null || Math.abs(given - expected) > 1e-9)
+      issue(`given as ${describeValue(given)}, but n_harmful ${h} / (n_benign ${b} + n_harmful ${h}) = ${expected === null ? "nothing (no demonstrations)" : expected}; expected that or the field left out (it is computed on load)`);
+  } else if (name === "complied") {
+    const expected = label === "parse_error" ? null : label === "compliance";
+    if (given !== expected)
+      issue(`given as ${describeValue(given)}, but judge_label is ${label}, so complied is ${expected === null ? "null" : expected}; expected that or the field left out (it is computed on load)`);
+  }
+}
+
+/** Whether derived fields given in a record agree with its values (the fast checks' version of derivedCheck). */
+function derivedAgree(total: unknown, fraction: unknown, complied: unknown, values: RecordValues): boolean {
+  const b = values[N_BENIGN] as number, h = values[N_HARMFUL] as number;
+  if (total !== undefined && total !== null && total !== b + h) return false;
+  if (fraction !== undefined && fraction !== null && !(typeof fraction === "number" && b + h > 0 && Math.abs(fraction - h / (b + h)) <= 1e-9)) return false;
+  if (complied !== undefined && complied !== null) {
+    const label = values[LABEL];
+    if (complied !== (label === "parse_error" ? null : label === "compliance")) return false;
+  }
+  return true;
+}
+
+/** A check of values already parsed (by the byte-level JSONL reader) into INPUT_FIELDS order, then the derived fields; see `compileValuesCheck`. */
+export type ValuesCheck = (values: RecordValues) => boolean;
+
+/**
+ * The compiled check for values a byte-level reader parsed: `values[i]` is the value of
+ * INPUT_FIELDS[i] (undefined when absent), followed by the derived fields in declaration
+ * order. Accepts exactly what `validateInto` accepts for the same record and writes the same
+ * values (defaults applied); fields not `wanted` are not checked and become null.
+ */
+export function compileValuesCheck(wanted: readonly boolean[] | null): ValuesCheck {
+  const key = wanted === null ? "all" : wanted.map((w) => (w ? 1 : 0)).join("");
+  let check = VALUES_CHECKS.get(key);
+  if (check === undefined) {
+    check = compileFastCheck(true, wanted, true) as unknown as ValuesCheck;
+    VALUES_CHECKS.set(key, check);
+  }
+  return check;
+}
+const VALUES_CHECKS = new Map<string, ValuesCheck>();
 
 /**
  * A check compiled from the declaration that accepts exactly the records `validateInto`
@@ -102,14 +157,16 @@ export function validateInto(record: unknown, where: RecordLocation, options: Va
  * are the checkers' conditions written out, remembering the last accepted value where
  * values repeat.
  */
-function compileFastCheck(ignoreUnknown: boolean): (record: unknown, values: RecordValues) => boolean {
+function compileFastCheck(ignoreUnknown: boolean, wanted: readonly boolean[] | null = null, fromValues = wanted !== null): (record: unknown, values: RecordValues) => boolean {
   const lines: string[] = [];
   const state: string[] = [];
   const range = (spec: FieldSpec) =>
     (spec.minimum !== undefined ? ` && v >= ${spec.minimum}` : "") + (spec.maximum !== undefined ? ` && v <= ${spec.maximum}` : "");
-  lines.push("if (o === null || typeof o !== \"object\" || Array.isArray(o)) return false;", "let present = 0, v;");
+  if (fromValues) lines.push("let present = 0, v;");
+  else lines.push("if (o === null || typeof o !== \"object\" || Array.isArray(o)) return false;", "let present = 0, v;");
   INPUT_FIELDS.forEach((spec, i) => {
-    lines.push(`v = o[${JSON.stringify(spec.name)}];`);
+    if (wanted !== null && !wanted[i]) { lines.push(`values[${i}] = null;`); return; }
+    lines.push(fromValues ? `v = values[${i}];` : `v = o[${JSON.stringify(spec.name)}];`);
     if (spec.required) lines.push("if (v === undefined || v === null) return false;");
     else {
       const fallback = spec.default === undefined ? "null" : JSON.stringify(spec.default);
@@ -119,6 +176,7 @@ function compileFastCheck(ignoreUnknown: boolean): (record: unknown, values: Rec
     switch (spec.kind) {
       case "string":
         if (spec.pattern) lines.push(`if (v !== last${i}) { if (C[${i}](v) !== null) return false; last${i} = v; }`);
+        else if (spec.required) lines.push(`if (v !== last${i}) { if (typeof v !== "string" || !nonBlank(v)) return false; last${i} = v; }`);
         else lines.push("if (typeof v !== \"string\") return false;");
         break;
       case "enum":
@@ -142,7 +200,7 @@ function compileFastCheck(ignoreUnknown: boolean): (record: unknown, values: Rec
         lines.push(`if (C[${i}](v) !== null) return false;`);
         break;
     }
-    if (spec.kind === "string" && spec.pattern || spec.kind === "enum") state.push(`let last${i} = undefined;`);
+    if (spec.kind === "string" && (spec.pattern || spec.required) || spec.kind === "enum") state.push(`let last${i} = undefined;`);
     if (!spec.required) lines.push("}");
     lines.push(`values[${i}] = v;`);
   });
@@ -150,6 +208,8 @@ function compileFastCheck(ignoreUnknown: boolean): (record: unknown, values: Rec
     for (const name of DERIVED_NAMES) lines.push(`if (o[${JSON.stringify(name)}] !== undefined) present++;`);
     lines.push("let keys = 0;", "for (const _ in o) keys++;", "if (keys !== present) return false;");
   }
+  const derived = (name: string) => fromValues ? `values[${INPUT_FIELDS.length + DERIVED_NAMES.indexOf(name)}]` : `o[${JSON.stringify(name)}]`;
+  lines.push(`if (!derivedAgree(${derived("n_total")}, ${derived("harmful_fraction")}, ${derived("complied")}, values)) return false;`);
   // The rules of crossCheck.
   lines.push(
     `const b = values[${N_BENIGN}], h = values[${N_HARMFUL}];`,
@@ -161,7 +221,8 @@ function compileFastCheck(ignoreUnknown: boolean): (record: unknown, values: Rec
   );
   const sets = INPUT_FIELDS.map((f) => (f.kind === "enum" ? new Set(f.values) : null));
   const body = `"use strict";\n${state.join("\n")}\nreturn function fastCheck(o, values) {\n${lines.join("\n")}\n};`;
-  return new Function("C", "S", "commonTimestamp", body)(CHECKERS, sets, commonTimestamp) as (record: unknown, values: RecordValues) => boolean;
+  const fn = new Function("C", "S", "commonTimestamp", "nonBlank", "derivedAgree", body)(CHECKERS, sets, commonTimestamp, nonBlank, derivedAgree);
+  return (fromValues ? (values: RecordValues) => fn(values, values) : fn) as (record: unknown, values: RecordValues) => boolean;
 }
 
 function digitsAt(s: string, at: number, len: number): number {

@@ -1,0 +1,672 @@
+/**
+ * The byte-level JSONL reader: lines are found in the file's bytes and each receipt is
+ * parsed from its bytes straight into the validated values of its fields (INPUT_FIELDS
+ * order), with no object per row and no string per line. Text is checked as it is read:
+ * invalid UTF-8, an escaped lone surrogate, a key given twice in one object, a NUL byte, a
+ * line or a value over the size limits are each reported with file, line and field, where
+ * a decoder or `JSON.parse` would silently write U+FFFD, keep the last value or fail with an
+ * engine message. A line the fast path cannot accept (bad JSON, a wrong value) is handed to
+ * `JSON.parse` and the row validator only to word its problems, so messages are the same as
+ * for every other loader.
+ *
+ * Lines end at LF, CRLF or a lone CR (a raw CR cannot occur inside a JSON string, so a file
+ * written with old Mac line endings is read line by line instead of as one bad line).
+ */
+import { isUtf8 } from "node:buffer";
+import { INPUT_FIELDS, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
+import { shortName, type ValidationIssue } from "../receipt/issues";
+import { KEY_FIELDS } from "../receipt/key";
+import { compileValuesCheck, type ValuesCheck } from "../receipt/validate";
+
+/** Size limits of the JSONL reader. */
+export interface JSONLLimits {
+  /**
+   * Longest line accepted, in bytes (default 64 MiB). A longer line is reported (file, line,
+   * its size) and skipped; a JavaScript string cannot hold more than about 512 MB anyway.
+   */
+  readonly maxLineBytes?: number;
+  /** Longest value of one field, in bytes as written in the file (default 16 MiB). */
+  readonly maxFieldBytes?: number;
+}
+
+export const DEFAULT_MAX_LINE_BYTES = 64 << 20;
+export const DEFAULT_MAX_FIELD_BYTES = 16 << 20;
+
+/** Options of the JSONL readers: the size limits and the fields to read. */
+export interface JSONLReadOptions extends JSONLLimits {
+  /**
+   * Fields to read (`loadReceipts`' `columns`). Other fields' values are skipped at byte
+   * level, their JSON still checked, and their columns left null. The key fields and
+   * n_benign, n_harmful and judge_label are always read (the key and the derived columns
+   * need them). Default: every field.
+   */
+  readonly columns?: ReadonlySet<string> | readonly string[];
+}
+
+/** Options of the byte-level reader: the read options with the assembler's validation options. */
+export interface JSONLScanOptions extends JSONLReadOptions {
+  /** Stop at the first problem (strict loading throws there, so later lines do not matter). */
+  readonly strict: boolean;
+  readonly unknownFields?: "error" | "ignore";
+}
+
+/** Scanner options from validation options and read options. */
+export function scanOptionsOf(validation: { strict: boolean; unknownFields?: "error" | "ignore" }, read: JSONLReadOptions): JSONLScanOptions {
+  return { ...validation, maxLineBytes: read.maxLineBytes, maxFieldBytes: read.maxFieldBytes, columns: read.columns };
+}
+
+/** Where the reader sends what it found on each line. */
+export interface LineSink {
+  /** A line whose values (INPUT_FIELDS order, defaults applied) passed validation. */
+  good(values: unknown[], line: number): void;
+  /** A line the fast path refused, parsed by JSON.parse: validate it the long way (for its messages); returns whether it was good. */
+  record(record: unknown, line: number): boolean;
+  /** Problems of one line (or of the file, line null), reported together. */
+  problems(issues: ValidationIssue[]): void;
+}
+
+/** Every declared field a line may carry: the inputs (their values' slots), then the derived ones. */
+const SLOTS: readonly FieldSpec[] = [...INPUT_FIELDS, ...(RECEIPT_FIELDS as readonly FieldSpec[]).filter((f) => f.derived)];
+const enum Kind { Text, Cached, Number, Boolean, List }
+const KINDS: readonly Kind[] = SLOTS.map((f) =>
+  f.kind === "integer" || f.kind === "number" ? Kind.Number
+  : f.kind === "boolean" ? Kind.Boolean
+  : f.kind === "string_list" ? Kind.List
+  // Values that repeat row after row: the last one's bytes are compared and its string reused.
+  : f.dictionary || f.kind === "enum" ? Kind.Cached
+  : Kind.Text);
+const NAME_BYTES = SLOTS.map((f) => Buffer.from(f.name, "latin1"));
+const SLOT_BY_NAME = new Map(SLOTS.map((f, i) => [f.name, i]));
+
+function hashName(bytes: Uint8Array, from: number, to: number): number {
+  let h = 0;
+  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + bytes[i]) | 0;
+  return h;
+}
+
+/** Open addressing over the field names' byte hashes: slot + 1, 0 for empty. */
+const TABLE_MASK = 1023;
+const NAME_TABLE = new Int16Array(TABLE_MASK + 1);
+for (let s = 0; s < SLOTS.length; s++) {
+  let t = hashName(NAME_BYTES[s], 0, NAME_BYTES[s].length) & TABLE_MASK;
+  while (NAME_TABLE[t] !== 0) t = (t + 1) & TABLE_MASK;
+  NAME_TABLE[t] = s + 1;
+}
+
+/** Node's Buffer with its undocumented (but long-standing, and fastest) slice decoders. */
+export type Bytes = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const ALWAYS_READ = [...KEY_FIELDS, "n_benign", "n_harmful", "judge_label"];
+
+/** Which input fields a reader with these columns reads (null: all). */
+export function wantedFields(columns: ReadonlySet<string> | readonly string[] | undefined): boolean[] | null {
+  if (columns === undefined) return null;
+  const set = new Set<string>([...columns, ...ALWAYS_READ]);
+  return INPUT_FIELDS.map((f) => set.has(f.name));
+}
+
+const HEX = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1);
+
+/** Position of the first byte of `bytes[from, to)` that does not start or continue valid UTF-8, or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array, from: number, to: number): number {
+  let i = from;
+  while (i < to) {
+    const c = bytes[i];
+    if (c < 0x80) { i++; continue; }
+    let need: number, min: number;
+    if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000; }
+    else return i;
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const d = bytes[i + k];
+      if (i + k >= to || (d & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+const hex2 = (b: number) => "0x" + b.toString(16).toUpperCase().padStart(2, "0");
+
+/**
+ * Parses one line's bytes into field values. Returns GOOD (values hold the record's values,
+ * validated), SLOW (hand the line to JSON.parse and the row validator for messages) or
+ * REJECTED (`problems` says why: byte-level faults no text parser reports).
+ */
+export const GOOD = 0, SLOW = 1, REJECTED = 2;
+
+export class ReceiptLineScanner {
+  /** Values by slot: INPUT_FIELDS order, then the derived fields. */
+  readonly values: unknown[] = new Array(SLOTS.length);
+  readonly problems: { field: string | null; message: string }[] = [];
+  /** Whether the last line was not JSON (SLOW for its wording as bad JSON). */
+  syntaxError = false;
+  private readonly seen = new Int32Array(SLOTS.length);
+  private stamp = 0;
+  private readonly wanted: boolean[] | null;
+  private readonly check: ValuesCheck;
+  private readonly ignoreUnknown: boolean;
+  private readonly maxFieldBytes: number;
+  private readonly cacheBytes: (Uint8Array | null)[] = SLOTS.map(() => null);
+  private readonly cacheText: (string | null)[] = SLOTS.map(() => null);
+  // What scanString found about the string it scanned.
+  private sEscaped = false;
+  private sAscii = true;
+  private sLone = -1;
+  private sNul = -1;
+  private num = 0;
+  private unknownKeys: Set<string> | null = null;
+  private checkText = false;
+  private depthStack = new Uint8Array(64);
+
+  constructor(options: JSONLScanOptions) {
+    this.wanted = wantedFields(options.columns);
+    this.ignoreUnknown = options.unknownFields === "ignore";
+    this.check = compileValuesCheck(this.wanted);
+    this.maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+  }
+
+  /**
+   * Scan `b[start, end)` (one line, no terminator). `checkText`: the line's bytes are not
+   * known to be valid UTF-8, so each value's are checked.
+   */
+  scan(b: Bytes, start: number, end: number, checkText: boolean): number {
+    const values = this.values;
+    for (let i = 0; i < values.length; i++) values[i] = undefined;
+    this.problems.length = 0;
+    this.syntaxError = false;
+    this.unknownKeys = null;
+    this.checkText = checkText;
+    if (++this.stamp === 0x7fffffff) { this.stamp = 1; this.seen.fill(0); }
+    const result = this.object(b, start, end);
+    if (result !== GOOD) return result;
+    if (checkText) {
+      // Invalid bytes outside any value (keys of unknown fields, between tokens).
+      const bad = firstInvalidUtf8(b, start, end);
+      if (bad >= 0 && this.problems.length === 0) this.problems.push({ field: null, message: `invalid UTF-8: byte ${hex2(b[bad])} at byte ${bad - start + 1} of the line; expected UTF-8 text` });
+    }
+    if (this.problems.length > 0) return REJECTED;
+    return this.check(values) ? GOOD : SLOW;
+  }
+
+  private syntax(): number {
+    this.syntaxError = true;
+    return this.problems.length > 0 ? REJECTED : SLOW;
+  }
+
+  private object(b: Bytes, start: number, end: number): number {
+    let p = ws(b, start, end);
+    // Not an object: JSON.parse says whether it is JSON at all, the row validator what it is.
+    if (b[p] !== 123 || p >= end) return SLOW;
+    p = ws(b, p + 1, end);
+    if (p < end && b[p] === 125) return ws(b, p + 1, end) === end ? GOOD : this.syntax();
+    let unknown = false;
+    for (;;) {
+      if (p >= end || b[p] !== 34) return this.syntax();
+      // The key: field names are ASCII without escapes, found by their bytes' hash.
+      const ks = p + 1;
+      let q = ks, h = 0, plain = true;
+      for (; q < end; q++) {
+        const c = b[q];
+        if (c === 34) break;
+        if (c === 92 || c < 32 || c >= 128) { plain = false; break; }
+        h = (Math.imul(h, 31) + c) | 0;
+      }
+      let slot = -1, name: string | null = null;
+      if (plain) {
+        if (q >= end) return this.syntax();
+        slot = lookup(b, ks, q, h);
+        p = q + 1;
+      } else {
+        q = this.scanString(b, p, end);
+        if (q < 0) return this.syntax();
+        name = this.stringValue(b, ks, q - 1, -1);
+        if (name === null) return this.syntax();
+        slot = SLOT_BY_NAME.get(name) ?? -1;
+        p = q;
+      }
+      if (slot >= 0) {
+        if (this.seen[slot] === this.stamp) this.duplicate(SLOTS[slot].name);
+        this.seen[slot] = this.stamp;
+      } else {
+        name ??= b.latin1Slice(ks, q);
+        if (this.unknownKeys === null) this.unknownKeys = new Set();
+        if (this.unknownKeys.has(name!)) this.duplicate(name!);
+        this.unknownKeys.add(name!);
+        unknown = true;
+      }
+      p = ws(b, p, end);
+      if (p >= end || b[p] !== 58) return this.syntax();
+      p = ws(b, p + 1, end);
+      // Derived fields given in the file are read too: the check compares them with what they derive from.
+      const read = slot >= INPUT_FIELDS.length || (slot >= 0 && (this.wanted === null || this.wanted[slot]));
+      p = read ? this.value(b, p, end, slot) : this.skip(b, p, end, slot);
+      if (p < 0) return this.syntax();
+      p = ws(b, p, end);
+      if (p >= end) return this.syntax();
+      const c = b[p];
+      if (c === 44) { p = ws(b, p + 1, end); continue; }
+      if (c !== 125) return this.syntax();
+      if (ws(b, p + 1, end) !== end) return this.syntax();
+      break;
+    }
+    // Unknown fields are worded by the row validator (it suggests the nearest name).
+    if (unknown && !this.ignoreUnknown && this.problems.length === 0) return SLOW;
+    return GOOD;
+  }
+
+  private duplicate(name: string): void {
+    this.problems.push({ field: shortName(name), message: `the key ${JSON.stringify(shortName(name))} appears twice in one object; expected each field once (a JSON parser would silently keep the last value)` });
+  }
+
+  /**
+   * Scan the string at `b[p]` (a quote). Returns the position after the closing quote or
+   * -1 when it is not a JSON string; notes escapes, non-ASCII bytes, lone surrogates, NULs.
+   */
+  private scanString(b: Bytes, p: number, end: number): number {
+    let escaped = false, ascii = true;
+    this.sLone = -1;
+    this.sNul = -1;
+    let i = p + 1;
+    for (;;) {
+      if (i >= end) return -1;
+      const c = b[i];
+      if (c === 34) break;
+      if (c === 92) {
+        escaped = true;
+        const e = b[i + 1];
+        if (e === 117) {
+          const u = unicodeEscape(b, i + 2, end);
+          if (u < 0) return -1;
+          if (u >= 0xd800 && u <= 0xdbff) {
+            const low = b[i + 6] === 92 && b[i + 7] === 117 ? unicodeEscape(b, i + 8, end) : -1;
+            if (low >= 0xdc00 && low <= 0xdfff) { i += 12; continue; }
+            if (this.sLone < 0) this.sLone = i;
+          } else if (u >= 0xdc00 && u <= 0xdfff && this.sLone < 0) this.sLone = i;
+          i += 6;
+          continue;
+        }
+        if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) { i += 2; continue; }
+        return -1;
+      }
+      if (c < 32) {
+        if (c === 0 && this.sNul < 0) this.sNul = i;
+        return -1;
+      }
+      if (c >= 128) ascii = false;
+      i++;
+    }
+    this.sEscaped = escaped;
+    this.sAscii = ascii;
+    return i + 1;
+  }
+
+  /** The text of a scanned string's contents `b[from, to)`, or null after reporting a problem (field `slot`). */
+  private stringValue(b: Bytes, from: number, to: number, slot: number): string | null {
+    const field = slot >= 0 ? SLOTS[slot].name : null;
+    if (to - from > this.maxFieldBytes) {
+      this.problems.push({ field, message: `value of ${(to - from).toLocaleString("en")} bytes is longer than the limit of ${this.maxFieldBytes.toLocaleString("en")} bytes (maxFieldBytes); expected a shorter value, or raise maxFieldBytes` });
+      return null;
+    }
+    if (this.sLone >= 0) {
+      this.problems.push({ field, message: `escaped lone surrogate ${b.latin1Slice(this.sLone, this.sLone + 6)} (half of a UTF-16 pair without the other half); expected a whole character, as a pair like \\ud83d\\ude00 or as UTF-8 (it would otherwise become U+FFFD)` });
+      return null;
+    }
+    if (!this.sAscii && this.checkText) {
+      const bad = firstInvalidUtf8(b, from, to);
+      if (bad >= 0) {
+        this.problems.push({ field, message: `invalid UTF-8: byte ${hex2(b[bad])} at byte ${bad - from + 1} of the value; expected UTF-8 text (it would otherwise become U+FFFD)` });
+        return null;
+      }
+    }
+    if (this.sEscaped) return JSON.parse(b.utf8Slice(from - 1, to + 1)) as string;
+    return this.sAscii ? b.latin1Slice(from, to) : b.utf8Slice(from, to);
+  }
+
+  /** Parse the value at `p` for a wanted input field; returns the position after it, or -1 for bad JSON. */
+  private value(b: Bytes, p: number, end: number, slot: number): number {
+    const c = b[p];
+    if (c === 110) { // null
+      if (b[p + 1] !== 117 || b[p + 2] !== 108 || b[p + 3] !== 108 || p + 4 > end) return -1;
+      this.values[slot] = null;
+      return p + 4;
+    }
+    switch (KINDS[slot]) {
+      case Kind.Number:
+        if (c === 45 || (c >= 48 && c <= 57)) {
+          const q = this.scanNumber(b, p, end);
+          if (q >= 0) this.values[slot] = this.num;
+          return q;
+        }
+        break;
+      case Kind.Boolean:
+        if (c === 116 && b[p + 1] === 114 && b[p + 2] === 117 && b[p + 3] === 101 && p + 4 <= end) { this.values[slot] = true; return p + 4; }
+        if (c === 102 && b[p + 1] === 97 && b[p + 2] === 108 && b[p + 3] === 115 && b[p + 4] === 101 && p + 5 <= end) { this.values[slot] = false; return p + 5; }
+        break;
+      case Kind.Text:
+      case Kind.Cached:
+        if (c === 34) {
+          const q = this.scanString(b, p, end);
+          if (q < 0) return -1;
+          this.values[slot] = KINDS[slot] === Kind.Cached ? this.cachedString(b, p + 1, q - 1, slot) : this.stringValue(b, p + 1, q - 1, slot);
+          return q;
+        }
+        break;
+      case Kind.List:
+        if (c === 91) return this.list(b, p, end, slot);
+        break;
+    }
+    // A value of the wrong type: skipped here, worded by the row validator.
+    const q = this.skip(b, p, end, slot);
+    this.values[slot] = WRONG;
+    return q;
+  }
+
+  /** A repeating string: when its bytes are the last value's, the same string (no allocation; dictionaries compare it by identity). */
+  private cachedString(b: Bytes, from: number, to: number, slot: number): string | null {
+    const last = this.cacheBytes[slot];
+    const len = to - from;
+    if (last !== null && last.length === len && !this.sEscaped) {
+      let k = 0;
+      while (k < len && last[k] === b[from + k]) k++;
+      if (k === len) return this.cacheText[slot];
+    }
+    const text = this.stringValue(b, from, to, slot);
+    if (text !== null && !this.sEscaped && len <= 256) {
+      this.cacheBytes[slot] = Uint8Array.prototype.slice.call(b, from, to);
+      this.cacheText[slot] = text;
+    }
+    return text;
+  }
+
+  private list(b: Bytes, p: number, end: number, slot: number): number {
+    const out: (string | null)[] = [];
+    p = ws(b, p + 1, end);
+    let ok = true;
+    if (b[p] === 93) { this.values[slot] = out; return p + 1; }
+    for (;;) {
+      if (b[p] === 34) {
+        const q = this.scanString(b, p, end);
+        if (q < 0) return -1;
+        const s = this.stringValue(b, p + 1, q - 1, slot);
+        out.push(s);
+        p = q;
+      } else {
+        ok = false;
+        p = this.skip(b, p, end, slot);
+        if (p < 0) return -1;
+      }
+      p = ws(b, p, end);
+      if (b[p] === 44) { p = ws(b, p + 1, end); continue; }
+      if (b[p] === 93 && p < end) break;
+      return -1;
+    }
+    this.values[slot] = ok ? out : WRONG;
+    return p + 1;
+  }
+
+  /** A JSON number at `p` into `this.num`; returns the position after it or -1. */
+  private scanNumber(b: Bytes, p: number, end: number): number {
+    const s = p;
+    const neg = b[p] === 45;
+    if (neg) p++;
+    let m = 0, digits = 0;
+    if (b[p] === 48) { p++; digits = 1; }
+    else if (b[p] >= 49 && b[p] <= 57) {
+      while (p < end && b[p] >= 48 && b[p] <= 57) { m = m * 10 + (b[p] - 48); p++; digits++; }
+    } else return -1;
+    let frac = 0, simple = true;
+    if (p < end && b[p] === 46) {
+      p++;
+      const f0 = p;
+      while (p < end && b[p] >= 48 && b[p] <= 57) { m = m * 10 + (b[p] - 48); p++; }
+      frac = p - f0;
+      if (frac === 0) return -1;
+      digits += frac;
+    }
+    if (p < end && (b[p] === 101 || b[p] === 69)) {
+      p++;
+      if (b[p] === 43 || b[p] === 45) p++;
+      const e0 = p;
+      while (p < end && b[p] >= 48 && b[p] <= 57) p++;
+      if (p === e0) return -1;
+      simple = false;
+    }
+    // Up to 15 digits the mantissa is exact, and one division by an exact power of ten is correctly rounded.
+    if (simple && digits <= 15) {
+      const v = frac === 0 ? m : m / POW10[frac];
+      this.num = neg ? -v : v;
+    } else this.num = Number(b.latin1Slice(s, p));
+    return p;
+  }
+
+  /**
+   * Skip any JSON value at `p` (checking it is JSON: strings, numbers, literals, nesting),
+   * without building it. Strings in it are checked for lone surrogates, NULs and size as
+   * read values are. Returns the position after it, or -1.
+   */
+  private skip(b: Bytes, p: number, end: number, slot: number): number {
+    let depth = 0;
+    for (;;) {
+      p = ws(b, p, end);
+      if (p >= end) return -1;
+      let c = b[p];
+      if (c === 123 || c === 91) {
+        if (depth === this.depthStack.length) { const next = new Uint8Array(depth * 2); next.set(this.depthStack); this.depthStack = next; }
+        this.depthStack[depth++] = c;
+        p = ws(b, p + 1, end);
+        if (b[p] === (c === 123 ? 125 : 93)) { depth--; p++; }
+        else {
+          if (c === 123) { // a key, then a colon
+            if (b[p] !== 34) return -1;
+            p = this.scanString(b, p, end);
+            if (p < 0) return -1;
+            p = ws(b, p, end);
+            if (b[p] !== 58) return -1;
+            p++;
+          }
+          continue;
+        }
+      } else if (c === 34) {
+        const q = this.scanString(b, p, end);
+        if (q < 0) return -1;
+        if (this.sLone >= 0 || q - p - 2 > this.maxFieldBytes || (!this.sAscii && this.checkText)) this.stringValue(b, p + 1, q - 1, slot);
+        p = q;
+      } else if (c === 45 || (c >= 48 && c <= 57)) {
+        p = this.scanNumber(b, p, end);
+        if (p < 0) return -1;
+      } else if (c === 116 && b[p + 1] === 114 && b[p + 2] === 117 && b[p + 3] === 101) p += 4;
+      else if (c === 102 && b[p + 1] === 97 && b[p + 2] === 108 && b[p + 3] === 115 && b[p + 4] === 101) p += 5;
+      else if (c === 110 && b[p + 1] === 117 && b[p + 2] === 108 && b[p + 3] === 108) p += 4;
+      else return -1;
+      if (p > end) return -1;
+      // After a value: close containers, or a comma for the next element.
+      for (;;) {
+        if (depth === 0) return p;
+        p = ws(b, p, end);
+        if (p >= end) return -1;
+        c = b[p];
+        const open = this.depthStack[depth - 1];
+        if (c === (open === 123 ? 125 : 93)) { depth--; p++; continue; }
+        if (c !== 44) return -1;
+        p = ws(b, p + 1, end);
+        if (open === 123) {
+          if (b[p] !== 34) return -1;
+          p = this.scanString(b, p, end);
+          if (p < 0) return -1;
+          p = ws(b, p, end);
+          if (b[p] !== 58) return -1;
+          p++;
+        }
+        break;
+      }
+    }
+  }
+}
+
+/** Stands for a value of the wrong JSON type: the values check refuses it, and the row validator words it. */
+const WRONG = Symbol("wrong type");
+
+function lookup(b: Bytes, from: number, to: number, h: number): number {
+  const len = to - from;
+  for (let t = h & TABLE_MASK; ; t = (t + 1) & TABLE_MASK) {
+    const s = NAME_TABLE[t] - 1;
+    if (s < 0) return -1;
+    const name = NAME_BYTES[s];
+    if (name.length !== len) continue;
+    let k = 0;
+    while (k < len && name[k] === b[from + k]) k++;
+    if (k === len) return s;
+  }
+}
+
+function unicodeEscape(b: Uint8Array, at: number, end: number): number {
+  if (at + 4 > end) return -1;
+  const a = HEX(b[at]), c = HEX(b[at + 1]), d = HEX(b[at + 2]), e = HEX(b[at + 3]);
+  if ((a | c | d | e) < 0) return -1;
+  return (a << 12) | (c << 8) | (d << 4) | e;
+}
+
+function ws(b: Uint8Array, p: number, end: number): number {
+  while (p < end) {
+    const c = b[p];
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break;
+    p++;
+  }
+  return p;
+}
+
+/** The message for a line JSON.parse rejected (`reason` is its error message). */
+export function badJSONMessage(text: string, reason: string, isLast: boolean, endsWithNewline: boolean): string {
+  if (/\b(NaN|-?Infinity)\b/.test(text)) return `bad JSON: NaN and Infinity are not JSON numbers; write null for a missing value (${reason})`;
+  if (isLast && !endsWithNewline) return `truncated last line: not valid JSON and no newline at the end, so the file was probably cut off while being written (${reason})`;
+  return `bad JSON: ${reason}; expected one JSON object per line`;
+}
+
+/**
+ * Splits bytes into lines and hands each receipt line to a scanner and its outcome to a
+ * sink. Holds the line count across calls, so a file can be fed in pieces; a piece must end
+ * after a line terminator unless it is the file's end (`final`).
+ */
+export class JSONLLines {
+  lineNo = 0;
+  records = 0;
+  /** Whether the first bytes fed are the file's start (a byte order mark is dropped there). */
+  private atStart = true;
+  /** Stop after a problem (strict mode reads no further). */
+  stopped = false;
+  private readonly scanner: ReceiptLineScanner;
+  private readonly maxLineBytes: number;
+  private readonly file: string | null;
+
+  constructor(private readonly sink: LineSink, file: string | null, private readonly options: JSONLScanOptions, startsFile = true) {
+    this.scanner = new ReceiptLineScanner(options);
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.file = file;
+    this.atStart = startsFile;
+  }
+
+  /**
+   * Read the lines of `b[from, to)`. Unless `final`, returns where the unfinished last line
+   * begins (the caller keeps those bytes for the next call); with `final`, `to`.
+   */
+  feed(b: Bytes, from: number, to: number, final: boolean): number {
+    if (this.atStart && to - from >= (final ? 1 : 3)) {
+      if (b[from] === 0xef && b[from + 1] === 0xbb && b[from + 2] === 0xbf) from += 3;
+      this.atStart = false;
+    }
+    // Lines end here; a CR as the last byte may be the first half of a CRLF.
+    let complete = to;
+    if (!final) {
+      let lastLF = to > from ? b.lastIndexOf(10, to - 1) : -1;
+      if (lastLF < from) lastLF = -1;
+      let lastCR = to > from ? b.lastIndexOf(13, to - 1) : -1;
+      if (lastCR < from || lastCR === to - 1) lastCR = lastCR === to - 1 && to - 2 >= from ? b.lastIndexOf(13, to - 2) : -1;
+      if (lastCR < from) lastCR = -1;
+      complete = Math.max(lastLF, lastCR) + 1;
+      if (complete <= from) return from;
+    }
+    const region = b.subarray(from, complete);
+    const textChecked = isUtf8(region);
+    const hasCR = region.indexOf(13) >= 0;
+    let p = from;
+    while (p < complete && !this.stopped) {
+      let lineEnd: number, next: number;
+      let nl = b.indexOf(10, p);
+      if (nl < 0 || nl >= complete) nl = complete;
+      if (hasCR) {
+        let cr = b.indexOf(13, p);
+        if (cr < 0 || cr >= complete) cr = complete;
+        if (cr < nl) {
+          lineEnd = cr;
+          next = cr + 1 < complete && b[cr + 1] === 10 ? cr + 2 : cr + 1;
+        } else { lineEnd = nl; next = nl + 1; }
+      } else { lineEnd = nl; next = nl + 1; }
+      this.lineNo++;
+      this.line(b, p, lineEnd, textChecked, final && lineEnd === complete);
+      p = next;
+    }
+    return final ? to : complete;
+  }
+
+  /** A line over the size limit, reported without reading it (`size`: bytes seen so far, `whole`: whether that is all of it). */
+  tooLong(size: number, whole: boolean): void {
+    this.lineNo++;
+    this.records++;
+    this.sink.problems([{
+      file: this.file, line: this.lineNo, field: null,
+      message: `line of ${whole ? "" : "more than "}${size.toLocaleString("en")} bytes is longer than the limit of ${this.maxLineBytes.toLocaleString("en")} bytes (maxLineBytes); expected one receipt a line: raise maxLineBytes if such receipts are real`,
+    }]);
+    if (this.options.strict) this.stopped = true;
+  }
+
+  /** Report a problem with the file as a whole at the current line. */
+  fileProblem(message: string): void {
+    this.sink.problems([{ file: this.file, line: this.lineNo, field: null, message }]);
+    this.stopped = true;
+  }
+
+  private line(b: Bytes, start: number, end: number, textChecked: boolean, lastWithoutNewline: boolean): void {
+    const first = ws(b, start, end);
+    if (first === end) return; // blank
+    this.records++;
+    if (end - start > this.maxLineBytes) return this.tooLong(end - start, true);
+    const line = this.lineNo;
+    const checkText = !textChecked && !isUtf8(b.subarray(start, end));
+    const scanner = this.scanner;
+    const outcome = scanner.scan(b, start, end, checkText);
+    if (outcome === GOOD) { this.sink.good(scanner.values, line); return; }
+    const issues: ValidationIssue[] = scanner.problems.map((p) => ({ file: this.file, line, field: p.field, message: p.message }));
+    if (scanner.syntaxError) {
+      const text = b.utf8Slice(start, end);
+      const nul = b.indexOf(0, start);
+      if (nul >= 0 && nul < end) issues.push({ file: this.file, line, field: null, message: `NUL byte at byte ${nul - start + 1} of the line: binary data, not JSON text; expected one JSON object per line` });
+      else {
+        let reason = "not JSON";
+        try { JSON.parse(text); } catch (e) { reason = (e as Error).message; }
+        issues.push({ file: this.file, line, field: null, message: badJSONMessage(text, reason, lastWithoutNewline, !lastWithoutNewline) });
+      }
+    }
+    if (issues.length > 0) {
+      this.sink.problems(issues);
+      if (this.options.strict) this.stopped = true;
+      return;
+    }
+    // The fast path refused the line: the row validator says why (or JSON.parse, when it is not JSON).
+    const text = b.utf8Slice(start, end);
+    let record: unknown;
+    try {
+      record = JSON.parse(text);
+    } catch (e) {
+      this.sink.problems([{ file: this.file, line, field: null, message: badJSONMessage(text, (e as Error).message, lastWithoutNewline, !lastWithoutNewline) }]);
+      if (this.options.strict) this.stopped = true;
+      return;
+    }
+    if (!this.sink.record(record, line) && this.options.strict) this.stopped = true;
+  }
+}
