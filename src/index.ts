@@ -11,5 +11,7 @@ export * from "./simulate";
 export * from "./compose";
 export * from "./collect";
 export * from "./import";
+export { clusteredMcNemar, type ClusteredMcNemar } from "./stats/clustered-mcnemar";
+export { pairedModelComparison, type PairedModelOptions, type PairedModelComparison } from "./analysis/paired-models";
 export { showTable, rowsToHtml, type ShowTableOptions } from "./display/show-table";
 export { buildReceiptFigure, receiptFigureInputs, defaultComplianceCells, type ReceiptFigureInputs } from "./plots/receipt-figures";

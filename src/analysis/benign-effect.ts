@@ -10,6 +10,7 @@ import type { ReceiptTable } from "../io/receipt-table";
 import type { ReceiptFieldName } from "../receipt/fields";
 import type { LogisticFit } from "../stats";
 import type { GroupValues } from "./group-by";
+import { conditionalBenignFields, type ConditionalBenignFields } from "./conditional-benign-effect";
 import { countData, fitCountModel, type CountScale } from "./hypothesis-fit";
 import { splitTable } from "./split";
 import { defaultConditionRows } from "./subsets";
@@ -25,6 +26,13 @@ export interface BenignEffectOptions {
   readonly confLevel?: number;
   /** Restrict to the default condition (no cue, benign-before-harmful order); default true. */
   readonly defaultConditionOnly?: boolean;
+  /**
+   * Also fit the joint model with a random intercept per query (query_id) and report the
+   * conditional b2 beside the population-averaged `estimate` (fields conditional_*, query_sd,
+   * effect_reading; see conditional-benign-effect.ts). `{ agq: K }` for K-point quadrature.
+   * Default false (the GLMM costs a few Newton iterations more than the fit).
+   */
+  readonly conditional?: boolean | { readonly agq?: number };
 }
 
 export type BenignEffectRow = GroupValues & {
@@ -49,7 +57,7 @@ export type BenignEffectRow = GroupValues & {
   vcov_type: string;
   clusters: number | null;
   converged: boolean;
-};
+} & Partial<ConditionalBenignFields>;
 
 export interface BenignEffectResult {
   readonly rows: BenignEffectRow[];
@@ -87,6 +95,10 @@ export function benignEffect(table: ReceiptTable, options: BenignEffectOptions =
       n_obs: joint.nObs, parse_errors: grouped.parseErrors,
       vcov_type: joint.vcovType, clusters: joint.cluster?.groups ?? null, converged: joint.converged,
     });
+    if (options.conditional) {
+      const agq = typeof options.conditional === "object" ? options.conditional.agq : undefined;
+      Object.assign(rows[rows.length - 1], conditionalBenignFields(part.table, b.estimate, { agq, counts, confLevel: options.confLevel }).fields);
+    }
     fits.push(joint);
   }
   return { rows, fits };

@@ -8,18 +8,25 @@
  * contains both total and joint when counts are on the log scale, where the total model is
  * not a special case of the joint one; with raw counts the joint model already contains it.
  *
- * Without a cluster field, receipts are first aggregated to one row per (n_benign,
- * n_harmful) cell and fitted as grouped binomial data: the same estimates as the 0/1 fit at
- * a fraction of the cost. With a cluster field (e.g. query_id) the fit runs on the receipts
- * themselves and standard errors are CR1 cluster-robust, as `sandwich::vcovCL(type = "HC1")`.
+ * Standard errors are cluster-robust by query by default: every query is asked in every cell,
+ * so receipts of one query are not independent, and model-based errors (and the chi-square
+ * tests that assume independent receipts) are too small or too large depending on how queries
+ * differ (see docs/inference.md). `cluster` left undefined means "query_id" when the receipts
+ * carry query ids, and model-based errors otherwise; null opts out. With a cluster the fit
+ * runs on the receipts themselves and errors are, by default ("auto"), CR1 as
+ * `sandwich::vcovCL(type = "HC1")` with CR2_BELOW_CLUSTERS (42) clusters or more, and CR2 with
+ * Satterthwaite degrees of freedom as clubSandwich below. Without a cluster, receipts are first
+ * aggregated to one row per (n_benign, n_harmful) cell and fitted as grouped binomial data:
+ * the same estimates as the 0/1 fit at a fraction of the cost.
  * Parse errors are left out and counted.
  */
 import type { ReceiptTable } from "../io/receipt-table";
-import type { ReceiptFieldName } from "../receipt/fields";
+import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { fitLogistic, type LogisticFit } from "../stats";
 
 export type Hypothesis = "total" | "harmful" | "joint" | "encompassing";
 export type CountScale = "log1p" | "raw";
+export type ClusterType = "auto" | "CR1" | "CR2";
 
 export const HYPOTHESIS_TERMS: Record<Hypothesis, readonly ("total" | "harmful" | "benign")[]> = {
   total: ["total"],
@@ -31,8 +38,13 @@ export const HYPOTHESIS_TERMS: Record<Hypothesis, readonly ("total" | "harmful" 
 export interface HypothesisFitOptions {
   /** Count scale: log(n + 1) (default, the study's) or raw counts. */
   readonly counts?: CountScale;
-  /** Field whose values are clusters for CR1 robust errors, e.g. "query_id"; default none. */
+  /**
+   * Field whose values are clusters for robust errors. Default (undefined): "query_id" when the
+   * receipts have query ids, else none; null: model-based errors.
+   */
   readonly cluster?: ReceiptFieldName | null;
+  /** Which cluster-robust errors: "auto" (default; CR2 below 42 clusters, else CR1), "CR1" or "CR2". */
+  readonly clusterType?: ClusterType;
   readonly confLevel?: number;
 }
 
@@ -41,8 +53,10 @@ export interface CountData {
   readonly nHarmful: Float64Array;
   readonly successes: Float64Array;
   readonly trials: Float64Array;
-  /** Cluster label per row, when fitted on receipts. */
-  readonly cluster: unknown[] | null;
+  /** Cluster code per row (0 .. clusters - 1), when fitted on receipts. */
+  readonly cluster: Int32Array | null;
+  /** The cluster field, when fitted on receipts. */
+  readonly clusterName: string | null;
   readonly parseErrors: number;
 }
 
@@ -52,15 +66,16 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
   let parseErrors = 0;
   for (let i = 0; i < y.length; i++) if (y[i] < 0) parseErrors++;
   if (cluster !== null) {
-    const labels = table.values(cluster);
-    const keep: number[] = [];
-    for (let i = 0; i < y.length; i++) if (y[i] >= 0) keep.push(i);
+    const codes = clusterCodesOf(table, cluster);
+    const keep = new Int32Array(y.length - parseErrors);
+    for (let i = 0, m = 0; i < y.length; i++) if (y[i] >= 0) keep[m++] = i;
     return {
       nBenign: Float64Array.from(keep, (i) => nb[i]),
       nHarmful: Float64Array.from(keep, (i) => nh[i]),
       successes: Float64Array.from(keep, (i) => y[i]),
       trials: new Float64Array(keep.length).fill(1),
-      cluster: keep.map((i) => labels[i]),
+      cluster: Int32Array.from(keep, (i) => codes[i]),
+      clusterName: cluster,
       parseErrors,
     };
   }
@@ -78,7 +93,7 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
     s[c] += y[i];
     t[c] += 1;
   }
-  return { nBenign: Float64Array.from(b), nHarmful: Float64Array.from(h), successes: Float64Array.from(s), trials: Float64Array.from(t), cluster: null, parseErrors };
+  return { nBenign: Float64Array.from(b), nHarmful: Float64Array.from(h), successes: Float64Array.from(s), trials: Float64Array.from(t), cluster: null, clusterName: null, parseErrors };
 }
 
 export function transformCounts(n: Float64Array, scale: CountScale): Float64Array {
@@ -108,10 +123,55 @@ export function fitCountModel(data: CountData, hypothesis: Hypothesis, options: 
     { terms, columns: terms.map((t) => columnsByTerm[t]()), successes: data.successes, trials: data.trials },
     { confLevel: options.confLevel },
   );
-  return data.cluster !== null && options.cluster ? fit.withClusterRobust(data.cluster as (string | number)[], options.cluster) : fit;
+  return data.cluster !== null && options.cluster !== null
+    ? fit.withClusterRobust(data.cluster, data.clusterName ?? "cluster", { type: options.clusterType ?? "auto" })
+    : fit;
 }
 
 /** Fit one hypothesis' model to receipts. */
 export function fitHypothesis(table: ReceiptTable, hypothesis: Hypothesis, options: HypothesisFitOptions = {}): LogisticFit {
-  return fitCountModel(countData(table, options.cluster ?? null), hypothesis, options);
+  return fitCountModel(countData(table, resolveCluster(table, options.cluster)), hypothesis, options);
+}
+
+/**
+ * The cluster field an analysis uses: the one asked for, or (undefined) "query_id" when some
+ * receipt has a query id; null when asked for none or when no receipt has one.
+ */
+export function resolveCluster(table: ReceiptTable, cluster: ReceiptFieldName | null | undefined): ReceiptFieldName | null {
+  if (cluster !== undefined) return cluster;
+  const codes = table.dictionary("query_id").codes;
+  for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) return "query_id";
+  return null;
+}
+
+/**
+ * Cluster codes of a field, one a row: a dictionary field's codes as they are, any other
+ * field's values numbered once here. A receipt without a value is an error naming it.
+ */
+export function clusterCodesOf(table: ReceiptTable, field: ReceiptFieldName): Int32Array {
+  let codes: Int32Array;
+  if (FIELD_BY_NAME.get(field)?.dictionary === true) {
+    codes = table.dictionary(field).codes;
+  } else {
+    const values = table.values(field);
+    const ids = new Map<unknown, number>();
+    codes = new Int32Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) { codes[i] = -1; continue; }
+      const key = typeof v === "object" ? JSON.stringify(v) : v;
+      let c = ids.get(key);
+      if (c === undefined) ids.set(key, (c = ids.size));
+      codes[i] = c;
+    }
+  }
+  for (let i = 0; i < codes.length; i++) {
+    if (codes[i] < 0) {
+      throw new Error(
+        `cluster-robust errors by ${field}: receipt ${i + 1} of the ${codes.length} analysed has no ${field}; ` +
+        `give every receipt one, or pass cluster: null (CLI: --cluster none) for model-based errors`,
+      );
+    }
+  }
+  return codes;
 }

@@ -1,0 +1,111 @@
+/**
+ * The study's count models with a random intercept per query (a binomial GLMM), and the
+ * conditional benign coefficient b2 that benignEffect reports beside the population-averaged one.
+ *
+ * Two different b2s, both correct for their question:
+ * - population-averaged (fitLogistic, the study's b2): how the compliance rate *across
+ *   queries* changes with log(n_benign + 1). Queries differ a lot in how often they are
+ *   complied with; averaging the logistic curves of many queries flattens them, so this b2
+ *   is smaller in magnitude, by about 1 / sqrt(1 + 0.346 sd^2) for a query SD `sd`.
+ * - conditional (this file, glmer's b2): how the log-odds *of a given query* change. This is
+ *   what the simulator's benign_slope means (classroom preset: -0.45) and what a model of a
+ *   single query's behaviour needs.
+ *
+ * Receipts with a parse error are left out (as in countData). The GLMM sums the receipts
+ * into (query x cell) counts itself, so 600,000 receipts fit in about a second.
+ */
+import type { ReceiptTable } from "../io/receipt-table";
+import type { ReceiptFieldName } from "../receipt/fields";
+import { fitRandomInterceptLogistic, type RandomInterceptFit } from "../stats";
+import { HYPOTHESIS_TERMS, transformCounts, type CountScale, type Hypothesis } from "./hypothesis-fit";
+
+export interface ConditionalFitOptions {
+  /** Field whose values get a random intercept each, e.g. "query_id". */
+  readonly group: ReceiptFieldName;
+  /** Count scale: log(n + 1) (default) or raw. */
+  readonly counts?: CountScale;
+  /** Quadrature points: 1 = Laplace (default), K > 1 adaptive Gauss-Hermite (glmer's nAGQ). */
+  readonly agq?: number;
+  /** A count term with a per-query random slope, correlated with the intercept (Laplace only). Default none. */
+  readonly randomSlope?: "benign" | "harmful" | "total" | null;
+  readonly confLevel?: number;
+}
+
+/** Fit one hypothesis' model (terms total, harmful, benign as in fitCountModel) with a random intercept per group. */
+export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypothesis, options: ConditionalFitOptions): RandomInterceptFit {
+  const scale = options.counts ?? "log1p";
+  const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
+  const labels = table.values(options.group);
+  const keep: number[] = [];
+  for (let i = 0; i < y.length; i++) if (y[i] >= 0) keep.push(i);
+  const benign = Float64Array.from(keep, (i) => nb[i]);
+  const harmful = Float64Array.from(keep, (i) => nh[i]);
+  const columnsByTerm = {
+    total: () => transformCounts(benign.map((b, i) => b + harmful[i]), scale),
+    harmful: () => transformCounts(harmful, scale),
+    benign: () => transformCounts(benign, scale),
+  };
+  const terms = [...HYPOTHESIS_TERMS[hypothesis]];
+  const slope = options.randomSlope ?? null;
+  if (slope !== null && !(terms as string[]).includes(slope)) {
+    throw new Error(`the ${hypothesis} model has no term '${slope}' for a random slope (terms: ${terms.join(", ")})`);
+  }
+  return fitRandomInterceptLogistic(
+    {
+      terms, columns: terms.map((t) => columnsByTerm[t]()), successes: Float64Array.from(keep, (i) => y[i]),
+      groups: keep.map((i) => labels[i] as string | number),
+    },
+    { group: options.group, agq: options.agq, randomSlope: slope, confLevel: options.confLevel },
+  );
+}
+
+/** The conditional b2 fields that benignEffect adds to a row when asked (`conditional`). */
+export interface ConditionalBenignFields {
+  /** b2 for a given query: the joint model with a random intercept per query. */
+  conditional_estimate: number;
+  conditional_std_error: number;
+  conditional_p_value: number;
+  conditional_conf_low: number;
+  conditional_conf_high: number;
+  /** SD of the random intercept (between-query spread of log-odds). */
+  query_sd: number;
+  /** "Laplace" or "adaptive Gauss-Hermite (K points)". */
+  conditional_method: string;
+  conditional_converged: boolean;
+  /** Which b2 is which, in words, with both values. */
+  effect_reading: string;
+}
+
+export interface ConditionalBenignOptions {
+  /** The query field (default "query_id"). */
+  readonly group?: ReceiptFieldName;
+  readonly agq?: number;
+  readonly counts?: CountScale;
+  readonly confLevel?: number;
+}
+
+/**
+ * The conditional b2 of one part (one model), beside the population-averaged `estimate`
+ * the caller already has.
+ */
+export function conditionalBenignFields(
+  table: ReceiptTable, populationAveraged: number, options: ConditionalBenignOptions = {},
+): { fields: ConditionalBenignFields; fit: RandomInterceptFit } {
+  const group = options.group ?? "query_id";
+  const fit = fitConditionalHypothesis(table, "joint", { group, agq: options.agq, counts: options.counts, confLevel: options.confLevel });
+  const b = fit.coefficient("benign");
+  const sd = fit.randomEffects[0].sd;
+  const method = fit.agq === 1 ? "Laplace" : `adaptive Gauss-Hermite (${fit.agq} points)`;
+  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
+  const level = Math.round(fit.confLevel * 100);
+  const effect_reading =
+    `conditional b2 = ${f(b.estimate)} (${level}% CI ${f(b.conf_low)} to ${f(b.conf_high)}): the benign effect for a given query ` +
+    `(random intercept per ${group}, SD ${f(sd)}, ${method}); population-averaged b2 = ${f(populationAveraged)}: ` +
+    `the effect on the compliance rate across queries, smaller in magnitude because queries differ`;
+  const fields: ConditionalBenignFields = {
+    conditional_estimate: b.estimate, conditional_std_error: b.std_error, conditional_p_value: b.p_value,
+    conditional_conf_low: b.conf_low, conditional_conf_high: b.conf_high, query_sd: sd,
+    conditional_method: method, conditional_converged: fit.converged, effect_reading,
+  };
+  return { fields, fit };
+}
