@@ -2,8 +2,8 @@
  * Harmful-count versus joint: does benign compliance matter once harmful compliance is
  * accounted for? Fits the joint model on log(n + 1) counts and reads the benign
  * coefficient's Wald test: significant and negative is dilution, positive amplification,
- * otherwise no significant benign effect. Optionally CR1 cluster-robust by query, since
- * every query is evaluated many times. Reports the AIC of all three models.
+ * otherwise no significant benign effect. Standard errors are cluster-robust by query by
+ * default (every query is evaluated many times; see hypothesis-fit.ts and docs/inference.md). Reports the AIC of all three models.
  * Uses receipts with no format cue and the default order (the main sweep and baselines).
  */
 import type { ReceiptTable } from "../io/receipt-table";
@@ -11,7 +11,7 @@ import type { ReceiptFieldName } from "../receipt/fields";
 import type { LogisticFit } from "../stats";
 import type { GroupValues } from "./group-by";
 import { conditionalBenignFields, type ConditionalBenignFields } from "./conditional-benign-effect";
-import { countData, fitCountModel, type CountScale } from "./hypothesis-fit";
+import { countData, fitCountModel, resolveCluster, type CountScale } from "./hypothesis-fit";
 import { splitTable } from "./split";
 import { defaultConditionRows } from "./subsets";
 import { benignVerdict, type BenignVerdict } from "./verdicts";
@@ -19,7 +19,10 @@ import { benignVerdict, type BenignVerdict } from "./verdicts";
 export interface BenignEffectOptions {
   /** Fields that identify a fitted model (default ["model"]). */
   readonly by?: readonly ReceiptFieldName[];
-  /** Cluster field for CR1 robust errors (e.g. "query_id"); default none. */
+  /**
+   * Cluster field for robust errors. Default (undefined): "query_id" when the receipts have
+   * query ids (CR1, or CR2 + Satterthwaite below 42 queries); null: model-based errors.
+   */
   readonly cluster?: ReceiptFieldName | null;
   readonly counts?: CountScale;
   readonly alpha?: number;
@@ -55,6 +58,8 @@ export type BenignEffectRow = GroupValues & {
   n_obs: number;
   parse_errors: number;
   vcov_type: string;
+  /** The standard errors used, in words: "CR1 by query_id (120 clusters)", "CR2 + Satterthwaite ...", "model-based". */
+  std_error_type: string;
   clusters: number | null;
   converged: boolean;
 } & Partial<ConditionalBenignFields>;
@@ -74,7 +79,7 @@ export function benignEffect(table: ReceiptTable, options: BenignEffectOptions =
   const fits: LogisticFit[] = [];
   for (const part of splitTable(source, by)) {
     const grouped = countData(part.table);
-    const cluster = options.cluster ?? null;
+    const cluster = resolveCluster(part.table, options.cluster);
     const joint = fitCountModel(cluster ? countData(part.table, cluster) : grouped, "joint", { counts, cluster, confLevel: options.confLevel });
     const harmful = fitCountModel(grouped, "harmful", { counts });
     const total = fitCountModel(grouped, "total", { counts });
@@ -93,7 +98,7 @@ export function benignEffect(table: ReceiptTable, options: BenignEffectOptions =
       harmful_estimate: h.estimate, harmful_p_value: h.p_value,
       aic_total: aics.total, aic_harmful: aics.harmful, aic_joint: aics.joint, best_aic: best,
       n_obs: joint.nObs, parse_errors: grouped.parseErrors,
-      vcov_type: joint.vcovType, clusters: joint.cluster?.groups ?? null, converged: joint.converged,
+      vcov_type: joint.vcovType, std_error_type: joint.stdErrorType, clusters: joint.cluster?.groups ?? null, converged: joint.converged,
     });
     if (options.conditional) {
       const agq = typeof options.conditional === "object" ? options.conditional.agq : undefined;
