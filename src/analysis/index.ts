@@ -15,9 +15,18 @@ export { trainingStage, familiesWithStages, type TrainingStageOptions, type Trai
 export { ordering, type OrderingOptions, type OrderingResult, type ScheduleRow, type OrderingTestRow } from "./ordering";
 export { formatAdoption, type FormatAdoptionOptions, type FormatAdoptionResult, type AdoptionRow, type CouplingRow } from "./format-adoption";
 export { breakdowns, type BreakdownResult } from "./breakdowns";
-export { benignVerdict, type BenignVerdict, type TotalCountVerdict, type CouplingVerdict } from "./verdicts";
-export { analyze, provenanceOf, type AnalyzeOptions, type ResultReceipt, type Provenance, type SkippedAnalysis, type Verdicts } from "./analyze";
-export { resultReceiptToMarkdown, resultReceiptToJSON, markdownTable } from "./render-result-receipt";
+export {
+  benignVerdict, readBenignEffect, readTotalCount, trustOf,
+  type BenignVerdict, type TotalCountVerdict, type CouplingVerdict, type BenignReading, type TotalCountReading,
+  type BenignReadingInput, type BenignReadingResult, type VerdictTrust,
+} from "./verdicts";
+export {
+  FEW_CLUSTERS, MIN_EXPECTED_COUNT, MIN_VALIDATION_PER_CLASS, UNRELIABLE_KINDS,
+  type AnalysisWarning, type AnalysisWarningKind, type ReceiptWarnings,
+} from "./warnings";
+export { analyze, provenanceOf, type AnalyzeOptions, type ResultReceipt, type Provenance, type SkippedAnalysis, type Verdicts,
+  type BenignVerdictRow, type TotalCountVerdictRow, type TrainingStageVerdictRow, type CouplingVerdictRow } from "./analyze";
+export { resultReceiptToMarkdown, resultReceiptToJSON, markdownTable, escapeMarkdown } from "./render-result-receipt";
 export {
   comparePaper, loadPaperTargets, paperVsKitMarkdown, everyTargetPasses, paperMainSweepRows, PAPER_TARGETS_PATH,
   type PaperTargets, type ComparePaperRow, type ComparePaperOptions, type PaperQuantity,

@@ -1,25 +1,53 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { InvalidArgumentError } from "commander";
 import { analyze } from "../analysis/analyze";
 import { resultReceiptToJSON, resultReceiptToMarkdown } from "../analysis/render-result-receipt";
+import { formatPValue } from "../display/format-value";
 import { loadReceipts } from "../io/load";
 import type { ReceiptFieldName } from "../receipt/fields";
+import type { PAdjustMethod } from "../stats";
 
 export interface AnalyzeCommandOptions {
   readonly out: string;
   readonly cluster?: string;
   readonly alpha?: number;
+  /** holm (default), bonferroni, BH or none. */
+  readonly pAdjust?: string;
+  /** A positive number, as typed. */
+  readonly equivalenceMargin?: string | number;
+}
+
+const P_ADJUST = ["holm", "bonferroni", "BH", "none"] as const;
+
+/** Options checked before any file is read; a bad one is a usage error (commander's exit code). */
+function checkOptions(options: AnalyzeCommandOptions): { pAdjust: PAdjustMethod | "none"; margin: number | null } {
+  const pAdjust = options.pAdjust ?? "holm";
+  if (!(P_ADJUST as readonly string[]).includes(pAdjust)) throw new InvalidArgumentError(`--p-adjust: expected one of ${P_ADJUST.join(", ")}, found ${JSON.stringify(pAdjust)}`);
+  if (options.alpha !== undefined && !(options.alpha > 0 && options.alpha < 0.5)) throw new InvalidArgumentError(`--alpha: expected a number between 0 and 0.5, found ${options.alpha}`);
+  let margin: number | null = null;
+  if (options.equivalenceMargin !== undefined) {
+    margin = Number(options.equivalenceMargin);
+    if (!(margin > 0 && Number.isFinite(margin))) throw new InvalidArgumentError(`--equivalence-margin: expected a positive number (logits per unit of log(n_benign + 1)), found ${JSON.stringify(options.equivalenceMargin)}`);
+  }
+  return { pAdjust: pAdjust as PAdjustMethod | "none", margin };
 }
 
 /** `receipts analyze FILE... --out DIR`: result-receipt.json and result-receipt.md. */
 export async function analyzeCommand(files: string[], options: AnalyzeCommandOptions, err = process.stderr): Promise<number> {
+  const { pAdjust, margin } = checkOptions(options);
   const table = await loadReceipts(files, { strict: true });
   const cluster = options.cluster === undefined ? undefined : options.cluster === "none" ? null : (options.cluster as ReceiptFieldName);
-  const receipt = analyze(table, { cluster, alpha: options.alpha });
+  const receipt = analyze(table, { cluster, alpha: options.alpha, pAdjust, equivalenceMargin: margin });
   await mkdir(options.out, { recursive: true });
   await writeFile(join(options.out, "result-receipt.json"), resultReceiptToJSON(receipt));
   await writeFile(join(options.out, "result-receipt.md"), resultReceiptToMarkdown(receipt));
   err.write(`wrote ${join(options.out, "result-receipt.json")} and ${join(options.out, "result-receipt.md")}\n`);
-  for (const v of receipt.verdicts.benign_effect) err.write(`  ${v.model}: ${v.verdict.replace(/_/g, " ")} (b2 = ${v.estimate.toFixed(4)}, p = ${v.p_value.toExponential(1)})\n`);
+  const adjusted = pAdjust === "none" ? "" : `, ${pAdjust}-adjusted p = `;
+  for (const v of receipt.verdicts.benign_effect) {
+    const flag = v.shaky ? ` [shaky: ${v.warnings.join(", ").replace(/_/g, " ")}]` : "";
+    const mde = v.mde !== null && v.verdict !== "dilution" && v.verdict !== "amplification" ? `, detectable |b2| >= ${v.mde.toFixed(4)} at 80% power` : "";
+    err.write(`  ${JSON.stringify(v.model).slice(1, -1)}: ${v.verdict.replace(/_/g, " ")}${flag} (b2 = ${v.estimate.toFixed(4)}, p = ${formatPValue(v.p_value)}${adjusted ? adjusted + formatPValue(v.p_adjusted) : ""}${mde})\n`);
+  }
   return 0;
 }

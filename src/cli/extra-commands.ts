@@ -28,7 +28,9 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .requiredOption("--out <dir>", "output folder")
     .option("--cluster <field>", "cluster field for robust errors (default query_id when present; 'none' for model-based)")
     .option("--alpha <alpha>", "significance level", (v) => Number(v), 0.05)
-    .action(async (files: string[], o: { out: string; cluster?: string; alpha: number }) => setExit(await (await import("./analyze-command")).analyzeCommand(files, o)));
+    .option("--p-adjust <method>", "adjustment of verdict p-values across models and stages: holm, bonferroni, BH or none", "holm")
+    .option("--equivalence-margin <M>", "read a non-significant b2 as equivalent to 0 when its (1 - 2 alpha) interval lies inside (-M, M) (TOST), else inconclusive")
+    .action(async (files: string[], o: { out: string; cluster?: string; alpha: number; pAdjust: string; equivalenceMargin?: string }) => setExit(await (await import("./analyze-command")).analyzeCommand(files, o)));
 
   program.command("plot")
     .description("draw one figure from receipts (figure names: receipts plot --help)")

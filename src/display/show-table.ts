@@ -25,7 +25,7 @@ export function rowsToHtml(rows: readonly object[], options: ShowTableOptions = 
   const body = rows.slice(0, max).map((r) =>
     "<tr>" + columns.map((c) => {
       const v = (r as Record<string, unknown>)[c];
-      return `<td style="text-align:${typeof v === "number" ? "right" : "left"}">${escapeHtml(formatCell(v, digits))}</td>`;
+      return `<td style="text-align:${typeof v === "number" ? "right" : "left"}">${escapeHtml(formatCell(v, digits, c))}</td>`;
     }).join("") + "</tr>").join("\n");
   const more = rows.length > max ? `<p><em>${rows.length - max} more rows not shown</em></p>` : "";
   const title = options.title ? `<h4>${escapeHtml(options.title)}</h4>` : "";

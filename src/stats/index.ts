@@ -15,6 +15,9 @@ export { CR2_BELOW_CLUSTERS } from "./cluster-robust-vcov";
 export { clopperPearsonInterval } from "./clopper-pearson-interval";
 export { newcombeDifference } from "./newcombe-difference";
 export { adjustPValues, type PAdjustMethod } from "./adjust-p-values";
+export { minimumDetectableEffect, type MinimumDetectableEffectOptions } from "./power";
+export { equivalenceTest, type EquivalenceTest } from "./equivalence-test";
+export { separationCheck, separationOnOneAxis, type SeparationCheck } from "./separation-check";
 export { fitRandomInterceptLogistic } from "./glmm-random-intercept";
 export type {
   RandomInterceptDesign, RandomInterceptOptions, RandomInterceptFit, RandomInterceptGlance, RandomEffectRow,
