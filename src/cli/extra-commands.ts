@@ -17,7 +17,7 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .addOption(new Option("--hypothesis <name>", "total, harmful, joint or all").choices(["total", "harmful", "joint", "all"]).makeOptionMandatory())
     .addOption(new Option("--counts <scale>", "log1p (x = log(n + 1)) or raw").choices(["log1p", "raw"]).default("log1p"))
     .option("--by <fields>", "comma-separated fields to fit separately by, e.g. model")
-    .option("--cluster <field>", "cluster-robust (CR1) standard errors by this field, e.g. query_id")
+    .option("--cluster <field>", "cluster-robust standard errors by this field (default query_id when present: CR1, or CR2 + Satterthwaite below 42 clusters; 'none' for model-based)")
     .option("--format <format>", "table or json", "table")
     .action(async (files: string[], o: { hypothesis: "total" | "harmful" | "joint" | "all"; counts: "log1p" | "raw"; by?: string; cluster?: string; format: "table" | "json" }) =>
       setExit(await (await import("./fit-command")).fitCommand(files, o)));

@@ -5,6 +5,6 @@ export { fromJSONL, toJSONL, writeJSONL } from "./jsonl";
 export { fromCSV, toCSV, writeCSV } from "./csv";
 export { fromArrow, toArrow, writeArrow } from "./arrow-ipc";
 export { fromParquet, toParquet, writeParquetFile, type ParquetWriteOptions } from "./parquet";
-export { rowsToDataFrame, type TidyRow } from "./dataframe";
+export { rowsToDataFrame, DANFO_INSTALL_HINT, type DataFrame, type TidyRow } from "./dataframe";
 export { writeFileAtomic, writeChunksAtomic, writeFilesAtomic, removeStaleTemporaries, WriteError } from "./write-atomic";
 export { receiptArrowSchema, arrowTypeOf } from "./arrow-schema";

@@ -4,7 +4,7 @@
  */
 import { open, readdir, stat } from "node:fs/promises";
 import { extname, join } from "node:path";
-import type { DataFrame } from "danfojs-node";
+import type { DataFrame } from "./dataframe";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { readArrowInto, writeArrow } from "./arrow-ipc";
 import { readCSVInto, writeCSV } from "./csv";

@@ -5,11 +5,10 @@
  * DataFrame from `toDataFrame()` and can come back with `ReceiptTable.fromDataFrame()`.
  */
 import { makeData, RecordBatch, Struct, Table, type Vector } from "apache-arrow";
-import type { DataFrame } from "danfojs-node";
 import { RECEIPT_FIELDS, type FieldSpec, type ReceiptFieldName } from "../receipt/fields";
 import type { ValidationIssue } from "../receipt/issues";
 import type { Receipt } from "../receipt/types";
-import { rowsToDataFrame } from "./dataframe";
+import { rowsToDataFrame, type DataFrame } from "./dataframe";
 import { columnFlags, columnValues, isValidAt } from "./column-values";
 import { takeRows } from "./take";
 

@@ -1,7 +1,8 @@
 /**
  * Where plotly.js comes from when a figure leaves Node: the minified full bundle
- * (plotly.js-dist-min, 4.8 MB) when installed, else the unminified plotly.js-dist (11 MB).
- * Everything is read from node_modules, so pages render with the network closed.
+ * (plotly.js-dist-min, 4.8 MB), else the unminified plotly.js-dist (11 MB) if a project
+ * has that instead. Everything is read from node_modules, so pages render with the
+ * network closed.
  */
 import { readFileSync } from "node:fs";
 
