@@ -79,7 +79,7 @@ export function resultReceiptToMarkdown(r: ResultReceipt): string {
   const list = (xs: readonly string[]) => xs.map(escapeMarkdown).join(", ");
   const out: string[] = [];
   out.push(`# Result receipt\n`);
-  out.push(`Made by safety-receipts ${escapeMarkdown(p.kit_version)} (receipt schema v${escapeMarkdown(p.schema_version)}) at ${escapeMarkdown(p.created_at)}. Alpha ${o.alpha}; counts on log(n + 1); benign-effect standard errors ${o.cluster ? `cluster-robust (CR1) by ${escapeMarkdown(o.cluster)}` : "model-based"}. Verdict p-values are ${adjustName(o.p_adjust)}; each verdict reads the adjusted p-value.\n`);
+  out.push(`Made by safety-receipts ${escapeMarkdown(p.kit_version)} (receipt schema v${escapeMarkdown(p.schema_version)}) at ${escapeMarkdown(p.created_at)}. Alpha ${o.alpha}; counts on log(n + 1); benign-effect standard errors ${o.cluster ? `cluster-robust by ${escapeMarkdown(o.cluster)} (which kind, per fit: std_error_type below)` : "model-based"}. Verdict p-values are ${adjustName(o.p_adjust)}; each verdict reads the adjusted p-value.\n`);
   out.push(`A verdict marked **shaky** rests on a fit or table with a warning (listed under its analysis); a fit that is separated or did not converge reads **inconclusive**. Beside each benign verdict, the MDE is the smallest |b2| the test detects with ${Math.round(o.mde_power * 100)}% power: (z(1 - alpha/2) + z(${o.mde_power})) x SE, with the SE the test used.${o.equivalence_margin !== null ? ` Equivalence margin ${o.equivalence_margin}: a non-significant b2 reads **equivalent** when its ${Math.round((1 - 2 * o.alpha) * 100)}% interval lies inside (-${o.equivalence_margin}, ${o.equivalence_margin}) (two one-sided tests), else **inconclusive**.` : ""}\n`);
   out.push(`## Inputs\n`);
   out.push(`${p.receipts} receipts (${p.parse_errors} judge parse errors, left out of every rate and counted; ${p.load_issues} records rejected on load). Paths are relative to the working directory.\n`);
@@ -111,8 +111,8 @@ export function resultReceiptToMarkdown(r: ResultReceipt): string {
   }
   if (r.benignEffect) {
     out.push(`\n## Harmful-count versus joint: the benign coefficient\n\nlogit P(comply) = b0 + b1 log(n_harmful + 1) + b2 log(n_benign + 1); Wald test of b2 = 0.\n`);
-    out.push(markdownTable(withWarnings(r.benignEffect, (x) => x.label, w.benign_effect), ["label", "estimate", "std_error", "conf_low", "conf_high", "p_value", "verdict", "aic_total", "aic_harmful", "aic_joint", "best_aic", "n_obs", "parse_errors"],
-      ["label", "estimate", "std_error", "conf_low", "conf_high", "p_value", "unadjusted verdict", "aic_total", "aic_harmful", "aic_joint", "best_aic", "n_obs", "parse_errors"]));
+    out.push(markdownTable(withWarnings(r.benignEffect, (x) => x.label, w.benign_effect), ["label", "estimate", "std_error", "conf_low", "conf_high", "p_value", "verdict", "aic_total", "aic_harmful", "aic_joint", "best_aic", "n_obs", "parse_errors", ...("std_error_type" in (r.benignEffect[0] ?? {}) ? ["std_error_type"] : [])],
+      ["label", "estimate", "std_error", "conf_low", "conf_high", "p_value", "unadjusted verdict", "aic_total", "aic_harmful", "aic_joint", "best_aic", "n_obs", "parse_errors", ...("std_error_type" in (r.benignEffect[0] ?? {}) ? ["std_error_type"] : [])]));
     out.push(warningList(w.benign_effect));
   }
   if (r.benignSweep) {

@@ -42,6 +42,11 @@ function optionalNumber(row: object, field: string): number | null {
   return typeof v === "number" && !Number.isNaN(v) ? v : null;
 }
 
+function optionalString(row: object, field: string): string | null {
+  const v = (row as Record<string, unknown>)[field];
+  return typeof v === "string" ? v : null;
+}
+
 export interface BenignVerdictRowBase extends BenignReadingResult {
   model: string;
   estimate: number;
@@ -56,7 +61,7 @@ function benignRowsOf(context: ReadContext, rows: readonly BenignEffectRow[], pa
   const adjusted = context.adjust(rows.map((r) => r.p_value));
   return rows.map((r, i) => {
     const part = parts.get(key(r));
-    const w = part ? jointFitWarnings(r.label, part, { converged: r.converged, clusters: r.clusters }, "log1p", fits[i]) : [];
+    const w = part ? jointFitWarnings(r.label, part, { converged: r.converged, clusters: r.clusters, vcov_type: r.vcov_type }, "log1p", fits[i]) : [];
     sink.push(...w);
     const read = readBenignEffect({ estimate: r.estimate, std_error: r.std_error, p_adjusted: adjusted[i], alpha: context.alpha, warnings: w, equivalenceMargin: context.margin, power: MDE_POWER });
     return { model: r.label, ...read, estimate: r.estimate, std_error: r.std_error, conf_low: r.conf_low, conf_high: r.conf_high, p_value: r.p_value, p_adjusted: adjusted[i] };
@@ -103,7 +108,7 @@ export function readTotalCountRows(context: ReadContext, result: TotalCountResul
       const subject = `${model} / N = ${r.n_total}`;
       const mine = cells.filter((c) => modelOf(c, by) === model && c.n_total === r.n_total && c.n > 0);
       w.push(...sparseCellWarning(subject, homogeneityExpectedCounts(mine.map((c) => c.complied), mine.map((c) => c.n)), "(compliances and refusals per harmful fraction, under homogeneity)"));
-      w.push(...clusterWarning(subject, optionalNumber(r, "clusters")));
+      w.push(...clusterWarning(subject, optionalNumber(r, "clusters"), "query_id", optionalString(r, "vcov_type")));
     }
     sink.push(...w);
     const p = ps.length ? Math.min(1, ps.length * Math.min(...ps)) : null;
@@ -129,7 +134,7 @@ export function readCouplingRows(context: ReadContext, result: FormatAdoptionRes
   const adjusted = context.adjust(ps);
   return result.coupling.map((c, i) => {
     const cue = String(c.format_cue_text ?? c.format_cue);
-    const w = clusterWarning(`${modelOf(c, by)} / cue ${cue}`, optionalNumber(c, "clusters"));
+    const w = clusterWarning(`${modelOf(c, by)} / cue ${cue}`, optionalNumber(c, "clusters"), "query_id", optionalString(c, "vcov_type"));
     sink.push(...w);
     return {
       model: modelOf(c, by), format_cue: cue, verdict: c.verdict === "coupled" && adjusted[i] < alpha ? "coupled" as const : "separable" as const,

@@ -7,8 +7,8 @@
  * - `separation`: (quasi-)complete separation (see stats/separation-check.ts); no finite
  *   estimate exists, so a verdict read from the fit is "inconclusive".
  * - `not_converged`: the fit stopped before converging: "inconclusive".
- * - `few_clusters`: fewer than FEW_CLUSTERS clusters behind cluster-robust errors; CR1 is
- *   biased downwards there. The verdict stands, marked shaky.
+ * - `few_clusters`: fewer than FEW_CLUSTERS clusters behind cluster-robust errors (CR1 is
+ *   biased downwards there; the kit then uses CR2). The verdict stands, marked shaky.
  * - `sparse_cells`: some cell's expected count of compliances or refusals is below
  *   MIN_EXPECTED_COUNT (under homogeneity for a chi-square test, under the fit for a
  *   logistic one): the large-sample approximation is doubtful. Shaky.
@@ -19,7 +19,7 @@
  */
 import type { ReceiptTable } from "../io/receipt-table";
 import { RECEIPT_FIELDS, type ReceiptFieldName } from "../receipt/fields";
-import { separationCheck, separationOnOneAxis, type LogisticFit } from "../stats";
+import { CR2_BELOW_CLUSTERS, separationCheck, separationOnOneAxis, type LogisticFit } from "../stats";
 import { countData, fitCountModel, transformCounts, type CountScale } from "./hypothesis-fit";
 
 export type AnalysisWarningKind = "separation" | "not_converged" | "few_clusters" | "sparse_cells" | "small_validation" | "fit";
@@ -45,11 +45,12 @@ export interface ReceiptWarnings {
 }
 
 /**
- * Below this many clusters cluster-robust (CR1) errors are too small (Cameron & Miller 2015
- * suggest 20 to 50 clusters); the same number as the fit's own warning in withClusterRobust.
- * The one place the analyses read it from.
+ * Below this many clusters a cluster-robust verdict is marked shaky: the number below which
+ * the kit's "auto" errors switch from CR1 to CR2 with Satterthwaite degrees of freedom
+ * (CR2_BELOW_CLUSTERS in stats/cluster-robust-vcov.ts, where the choice of 42 is argued), so
+ * the warning and the small-sample correction start at the same place.
  */
-export const FEW_CLUSTERS = 20;
+export const FEW_CLUSTERS = CR2_BELOW_CLUSTERS;
 /** Cochran's rule for chi-square approximations: every expected count at least 5. */
 export const MIN_EXPECTED_COUNT = 5;
 /**
@@ -65,10 +66,13 @@ export function emptyWarnings(): ReceiptWarnings {
   return { baseline: [], relative_to_baseline: [], total_count: [], benign_effect: [], benign_sweep: [], training_stage: [], ordering: [], format_adoption: [], judges: [] };
 }
 
-/** A cluster-robust fit with too few clusters. */
-export function clusterWarning(subject: string, clusters: number | null, name = "query_id"): AnalysisWarning[] {
+/** A cluster-robust fit with too few clusters; `vcovType` says which correction was applied ("CR2" or "CR1"). */
+export function clusterWarning(subject: string, clusters: number | null, name = "query_id", vcovType: string | null = null): AnalysisWarning[] {
   if (clusters === null || clusters >= FEW_CLUSTERS) return [];
-  return [{ subject, kind: "few_clusters", message: `only ${clusters} clusters of ${name} behind the cluster-robust standard errors (fewer than ${FEW_CLUSTERS}): they are likely too small and p-values too low` }];
+  const consequence = vcovType === "CR2"
+    ? "the errors are CR2 with Satterthwaite degrees of freedom, which hold up better, but the verdict rests on that small-sample correction"
+    : "CR1 standard errors are too small there, so p-values are likely too low";
+  return [{ subject, kind: "few_clusters", message: `only ${clusters} clusters of ${name} behind the cluster-robust standard errors (fewer than ${FEW_CLUSTERS}): ${consequence}` }];
 }
 
 /** Cells whose expected counts (of one outcome or the other) fall below MIN_EXPECTED_COUNT. */
@@ -95,7 +99,7 @@ export function homogeneityExpectedCounts(complied: readonly number[], n: readon
  */
 export function jointFitWarnings(
   subject: string, part: ReceiptTable,
-  reported: { converged: boolean; clusters: number | null }, counts: CountScale = "log1p", fit?: LogisticFit,
+  reported: { converged: boolean; clusters: number | null; vcov_type?: string }, counts: CountScale = "log1p", fit?: LogisticFit,
 ): AnalysisWarning[] {
   const out: AnalysisWarning[] = [];
   const data = countData(part);
@@ -108,7 +112,7 @@ export function jointFitWarnings(
   const separation = grouped ? separationCheck(grouped) : null;
   if (separation?.separated) out.push({ subject, kind: "separation", message: `${separation.evidence.join("; ")}: no finite estimate of b2 exists, so its standard error and p-value mean nothing` });
   else if (!reported.converged || (grouped !== null && !grouped.converged)) out.push({ subject, kind: "not_converged", message: "the fit did not converge: its estimates and p-values are not reliable" });
-  out.push(...clusterWarning(subject, reported.clusters));
+  out.push(...clusterWarning(subject, reported.clusters, "query_id", reported.vcov_type ?? null));
   if (grouped !== null && !separation?.separated) {
     const expected: number[] = [];
     for (let i = 0; i < data.trials.length; i++) expected.push(data.trials[i] * grouped.fitted[i], data.trials[i] * (1 - grouped.fitted[i]));
