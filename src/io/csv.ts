@@ -13,6 +13,9 @@ import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { ReceiptTable } from "./receipt-table";
 import { rowSlicesForWriting, rowsForWriting } from "./rows-for-writing";
 import { writeChunksAtomic } from "./write-atomic";
+import { isUtf8 } from "node:buffer";
+import { shortName } from "../receipt/issues";
+import { DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_LINE_BYTES, firstInvalidUtf8, type JSONLLimits } from "./jsonl-scan";
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -94,8 +97,8 @@ function parseRecords(
         const ch = text.charCodeAt(pos);
         if (ch === 44) { pos++; continue; }
         if (ch === 13 && pos + 1 >= len && !final) return recordStart;
-        if (ch === 10 || (ch === 13 && (pos + 1 >= len || text.charCodeAt(pos + 1) === 10))) {
-          pos += ch === 10 ? 1 : 2;
+        if (ch === 10 || ch === 13) {
+          pos += ch === 13 && text.charCodeAt(pos + 1) === 10 ? 2 : 1;
           state.line = line + 1;
           onRecord(count, recordLine);
           continue records;
@@ -107,15 +110,14 @@ function parseRecords(
       let p = pos;
       while (p < len) {
         const ch = text.charCodeAt(p);
-        if (ch === 44 || ch === 10) break;
+        if (ch === 44 || ch === 10 || ch === 13) break;
         p++;
       }
-      if (p >= len && !final) return recordStart;
-      let end = p;
-      if (end > pos && text.charCodeAt(end - 1) === 13 && (p >= len || text.charCodeAt(p) === 10)) end--;
-      setCell(cells, count++, text.slice(pos, end), false);
+      // A CR ends the line too (alone, as old Mac files write, or before a LF); at the end of a chunk it may be half a CRLF.
+      if ((p >= len || (p + 1 >= len && text.charCodeAt(p) === 13)) && !final) return recordStart;
+      setCell(cells, count++, text.slice(pos, p), false);
       if (p < len && text.charCodeAt(p) === 44) { pos = p + 1; continue; }
-      pos = p + 1;
+      pos = p < len && text.charCodeAt(p) === 13 && text.charCodeAt(p + 1) === 10 ? p + 2 : p + 1;
       state.line = line + 1;
       onRecord(count, recordLine);
       if (p >= len) return len;
@@ -141,6 +143,12 @@ class CsvFeeder {
   private keep: boolean[] = [];
   private stopped = false;
   records = 0;
+  /** Lines holding invalid UTF-8 (found in the bytes before decoding), with the problem. */
+  readonly badText = new Map<number, string>();
+  /** Whether a NUL byte was seen: records are then checked for one. */
+  sawNul = false;
+  private readonly maxLine: number;
+  private readonly maxField: number;
 
   /**
    * Size the columns once for a file of `totalBytes` of which `readBytes` have been pushed,
@@ -155,9 +163,16 @@ class CsvFeeder {
     return true;
   }
 
-  constructor(private readonly asm: ReceiptAssembler, private readonly file: string | null, private readonly options: LoadOptions) {}
+  constructor(private readonly asm: ReceiptAssembler, private readonly file: string | null, private readonly options: LoadOptions & CSVReadOptions) {
+    this.maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+    this.maxField = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+  }
+
+  /** Reading stopped for good (a record over the size limit). */
+  halted = false;
 
   push(chunk: string, final: boolean): void {
+    if (this.halted) return;
     let text = this.carry + chunk;
     if (this.first && text.length > 0) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -169,6 +184,13 @@ class CsvFeeder {
         const rest = pos === 0 ? text : text.slice(pos);
         const used = parseRecords(rest, final, this.state, this.cells, (count, line) => this.record(count, line));
         this.carry = rest.slice(used);
+        if (this.carry.length > this.maxLine) {
+          // One record that never ends (an unclosed quote, binary data): it cannot be read, and what follows cannot be told apart from it.
+          this.asm.report({ file: this.file, line: this.state.line, field: null, message: `record of more than ${this.maxLine.toLocaleString("en")} characters (maxLineBytes)${this.carry.includes("\0") ? ", with NUL bytes (binary data, not CSV)" : ""}; expected one receipt a line: stopped reading this file` });
+          this.carry = "";
+          this.stopped = true;
+          this.halted = true;
+        }
         break;
       } catch (e) {
         if (!(e instanceof CsvSyntaxError)) throw e;
@@ -188,9 +210,31 @@ class CsvFeeder {
     this.records++;
     if (this.stopped) return;
     const header = this.header;
+    if (this.badText.size > 0) {
+      for (let l = line; l < this.state.line; l++) {
+        const problem = this.badText.get(l);
+        if (problem === undefined) continue;
+        // The decoder wrote U+FFFD where the bad bytes were: that names the cell.
+        let c = 0;
+        while (c < count && !cells[c].value.includes("\ufffd")) c++;
+        this.asm.report({ file: this.file, line: l, field: c < count && c < header.length ? header[c] : null, message: problem });
+        return;
+      }
+    }
     if (count !== header.length) {
       this.asm.report({ file: this.file, line, field: null, message: `expected ${header.length} cells as in the header, found ${count}` });
       return;
+    }
+    for (let c = 0; c < count; c++) {
+      const v = cells[c].value;
+      if (v.length > this.maxField) {
+        this.asm.report({ file: this.file, line, field: header[c], message: `value of ${v.length.toLocaleString("en")} characters is longer than the limit of ${this.maxField.toLocaleString("en")} (maxFieldBytes); expected a shorter value, or raise maxFieldBytes` });
+        return;
+      }
+      if (this.sawNul && v.includes("\0")) {
+        this.asm.report({ file: this.file, line, field: header[c], message: `NUL byte at character ${v.indexOf("\0") + 1} of the cell: binary data, not CSV text` });
+        return;
+      }
     }
     const obj: Record<string, unknown> = {};
     for (let c = 0; c < count; c++) if (this.keep[c]) obj[header[c]] = typedCell(this.specs[c], cells[c]);
@@ -200,11 +244,20 @@ class CsvFeeder {
   private readHeader(count: number): void {
     const header = this.cells.slice(0, count).map((c) => c.value.trim());
     this.header = header;
+    const firstAt = new Map<string, number>();
+    for (let i = 0; i < header.length; i++) {
+      const first = firstAt.get(header[i]);
+      if (first === undefined) { firstAt.set(header[i], i); continue; }
+      // Which of the two is the field? Reading either would silently drop the other.
+      this.asm.report({ file: this.file, line: 1, field: shortName(header[i]), message: `column ${JSON.stringify(shortName(header[i]))} appears twice in the header (columns ${first + 1} and ${i + 1}); expected each field once` });
+      this.stopped = true;
+      return;
+    }
     this.specs = header.map((h) => FIELD_BY_NAME.get(h));
     this.keep = header.map((h, i) => this.specs[i] !== undefined);
     header.forEach((h, i) => {
       if (this.specs[i] === undefined && this.options.unknownFields !== "ignore")
-        this.asm.report({ file: this.file, line: 1, field: h, message: `unknown column; expected one of the schema's field names (see data/README.md)` });
+        this.asm.report({ file: this.file, line: 1, field: shortName(h), message: `unknown column; expected one of the schema's field names (see data/README.md)` });
     });
     const missing = (RECEIPT_FIELDS as readonly FieldSpec[]).filter((f) => f.required && !header.includes(f.name));
     if (missing.length > 0) {
@@ -219,32 +272,78 @@ class CsvFeeder {
   }
 }
 
-export function feedCSV(asm: ReceiptAssembler, text: string, file: string | null, options: LoadOptions): number {
+export function feedCSV(asm: ReceiptAssembler, text: string, file: string | null, options: LoadOptions & CSVReadOptions): number {
   const feeder = new CsvFeeder(asm, file, options);
   feeder.push(text, true);
   return feeder.records;
 }
 
-export function fromCSV(text: string, options: LoadOptions & { file?: string } = {}): ReceiptTable {
+export function fromCSV(text: string, options: LoadOptions & CSVReadOptions & { file?: string } = {}): ReceiptTable {
   const asm = new ReceiptAssembler(options);
   const read = feedCSV(asm, text, options.file ?? null, options);
   asm.closeSource(options.file ?? null, "memory", null, read, 0, 0);
   return asm.finish();
 }
 
+/** Size limits of the CSV reader (as the JSONL reader's; sizes in characters of decoded text). */
+export type CSVReadOptions = JSONLLimits;
+
+/**
+ * Checks a file's bytes before they are decoded: invalid UTF-8 (which a decoder turns into
+ * U+FFFD without a word) is noted by line for the feeder to report, and NUL bytes flagged.
+ * Lines are counted by LF, as the parser counts them.
+ */
+class CheckedText {
+  private line = 1;
+  constructor(private readonly feeder: CsvFeeder) {}
+  decode(chunk: Buffer, decoder: { decode(b: Uint8Array, o?: { stream?: boolean }): string }): string {
+    if (!this.feeder.sawNul && chunk.indexOf(0) >= 0) this.feeder.sawNul = true;
+    if (!isUtf8(chunk)) {
+      // A character cut by the chunk's end is not an error: the decoder carries it over.
+      let from = 0;
+      for (;;) {
+        const bad = firstInvalidUtf8(chunk, from, chunk.length);
+        if (bad < 0 || (chunk.length - bad < 4 && completesLater(chunk, bad))) break;
+        const line = this.line + countLF(chunk, 0, bad);
+        if (!this.feeder.badText.has(line)) this.feeder.badText.set(line, `invalid UTF-8: byte 0x${chunk[bad].toString(16).toUpperCase().padStart(2, "0")} is not UTF-8 text; expected UTF-8 (it would otherwise become U+FFFD)`);
+        from = bad + 1;
+      }
+    }
+    this.line += countLF(chunk, 0, chunk.length);
+    return decoder.decode(chunk, { stream: true });
+  }
+}
+
+/** Whether the bytes from `at` to the end are the start of a multi-byte character (cut by the chunk's end). */
+function completesLater(b: Uint8Array, at: number): boolean {
+  const c = b[at];
+  const need = c >= 0xf0 && c <= 0xf4 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c <= 0xdf ? 1 : -1;
+  if (need < 0 || b.length - at > need) return false;
+  for (let k = at + 1; k < b.length; k++) if ((b[k] & 0xc0) !== 0x80) return false;
+  return true;
+}
+
+function countLF(b: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let p = b.indexOf(10, from); p >= 0 && p < to; p = b.indexOf(10, p + 1)) n++;
+  return n;
+}
+
 /** Bytes of a CSV file read before its columns are sized for the whole file. */
 const RESERVE_AFTER_BYTES = 4 << 20;
 
 /** Stream a CSV file into an assembler; returns the number of records and the file's SHA-256. */
-export async function readCSVInto(asm: ReceiptAssembler, path: string, options: LoadOptions): Promise<{ records: number; sha256: string }> {
+export async function readCSVInto(asm: ReceiptAssembler, path: string, options: LoadOptions & CSVReadOptions): Promise<{ records: number; sha256: string }> {
   const hash = createHash("sha256");
   const decoder = new TextDecoder("utf-8");
   const feeder = new CsvFeeder(asm, path, options);
   const { size } = await stat(path);
   let readBytes = 0, reserved = false;
+  const text = new CheckedText(feeder);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
-    feeder.push(decoder.decode(chunk, { stream: true }), false);
+    if (feeder.halted) break;
+    feeder.push(text.decode(chunk, decoder), false);
     readBytes += chunk.length;
     // After the first few MiB, size the columns for the whole file from the bytes a record took.
     if (!reserved && readBytes >= RESERVE_AFTER_BYTES && readBytes < size) reserved = feeder.reserveFor(readBytes, size);

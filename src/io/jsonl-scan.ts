@@ -77,6 +77,8 @@ const KINDS: readonly Kind[] = SLOTS.map((f) =>
   : Kind.Text);
 const NAME_BYTES = SLOTS.map((f) => Buffer.from(f.name, "latin1"));
 const SLOT_BY_NAME = new Map(SLOTS.map((f, i) => [f.name, i]));
+/** Slots below this are input fields (a module constant: read per key, it must not be a property lookup). */
+const INPUT_COUNT = INPUT_FIELDS.length;
 
 function hashName(bytes: Uint8Array, from: number, to: number): number {
   let h = 0;
@@ -152,8 +154,8 @@ export class ReceiptLineScanner {
   private readonly check: ValuesCheck;
   private readonly ignoreUnknown: boolean;
   private readonly maxFieldBytes: number;
-  private readonly cacheBytes: (Uint8Array | null)[] = SLOTS.map(() => null);
-  private readonly cacheText: (string | null)[] = SLOTS.map(() => null);
+  private readonly cacheBytes: (Uint8Array | null)[] = new Array(SLOTS.length * CACHE_SIZE).fill(null);
+  private readonly cacheText: (string | null)[] = new Array(SLOTS.length * CACHE_SIZE).fill(null);
   // What scanString found about the string it scanned.
   private sEscaped = false;
   private sAscii = true;
@@ -244,7 +246,7 @@ export class ReceiptLineScanner {
       if (p >= end || b[p] !== 58) return this.syntax();
       p = ws(b, p + 1, end);
       // Derived fields given in the file are read too: the check compares them with what they derive from.
-      const read = slot >= INPUT_FIELDS.length || (slot >= 0 && (this.wanted === null || this.wanted[slot]));
+      const read = slot >= INPUT_COUNT || (slot >= 0 && (this.wanted === null || this.wanted[slot]));
       p = read ? this.value(b, p, end, slot) : this.skip(b, p, end, slot);
       if (p < 0) return this.syntax();
       p = ws(b, p, end);
@@ -367,19 +369,29 @@ export class ReceiptLineScanner {
     return q;
   }
 
-  /** A repeating string: when its bytes are the last value's, the same string (no allocation; dictionaries compare it by identity). */
+  /**
+   * A repeating string: a small table per field, indexed by a hash of the bytes, remembers
+   * recent values, so a value seen before is the same string (no allocation; dictionaries
+   * compare it by identity).
+   */
   private cachedString(b: Bytes, from: number, to: number, slot: number): string | null {
-    const last = this.cacheBytes[slot];
     const len = to - from;
-    if (last !== null && last.length === len && !this.sEscaped) {
+    if (this.sEscaped || len > 64) return this.stringValue(b, from, to, slot);
+    let h = len;
+    for (let i = from; i < to; i++) h = (Math.imul(h, 31) + b[i]) | 0;
+    const at = slot * CACHE_SIZE + (h & (CACHE_SIZE - 1));
+    const last = this.cacheBytes[at];
+    if (last !== null && last.length === len) {
       let k = 0;
       while (k < len && last[k] === b[from + k]) k++;
-      if (k === len) return this.cacheText[slot];
+      if (k === len) return this.cacheText[at];
     }
     const text = this.stringValue(b, from, to, slot);
-    if (text !== null && !this.sEscaped && len <= 256) {
-      this.cacheBytes[slot] = Uint8Array.prototype.slice.call(b, from, to);
-      this.cacheText[slot] = text;
+    if (text !== null) {
+      const copy = new Uint8Array(len);
+      for (let k = 0; k < len; k++) copy[k] = b[from + k];
+      this.cacheBytes[at] = copy;
+      this.cacheText[at] = text;
     }
     return text;
   }
@@ -508,6 +520,9 @@ export class ReceiptLineScanner {
     }
   }
 }
+
+/** Remembered values of a repeating field (a power of two). */
+const CACHE_SIZE = 2048;
 
 /** Stands for a value of the wrong JSON type: the values check refuses it, and the row validator words it. */
 const WRONG = Symbol("wrong type");

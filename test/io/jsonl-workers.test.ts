@@ -34,7 +34,7 @@ function line(i: number): string {
     case 11: return "[1, 2]";
     case 500: return JSON.stringify(benchReceipt(3)); // duplicate of receipt 3 (line 4), in another piece
     case 700: return JSON.stringify({ ...r, schedule: "none", n_benign: 2, n_harmful: 1 });
-    case 701: return JSON.stringify({ ...r, response: "\ud83d" }); // a lone surrogate, kept as the row path keeps it
+    case 701: return JSON.stringify({ ...r, response: "\ud83d" }); // an escaped lone surrogate: an issue on both paths
     case 702: return JSON.stringify({ ...r, response: "\ude00 after a lone low surrogate" });
     case 900: return JSON.stringify(benchReceipt(0)); // duplicate of the first line
     default: return JSON.stringify(r);
