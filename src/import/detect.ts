@@ -3,13 +3,13 @@
  * a zip is an Inspect `.eval`; JSON lines with `entry_type` are a garak report; a JSON object
  * with `eval.model` is an Inspect `.json` log; promptfoo's results have a summary with a
  * version and a list of results; a list of pieces with `conversation_id` and `role` (JSON or
- * JSON lines) is a PyRIT export; an object whose values are lists of `{generation}` is HarmBench.
+ * JSON lines, or its CSV export) is a PyRIT export; an object whose values are lists of `{generation}` is HarmBench.
  */
 import { strFromU8 } from "fflate";
 import { isObject } from "./imported-rows";
 import { isZip } from "./inspect";
 import { promptfooSummary } from "./promptfoo";
-import { looksLikePyrit } from "./pyrit";
+import { isPyritCsvHeader, looksLikePyrit } from "./pyrit";
 import type { SourceTool } from "./types";
 
 /** The tool that wrote these bytes; throws naming the file and the tools it knows otherwise. */
@@ -25,6 +25,7 @@ export function detectSourceTool(bytes: Uint8Array, file: string | null = null):
   }
   if (isObject(first) && typeof first.entry_type === "string") return "garak";
   if (isObject(first) && "conversation_id" in first && "role" in first) return "pyrit";
+  if (isPyritCsvHeader(firstLine)) return "pyrit";
   let whole: unknown;
   try {
     whole = JSON.parse(text);

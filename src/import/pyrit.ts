@@ -3,7 +3,9 @@
  * `MessagePiece.to_dict()`, older `PromptRequestPiece`: `role`, `conversation_id`,
  * `sequence`, `original_value`, `converted_value`, `prompt_target_identifier`, `labels`,
  * `response_error`, `scores: [{score_value, score_type, score_rationale,
- * scorer_class_identifier, ...}]`), or the same pieces one a line (JSONL).
+ * scorer_class_identifier, ...}]`), the same pieces one a line (JSONL), or the CSV export
+ * (`export_type="csv"`: one piece a row, nested values written by Python's csv.DictWriter as
+ * Python literals, read by `python-literal.ts`).
  *
  * One receipt per scored assistant piece and score: model from the target identifier
  * (`model_name`, else its type), query = the conversation's first user piece (id: the first
@@ -13,7 +15,9 @@
  * refusal; an objective scorer's true is compliance): only scorers named `*Refusal*` have a
  * default (true = refusal); others need a map.
  */
+import { parse as parseCsv } from "csv-parse/sync";
 import { ReceiptValidationError } from "../receipt/issues";
+import { parsePythonLiteral } from "./python-literal";
 import { parseLabelMap } from "./label-map";
 import { demonstrationFields, isObject, sha256Hex, str, zonedTimestamp, type ParsedLog, type PendingReceipt } from "./imported-rows";
 
@@ -43,7 +47,8 @@ function readPieces(input: string | object, file: string | null): Piece[] {
       return { obj: o, where: `${name}#[${k}]`, line: null };
     });
   }
-  const trimmed = input.trimStart();
+  const trimmed = input.replace(/^\uFEFF/, "").trimStart();
+  if (isPyritCsvHeader(trimmed.split(/\r?\n/, 1)[0])) return readCsvPieces(trimmed, file);
   if (trimmed.startsWith("[")) {
     let parsed: unknown;
     try {
@@ -66,6 +71,40 @@ function readPieces(input: string | object, file: string | null): Piece[] {
     out.push({ obj: o, where: name, line: i + 1 });
   });
   return out;
+}
+
+/** Nested columns of the CSV export (Python literals); the rest are text. */
+const NESTED = new Set(["labels", "prompt_metadata", "converter_identifiers", "prompt_target_identifier", "attack_identifier", "orchestrator_identifier", "scorer_identifier", "scores", "targeted_harm_categories"]);
+
+/** True when a first line is the header of PyRIT's CSV export. */
+export function isPyritCsvHeader(line: string): boolean {
+  const cols = line.split(",").map((c) => c.trim().replace(/^"|"$/g, ""));
+  return cols.includes("conversation_id") && cols.includes("role") && cols.includes("original_value");
+}
+
+function readCsvPieces(text: string, file: string | null): Piece[] {
+  const name = file ?? "<input>";
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, { columns: true, skip_empty_lines: true, info: true }) as typeof records;
+  } catch (e) {
+    fail(file, null, null, `not readable CSV (${(e as Error).message}); expected PyRIT's CSV export`);
+  }
+  return records.map(({ record, info }) => {
+    const obj: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(record)) {
+      if (v === "") obj[k] = null; // DictWriter writes None as an empty cell
+      else if (NESTED.has(k)) {
+        try {
+          obj[k] = parsePythonLiteral(v);
+        } catch (e) {
+          fail(name, info.lines, k, `${(e as Error).message}; expected a Python or JSON literal`);
+        }
+      } else if (k === "sequence") obj[k] = Number(v);
+      else obj[k] = v;
+    }
+    return { obj, where: name, line: info.lines };
+  });
 }
 
 /** True when a parsed value looks like a PyRIT export (pieces with role and conversation_id). */

@@ -16,6 +16,7 @@ import {
   detectSourceTool, fromGarakReport, fromHarmBenchResults, fromInspectLog, fromPromptfooResults, fromPyritExport,
   importEvaluations, importNotes, LabelMapRequiredError, loadInspectLog, parseLabelMap, mapLabel,
 } from "../../src/import";
+import { parsePythonLiteral } from "../../src/import/python-literal";
 import { loadReceipts, saveReceipts } from "../../src/io/load";
 import type { ReceiptTable } from "../../src/io/receipt-table";
 import { ReceiptValidationError } from "../../src/receipt/issues";
@@ -220,11 +221,26 @@ test("PyRIT: refusal scorers read true = refusal; other true/false scorers need 
   assert.equal(meta.score_value, "True");
 });
 
+test("PyRIT CSV export (Python literals in nested cells) gives the same receipts as the JSON export", async () => {
+  const map = { labelMap: "true@SelfAskTrueFalseScorer=compliance,false@SelfAskTrueFalseScorer=refusal" };
+  const csv = await importEvaluations(fixture("pyrit-export.csv"), map);
+  const json = await importEvaluations(fixture("pyrit-export.json"), map);
+  const strip = (t: ReceiptTable) => t.toRows().map(({ source_metadata: _s, ...r }) => r);
+  assert.deepEqual(strip(csv), strip(json));
+  const broken = "id,role,conversation_id,sequence,original_value,scores\np1,user,c1,0,hi,[]\np2,assistant,c1,1,ok,\"[{'score_value': 'True'\"\n";
+  assert.throws(() => fromPyritExport(broken, { file: "b.csv" }), /b\.csv:3: scores: expected ',' or '}' at character 24/);
+});
+
+test("Python literals: dicts, lists, tuples, quotes, escapes, True/False/None, numbers", () => {
+  assert.deepEqual(parsePythonLiteral("{'a': [1, -2.5e3, True, None], \"b\": ('x', 'it\\'s \\u00e9'), 'c': {}}"), { a: [1, -2500, true, null], b: ["x", "it's é"], c: {} });
+  assert.throws(() => parsePythonLiteral("{'a': datetime(2026)}"), /expected a value at character 7/);
+});
+
 test("the tool is detected from each file's contents", async () => {
   const cases: [string, string][] = [
     ["inspect-refusal.json", "inspect"], ["inspect-refusal.eval", "inspect"], ["garak-report.jsonl", "garak"],
     ["promptfoo-redteam.json", "promptfoo"], ["promptfoo-v2.json", "promptfoo"], ["promptfoo-share.json", "promptfoo"],
-    ["toy-llama-7b.json", "harmbench"], ["pyrit-export.json", "pyrit"],
+    ["toy-llama-7b.json", "harmbench"], ["pyrit-export.json", "pyrit"], ["pyrit-export.csv", "pyrit"],
   ];
   for (const [name, tool] of cases) assert.equal(detectSourceTool(new Uint8Array(await readFile(fixture(name))), name), tool, name);
   assert.throws(() => detectSourceTool(new TextEncoder().encode("{\"hello\": 1}"), "x.json"), /x\.json: cannot tell which tool.*--from/);
