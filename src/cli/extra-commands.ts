@@ -18,8 +18,11 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .addOption(new Option("--counts <scale>", "log1p (x = log(n + 1)) or raw").choices(["log1p", "raw"]).default("log1p"))
     .option("--by <fields>", "comma-separated fields to fit separately by, e.g. model")
     .option("--cluster <field>", "cluster-robust standard errors by this field (default query_id when present: CR1, or CR2 + Satterthwaite below 42 clusters; 'none' for model-based)")
+    .option("--random-intercept <field>", "a random intercept per value of this field (binomial GLMM, as lme4::glmer), e.g. query_id")
+    .option("--agq <K>", "with --random-intercept: adaptive Gauss-Hermite points (1 = Laplace, the default)")
+    .option("--random-slope <term>", "with --random-intercept: a correlated random slope of this count term, e.g. benign (Laplace)")
     .option("--format <format>", "table or json", "table")
-    .action(async (files: string[], o: { hypothesis: "total" | "harmful" | "joint" | "all"; counts: "log1p" | "raw"; by?: string; cluster?: string; format: "table" | "json" }) =>
+    .action(async (files: string[], o: { hypothesis: "total" | "harmful" | "joint" | "all"; counts: "log1p" | "raw"; by?: string; cluster?: string; randomIntercept?: string; agq?: string; randomSlope?: string; format: "table" | "json" }) =>
       setExit(await (await import("./fit-command")).fitCommand(files, o)));
 
   program.command("analyze")

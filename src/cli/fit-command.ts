@@ -1,3 +1,4 @@
+import { fitConditionalHypothesis } from "../analysis/conditional-benign-effect";
 import { fitHypothesis, resolveCluster, type CountScale, type Hypothesis } from "../analysis/hypothesis-fit";
 import { splitTable } from "../analysis/split";
 import { loadReceipts } from "../io/load";
@@ -9,8 +10,15 @@ export interface FitCommandOptions {
   readonly hypothesis: Hypothesis | "all";
   readonly counts?: CountScale;
   readonly by?: string;
+  /** Cluster field for robust errors; default query_id when the receipts have one; "none": model-based. */
   readonly cluster?: string;
   readonly format?: "table" | "json";
+  /** Fit a random intercept per value of this field (a binomial GLMM, as lme4::glmer) instead of the GLM. */
+  readonly randomIntercept?: string;
+  /** With randomIntercept: quadrature points, 1 = Laplace (default). */
+  readonly agq?: string | number;
+  /** With randomIntercept: a correlated random slope of this count term (Laplace). */
+  readonly randomSlope?: string;
 }
 
 /** `receipts fit FILE...`: the total, harmful and joint models, per group, as tidy terms and a glance. */
@@ -21,10 +29,21 @@ export async function fitCommand(files: string[], options: FitCommandOptions, ou
   if (counts !== "log1p" && counts !== "raw") throw new Error(`unknown count scale ${JSON.stringify(counts)}; expected log1p or raw`);
   if (options.cluster !== undefined && options.cluster !== "none" && !FIELD_BY_NAME.has(options.cluster)) throw new Error(`unknown cluster field ${JSON.stringify(options.cluster)}; expected a receipt field such as query_id, or none`);
   const by = parseFieldList(options.by, []);
+  const glmm = randomEffectsOptions(options);
   const table = await loadReceipts(files, { strict: true });
   // Default: cluster-robust by query_id when the receipts have one; --cluster none opts out.
   const cluster = resolveCluster(table, options.cluster === undefined ? undefined : options.cluster === "none" ? null : (options.cluster as ReceiptFieldName));
   const fits = splitTable(table, by).flatMap((part) => hypotheses.map((hypothesis) => {
+    if (glmm !== null) {
+      const fit = fitConditionalHypothesis(part.table, hypothesis, { counts, ...glmm });
+      return {
+        group: part.group, hypothesis, counts, cluster: null, std_error_type: "model-based (GLMM)",
+        terms: fit.tidy().map((t) => ({ term: t.term, estimate: t.estimate, std_error: t.std_error, statistic: t.statistic, p_value: t.p_value, conf_low: t.conf_low, conf_high: t.conf_high })),
+        random_effects: fit.randomEffects.map((r) => ({ group: r.group, term: r.term, sd: r.sd })),
+        glance: fit.glance(),
+        warnings: fit.warnings,
+      };
+    }
     const fit = fitHypothesis(part.table, hypothesis, { counts, cluster });
     const g = fit.glance();
     return {
@@ -43,8 +62,25 @@ export async function fitCommand(files: string[], options: FitCommandOptions, ou
     const group = Object.entries(f.group).map(([k, v]) => `${k}=${v}`).join(", ");
     out.write(`\n${f.hypothesis} model (${counts} counts, ${f.std_error_type} standard errors)${group ? ` for ${group}` : ""}\n`);
     out.write(renderRows(f.terms, "table"));
+    if (f.random_effects !== undefined) out.write(`random effects: ${f.random_effects.map((r) => `${r.group} ${r.term} SD ${r.sd.toFixed(4)}`).join(", ")} (${"method" in f.glance ? f.glance.method : ""}, log-likelihood ${f.glance.log_lik.toFixed(2)})\n`);
     out.write(`AIC ${f.glance.aic.toFixed(2)}, deviance ${f.glance.deviance.toFixed(2)} on ${f.glance.df_residual} df, n = ${f.glance.n_obs}, ${f.glance.converged ? "converged" : "NOT converged"} in ${f.glance.iterations} iterations\n`);
     for (const w of f.warnings) out.write(`warning: ${w}\n`);
   }
   return 0;
+}
+
+/** --random-intercept FIELD [--agq K] [--random-slope TERM], checked before any data is read. */
+function randomEffectsOptions(options: FitCommandOptions): { group: ReceiptFieldName; agq: number; randomSlope: "benign" | "harmful" | "total" | null } | null {
+  if (options.randomIntercept === undefined) {
+    if (options.agq !== undefined || options.randomSlope !== undefined) throw new Error("--agq and --random-slope need --random-intercept FIELD (e.g. --random-intercept query_id)");
+    return null;
+  }
+  if (!FIELD_BY_NAME.has(options.randomIntercept)) throw new Error(`unknown random-intercept field ${JSON.stringify(options.randomIntercept)}; expected a receipt field such as query_id`);
+  if (options.cluster !== undefined && options.cluster !== "none") throw new Error("--cluster and --random-intercept cannot be combined: the random intercept already models the clustering");
+  const agq = options.agq === undefined ? 1 : Number(options.agq);
+  if (!(Number.isInteger(agq) && agq >= 1 && agq <= 25)) throw new Error(`--agq must be an integer from 1 (Laplace) to 25, got ${JSON.stringify(options.agq)}`);
+  const slope = options.randomSlope ?? null;
+  if (slope !== null && slope !== "benign" && slope !== "harmful" && slope !== "total") throw new Error(`--random-slope must be benign, harmful or total, got ${JSON.stringify(slope)}`);
+  if (slope !== null && agq !== 1) throw new Error("--random-slope is fitted by the Laplace approximation only: drop --agq or use --agq 1");
+  return { group: options.randomIntercept as ReceiptFieldName, agq, randomSlope: slope };
 }
