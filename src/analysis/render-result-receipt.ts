@@ -165,7 +165,7 @@ function withWarnings<T extends { verdict: string }>(rows: readonly T[], subject
 /** The per-N columns, with the cluster-robust test's beside the chi-square's when the rows carry them. */
 function perNColumns(rows: readonly object[]): string[] {
   const base = ["model", "n_total", "fractions", "statistic", "df", "p_value", "p_adjusted"];
-  const extra = ["cluster_p_value", "cluster_p_adjusted"].filter((c) => rows.some((r) => c in r));
+  const extra = ["cluster_p_value", "cluster_p_value_bonferroni", "std_error_type"].filter((c) => rows.some((r) => c in r));
   return [...base, ...extra, "significant"];
 }
 

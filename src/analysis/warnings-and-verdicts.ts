@@ -102,6 +102,7 @@ export function readTotalCountRows(context: ReadContext, result: TotalCountResul
     const model = modelOf(s, by);
     const rows = result.perN.filter((r) => modelOf(r, by) === model);
     const clustered = rows.length > 0 && rows.every((r) => optionalNumber(r, "cluster_p_value") !== null);
+    const clusteredAnywhere = rows.some((r) => optionalNumber(r, "cluster_p_value") !== null);
     const ps = rows.map((r) => (clustered ? optionalNumber(r, "cluster_p_value")! : r.p_value));
     const w: AnalysisWarning[] = [];
     for (const r of rows) {
@@ -109,6 +110,9 @@ export function readTotalCountRows(context: ReadContext, result: TotalCountResul
       const mine = cells.filter((c) => modelOf(c, by) === model && c.n_total === r.n_total && c.n > 0);
       w.push(...sparseCellWarning(subject, homogeneityExpectedCounts(mine.map((c) => c.complied), mine.map((c) => c.n)), "(compliances and refusals per harmful fraction, under homogeneity)"));
       w.push(...clusterWarning(subject, optionalNumber(r, "clusters"), "query_id", optionalString(r, "vcov_type")));
+      // No cluster-robust test at this N (separated or unconverged fit): the verdict falls back to the chi-square.
+      const note = optionalString(r, "cluster_note");
+      if (note !== null && clusteredAnywhere) w.push({ subject, kind: "fit", message: `no cluster-robust test at this N (${note}); the total-count verdict uses the chi-square tests instead` });
     }
     sink.push(...w);
     const p = ps.length ? Math.min(1, ps.length * Math.min(...ps)) : null;
