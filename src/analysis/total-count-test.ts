@@ -1,7 +1,15 @@
 /**
- * Is compliance a function of the total number of demonstrations only? Two tests, side by side:
+ * Is compliance a function of the total number of demonstrations only? Tests side by side:
+ * - cluster-robust, when the receipts carry query ids (the default; `cluster: null` opts
+ *   out): at each total N, the fit complied ~ factor(harmful fraction) on the receipts and a
+ *   joint Wald test of the fraction terms with errors clustered by query (CR1, or CR2 + HTZ
+ *   below 42 queries; cluster-factor-test.ts), `cluster_p_value` and its Bonferroni value
+ *   `cluster_p_value_bonferroni` on each perN row. The verdict uses this test when it exists
+ *   at every N tested, since every query is asked at every fraction and the chi-square's
+ *   independence assumption fails (docs/inference.md);
  * - the study's: at each total N, a chi-square test of homogeneity of compliance across
- *   harmful fractions, Bonferroni over the N values tested (alpha / number of N);
+ *   harmful fractions, Bonferroni over the N values tested (alpha / number of N), kept for
+ *   comparison (and the verdict when queries are unknown);
  * - a likelihood-ratio test of the total model against the smallest model containing it and
  *   the joint model (see hypothesis-fit.ts), on the same receipts.
  * Uses receipts with at least one demonstration, no format cue and the default order.
@@ -9,9 +17,10 @@
 import type { ReceiptTable } from "../io/receipt-table";
 import type { ReceiptFieldName } from "../receipt/fields";
 import { adjustPValues, chiSquareHomogeneity, likelihoodRatioTest } from "../stats";
+import { clusterFactorTest, NO_CLUSTER_TEST, type ClusterFactorTest } from "./cluster-factor-test";
 import { complianceTable } from "./compliance-table";
 import type { GroupValues } from "./group-by";
-import { countData, fitCountModel, type CountScale } from "./hypothesis-fit";
+import { clusterCodesOf, countData, fitCountModel, resolveCluster, type ClusterType, type CountScale } from "./hypothesis-fit";
 import { splitTable } from "./split";
 import { defaultConditionRows } from "./subsets";
 import type { TotalCountVerdict } from "./verdicts";
@@ -20,6 +29,10 @@ export interface TotalCountOptions {
   readonly by?: readonly ReceiptFieldName[];
   readonly alpha?: number;
   readonly counts?: CountScale;
+  /** Cluster field; default (undefined) query_id when the receipts have one; null: no cluster-robust test. */
+  readonly cluster?: ReceiptFieldName | null;
+  /** Cluster-robust errors: "auto" (default: CR2 + HTZ below 42 clusters, else CR1), "CR1" or "CR2". */
+  readonly clusterType?: ClusterType;
 }
 
 export type TotalCountPerN = GroupValues & {
@@ -30,12 +43,22 @@ export type TotalCountPerN = GroupValues & {
   df: number;
   p_value: number;
   p_adjusted: number;
+  /** The chi-square's verdict at this N (p below alpha / number of N). */
   significant: boolean;
-};
+  /** min(1, cluster_p_value x number of N tested); null without a cluster-robust test. */
+  cluster_p_value_bonferroni: number | null;
+  /** The cluster-robust test's verdict at this N; null without one. */
+  cluster_significant: boolean | null;
+} & ClusterFactorTest;
 
 export type TotalCountSummary = GroupValues & {
   n_values_tested: number;
+  /** N values where the test the verdict uses (`test`) rejects. */
   n_values_significant: number;
+  /** N values where the chi-square rejects (the study's test), for comparison. */
+  n_values_significant_chi_square: number;
+  /** The per-N test the verdict rests on. */
+  test: "cluster-robust Wald" | "chi-square";
   alpha: number;
   bonferroni_alpha: number;
   lrt_statistic: number | null;
@@ -54,9 +77,12 @@ export function totalCountTest(table: ReceiptTable, options: TotalCountOptions =
   const alpha = options.alpha ?? 0.05;
   const perN: TotalCountPerN[] = [];
   const summary: TotalCountSummary[] = [];
-  for (const part of splitTable(defaultConditionRows(table), options.by ?? ["model"])) {
+  const main = defaultConditionRows(table);
+  const cluster = resolveCluster(main, options.cluster);
+  for (const part of splitTable(main, options.by ?? ["model"])) {
     const t = part.table.numbers("n_total");
     const rows = part.table.filter((i) => t[i] > 0);
+    const clusterTests = cluster === null ? null : clusterTestsByN(rows, cluster, options.clusterType ?? "auto");
     const cells = complianceTable(rows, ["n_total", "harmful_fraction"]);
     const byN = new Map<number, typeof cells>();
     for (const c of cells) {
@@ -69,12 +95,20 @@ export function totalCountTest(table: ReceiptTable, options: TotalCountOptions =
     const tests = tested.map(([N, list]) => ({ N, list, test: chiSquareHomogeneity(list.map((c) => c.complied), list.map((c) => c.n)) }));
     const adjusted = adjustPValues(tests.map((x) => x.test.p_value), "bonferroni");
     const bonferroniAlpha = tests.length ? alpha / tests.length : alpha;
-    tests.forEach((x, j) =>
-      perN.push({
+    const rowsOfPart: TotalCountPerN[] = tests.map((x, j) => {
+      const ct = clusterTests?.(x.N) ?? NO_CLUSTER_TEST;
+      const p = ct.cluster_p_value;
+      return {
         ...part.group, n_total: x.N, fractions: x.list.length, n: x.list.reduce((s, c) => s + c.n, 0),
         statistic: x.test.statistic, df: x.test.df, p_value: x.test.p_value, p_adjusted: adjusted[j],
         significant: x.test.p_value < bonferroniAlpha,
-      }));
+        ...ct,
+        cluster_p_value_bonferroni: p === null ? null : Math.min(1, p * tests.length),
+        cluster_significant: p === null ? null : p < bonferroniAlpha,
+      };
+    });
+    perN.push(...rowsOfPart);
+    const clustered = rowsOfPart.length > 0 && rowsOfPart.every((r) => r.cluster_p_value !== null);
     let lrt: { statistic: number; df: number; p_value: number } | null = null;
     const data = countData(rows);
     if (tests.length > 0) {
@@ -87,13 +121,30 @@ export function totalCountTest(table: ReceiptTable, options: TotalCountOptions =
         lrt = null; // the design cannot separate the models (e.g. one fraction only)
       }
     }
-    const significant = tests.filter((x) => x.test.p_value < bonferroniAlpha).length;
+    const significantChiSquare = tests.filter((x) => x.test.p_value < bonferroniAlpha).length;
+    const significant = clustered ? rowsOfPart.filter((r) => r.cluster_significant === true).length : significantChiSquare;
     summary.push({
-      ...part.group, n_values_tested: tests.length, n_values_significant: significant, alpha, bonferroni_alpha: bonferroniAlpha,
+      ...part.group, n_values_tested: tests.length, n_values_significant: significant,
+      n_values_significant_chi_square: significantChiSquare, test: clustered ? "cluster-robust Wald" : "chi-square",
+      alpha, bonferroni_alpha: bonferroniAlpha,
       lrt_statistic: lrt?.statistic ?? null, lrt_df: lrt?.df ?? null, lrt_p_value: lrt?.p_value ?? null,
       verdict: significant > 0 ? "total_count_rejected" : "total_count_not_rejected",
       parse_errors: data.parseErrors,
     });
   }
   return { perN, summary };
+}
+
+/** The cluster-robust factor test at each N, on the part's receipts with a parsed outcome. */
+function clusterTestsByN(rows: ReceiptTable, cluster: ReceiptFieldName, type: ClusterType): (N: number) => ClusterFactorTest {
+  const codes = clusterCodesOf(rows, cluster);
+  const total = rows.numbers("n_total"), fraction = rows.numbers("harmful_fraction"), y = rows.flags("complied");
+  const byN = new Map<number, number[]>();
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] < 0) continue;
+    const list = byN.get(total[i]);
+    if (list === undefined) byN.set(total[i], [i]);
+    else list.push(i);
+  }
+  return (N) => clusterFactorTest(fraction, y, codes, Int32Array.from(byN.get(N) ?? []), cluster, type);
 }

@@ -1,0 +1,80 @@
+/**
+ * The analyses' cluster-robust tests on receipts, against R: the total-count test's per-N
+ * factor Wald test (CR1 with 50 queries, CR2 + HTZ with 15), from the datasets of
+ * test/stats/fixtures/cluster-robust-cr2.R turned into receipts; and the default (cluster by
+ * query_id when present, `cluster: null` opts out).
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { fromRecords } from "../../src";
+import { benignEffect } from "../../src/analysis/benign-effect";
+import { totalCountTest } from "../../src/analysis/total-count-test";
+import { assertClose, loadFixture } from "./helpers";
+
+interface FactorFixture {
+  data: { harmful_fraction: number[]; y: number[]; cluster: number[] };
+  joint: { htz_f: number; htz_df_denom: number; htz_p_value: number; cr1_statistic: number; cr1_df: number; cr1_p_value: number };
+}
+const fx = loadFixture<Record<string, FactorFixture>>("cluster-robust-cr2.json");
+
+/** Receipts at N = 4 (harmful = fraction x 4), one a fixture row, plus the same rows at N = 8. */
+function receipts(d: FactorFixture["data"], withQueries = true) {
+  return [4, 8].flatMap((N) => d.y.map((y, i) => ({
+    run_id: "r", model: "A", judge: "j", query_source: "fixture", sample_index: i, ...(withQueries ? { query_id: `q${d.cluster[i]}` } : {}),
+    n_harmful: d.harmful_fraction[i] * N, n_benign: N - d.harmful_fraction[i] * N,
+    schedule: d.harmful_fraction[i] === 0 || d.harmful_fraction[i] === 1 ? "none" : "suffix",
+    judge_label: y === 1 ? "compliance" : "refusal",
+  })));
+}
+
+describe("total-count test: cluster-robust factor Wald test at each N", () => {
+  it("50 queries: CR1 Wald chi-square as vcovCL(type = 'HC1')", () => {
+    const r = fx.factor_cr1;
+    const { perN, summary } = totalCountTest(fromRecords(receipts(r.data)));
+    assert.deepEqual(perN.map((p) => p.n_total), [4, 8]);
+    for (const row of perN) {
+      assert.equal(row.vcov_type, "CR1");
+      assert.equal(row.clusters, 50);
+      assert.equal(row.std_error_type, "CR1 by query_id (50 clusters)");
+      assertClose(row.cluster_statistic as number, r.joint.cr1_statistic, 1e-8, "CR1 Wald statistic");
+      assert.equal(row.cluster_df, r.joint.cr1_df);
+      assertClose(row.cluster_p_value as number, r.joint.cr1_p_value, 1e-8, "CR1 Wald p-value");
+      assertClose(row.cluster_p_value_bonferroni as number, Math.min(1, 2 * r.joint.cr1_p_value), 1e-8, "Bonferroni");
+    }
+    assert.equal(summary[0].test, "cluster-robust Wald");
+  });
+
+  it("15 queries: CR2 with clubSandwich's HTZ F test", () => {
+    const r = fx.factor_cr2;
+    const { perN } = totalCountTest(fromRecords(receipts(r.data)));
+    for (const row of perN) {
+      assert.equal(row.vcov_type, "CR2");
+      assertClose(row.cluster_df_denom as number, r.joint.htz_df_denom, 1e-8, "HTZ df");
+      assertClose(row.cluster_p_value as number, r.joint.htz_p_value, 1e-8, "HTZ p-value");
+    }
+  });
+
+  it("without query ids, or with cluster: null, only the chi-square is made", () => {
+    const r = fx.factor_cr1;
+    for (const result of [totalCountTest(fromRecords(receipts(r.data, false))), totalCountTest(fromRecords(receipts(r.data)), { cluster: null })]) {
+      assert.ok(result.perN.every((p) => p.cluster_p_value === null && p.cluster_p_value_bonferroni === null));
+      assert.equal(result.summary[0].test, "chi-square");
+      assert.equal(result.summary[0].n_values_significant, result.summary[0].n_values_significant_chi_square);
+    }
+  });
+});
+
+describe("benignEffect: cluster-robust by query_id by default", () => {
+  const r = fx.factor_cr1;
+  const table = fromRecords(receipts(r.data));
+  it("clusters by query_id unless told not to, and says so", () => {
+    const [clustered] = benignEffect(table).rows;
+    assert.equal(clustered.vcov_type, "CR1");
+    assert.equal(clustered.std_error_type, "CR1 by query_id (50 clusters)");
+    const [model] = benignEffect(table, { cluster: null }).rows;
+    assert.equal(model.vcov_type, "model");
+    assert.equal(model.std_error_type, "model-based");
+    assertClose(model.estimate, clustered.estimate, 1e-10, "same estimate (grouped cells vs receipts)");
+    assert.notEqual(model.std_error, clustered.std_error);
+  });
+});
