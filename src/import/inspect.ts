@@ -135,7 +135,9 @@ export function parseInspectLog(input: Uint8Array | string | object, file: strin
     if (sample.id === undefined || sample.id === null) fail(at, "id", "expected the sample id (a string or number)");
     const epoch = sample.epoch ?? 1;
     if (typeof epoch !== "number" || !Number.isInteger(epoch) || epoch < 1) fail(at, "epoch", `expected a positive integer epoch, found ${JSON.stringify(epoch)}`);
-    const scores = isObject(sample.scores) ? sample.scores : null;
+    // Logs before Inspect 0.3.x carry one `score`; Inspect reads it as a scorer named in results.
+    const legacyName = isObject(log.results) && Array.isArray(log.results.scores) && isObject(log.results.scores[0]) ? str(log.results.scores[0].name) : null;
+    const scores = isObject(sample.scores) ? sample.scores : isObject(sample.score) ? { [legacyName ?? "score"]: sample.score } : null;
     if (sample.error !== undefined && sample.error !== null && (scores === null || Object.keys(scores).length === 0)) { errored++; return; }
     if (scores === null || Object.keys(scores).length === 0) { unscored++; return; }
     const output = isObject(sample.output) ? sample.output : {};

@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { analyze } from "../../src/analysis/analyze";
+import { buildReceiptFigure, receiptFigureInputs } from "../../src/plots/receipt-figures";
+import { FIGURE_NAMES } from "../../src/plots/registry";
 import { importCommand } from "../../src/cli/import-command";
 import {
   detectSourceTool, fromGarakReport, fromHarmBenchResults, fromInspectLog, fromPromptfooResults, fromPyritExport,
@@ -103,6 +105,14 @@ test("Inspect .eval zip gives the same receipts as the .json log; a cancelled ru
   assert.equal(cancelled.numRows, 4);
   assert.deepEqual(importNotes(cancelled).map((n) => n.kind), ["incomplete_run"]);
   assert.match(importNotes(cancelled)[0].message, /status is started/);
+});
+
+test("Inspect: an old log's single `score` is read as one scorer named after results.scores", () => {
+  const log = structuredClone(require(fixture("inspect-refusal.json")));
+  log.results.scores = [{ name: "refusal_judge", scorer: "refusal_judge" }];
+  log.samples = [{ ...log.samples[0], scores: undefined, score: { value: "C", explanation: "old" } }];
+  const t = fromInspectLog(log, { labelMap: "C=compliance" });
+  assert.deepEqual(pick(t, "judge", "judge_label", "judge_raw"), [["refusal_judge", "compliance", "old"]]);
 });
 
 test("Inspect: a log without samples gives a note and no receipts, not an error", () => {
@@ -259,6 +269,12 @@ test("imported receipts round-trip through JSONL, CSV, Arrow and Parquet and fee
     const receipt = analyze(t);
     assert.equal(receipt.provenance.receipts, 14);
     assert.deepEqual(receipt.provenance.models, ["openai/toy-model-a", "toy-model-a"]);
+    // every figure either draws from imported receipts or says there is nothing to draw (null)
+    const inputs = receiptFigureInputs(t, receipt);
+    for (const name of FIGURE_NAMES) {
+      const fig = buildReceiptFigure(name, inputs);
+      assert.ok(fig === null || Array.isArray(fig.data), name);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
