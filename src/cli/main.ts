@@ -40,8 +40,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument("<files...>", "receipt files or folders")
     .option("--by <fields>", "comma-separated fields to group by (default model,n_benign,n_harmful,schedule,format_cue)")
     .option("--format <format>", "table, json or csv", "table")
-    .action(async (files: string[], o: { by?: string; format: "table" | "json" | "csv" }) =>
-      setExit(await (await import("./summarize-command")).summarizeCommand(files, { by: o.by, format: o.format })));
+    .option("--correct-judge-error", "per group (default --by judge): sensitivity and specificity from receipts with a reference_label, and the Rogan-Gladen corrected rate with its interval")
+    .action(async (files: string[], o: { by?: string; format: "table" | "json" | "csv"; correctJudgeError?: boolean }) =>
+      setExit(await (await import("./summarize-command")).summarizeCommand(files, { by: o.by, format: o.format, correctJudgeError: o.correctJudgeError })));
 
   program.command("import")
     .description("other tools' evaluation logs as receipts: Inspect AI (.eval/.json), garak report.jsonl, promptfoo results.json, HarmBench results, PyRIT exports")

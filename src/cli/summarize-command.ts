@@ -1,4 +1,5 @@
 import { complianceTable, DEFAULT_CONDITION_FIELDS } from "../analysis/compliance-table";
+import { judgeErrorSummary } from "../analysis/judge-error-summary";
 import { loadReceipts } from "../io/load";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { UsageError } from "./exit-codes";
@@ -7,6 +8,12 @@ import { renderRows, type OutputFormat } from "./render-table";
 export interface SummarizeCommandOptions {
   readonly by?: string;
   readonly format?: OutputFormat;
+  /**
+   * Correct each group's compliance rate for judge error (Rogan-Gladen, delta-method
+   * interval) from the receipts that carry a reference_label. Default false; when set,
+   * `by` defaults to judge.
+   */
+  readonly correctJudgeError?: boolean;
 }
 
 /** Parse a comma-separated field list, naming any field the schema does not have. */
@@ -17,10 +24,27 @@ export function parseFieldList(text: string | undefined, fallback: readonly Rece
   return names as ReceiptFieldName[];
 }
 
-/** `receipts summarize FILE...`: receipts, compliances and the compliance rate with a 95% Wilson interval per condition. */
+/**
+ * `receipts summarize FILE...`: receipts, compliances and the compliance rate with a 95%
+ * Wilson interval per condition; with `--correct-judge-error`, per judge (by default) the
+ * judge's rate, its sensitivity and specificity on the validation subset and the corrected
+ * rate with its interval (`judgeErrorSummary`).
+ */
 export async function summarizeCommand(files: string[], options: SummarizeCommandOptions, out = process.stdout): Promise<number> {
-  const by = parseFieldList(options.by, DEFAULT_CONDITION_FIELDS);
+  const correct = options.correctJudgeError ?? false;
+  const by = parseFieldList(options.by, correct ? ["judge"] : DEFAULT_CONDITION_FIELDS);
   const table = await loadReceipts(files, { strict: true });
-  out.write(renderRows(complianceTable(table, by), options.format ?? "table"));
+  if (!correct) {
+    out.write(renderRows(complianceTable(table, by), options.format ?? "table"));
+    return 0;
+  }
+  let rows;
+  try {
+    rows = judgeErrorSummary(table, { by });
+  } catch (e) {
+    // say which files held no validation subset: the library's message cannot know them
+    throw new Error(`${files.join(", ")}: ${(e as Error).message}. Add reference_label to the receipts of a validation subset, or drop --correct-judge-error`);
+  }
+  out.write(renderRows(rows, options.format ?? "table"));
   return 0;
 }
