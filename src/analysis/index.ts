@@ -31,3 +31,6 @@ export {
   comparePaper, loadPaperTargets, paperVsKitMarkdown, everyTargetPasses, paperMainSweepRows, PAPER_TARGETS_PATH,
   type PaperTargets, type ComparePaperRow, type ComparePaperOptions, type PaperQuantity,
 } from "./compare-paper";
+export { judgeErrorSummary, type JudgeErrorSummaryOptions, type JudgeErrorRow, type JudgeErrorCounts } from "./judge-error-summary";
+export { judgeCorrectedFit, type JudgeCorrectedFitOptions, type JudgeCorrectedFitResult, type JudgeCorrectedTerm } from "./judge-corrected-fit";
+export { judgeCorrectionCoverage, type JudgeCoverageScenario, type JudgeCoverageResult } from "./judge-correction-coverage";

@@ -20,3 +20,4 @@ export {
 } from "./conditions";
 export { benchmarkQueries, HARMBENCH_CATEGORIES, SORRY_BENCH_CATEGORIES, WILDGUARD_SUBCATEGORIES, type BenchmarkQueryCounts } from "./benchmark-queries";
 export { simulateCommand, type SimulateCommandOptions } from "./cli";
+export { referenceLabels, withReferenceLabels, type ReferenceLabelOptions } from "./reference-labels";

@@ -23,3 +23,9 @@ export type {
   RandomInterceptDesign, RandomInterceptOptions, RandomInterceptFit, RandomInterceptGlance, RandomEffectRow,
 } from "./glmm-types";
 export { gaussHermiteRule, type GaussHermiteRule } from "./gauss-hermite";
+export { judgeAccuracy, type ValidationCounts, type JudgeAccuracy } from "./judge-accuracy";
+export { judgeCorrectedRate, type JudgeCorrectedRate, type JudgeCorrectedRateOptions } from "./judge-corrected-rate";
+export {
+  fitMisclassifiedLogistic,
+  type MisclassifiedLogisticDesign, type MisclassifiedFitOptions, type MisclassifiedLogisticFit, type MisclassifiedTerm,
+} from "./misclassification-logistic-fit";
