@@ -163,6 +163,8 @@ export class ReceiptLineScanner {
   private sNul = -1;
   private num = 0;
   private unknownKeys: Set<string> | null = null;
+  /** The field whose name or value is being read, for problems. */
+  private field: string | null = null;
   private checkText = false;
   private depthStack = new Uint8Array(64);
 
@@ -227,10 +229,13 @@ export class ReceiptLineScanner {
       } else {
         q = this.scanString(b, p, end);
         if (q < 0) return this.syntax();
-        name = this.stringValue(b, ks, q - 1, -1);
-        if (name === null) return this.syntax();
+        this.field = null;
+        name = this.stringValue(b, ks, q - 1, "field name");
+        // A name with a fault is reported; the line is scanned on for its other problems.
+        if (name === null) name = b.utf8Slice(ks, q - 1);
         slot = SLOT_BY_NAME.get(name) ?? -1;
         p = q;
+        q--;
       }
       if (slot >= 0) {
         if (this.seen[slot] === this.stamp) this.duplicate(SLOTS[slot].name);
@@ -242,6 +247,7 @@ export class ReceiptLineScanner {
         this.unknownKeys.add(name!);
         unknown = true;
       }
+      this.field = slot >= 0 ? SLOTS[slot].name : shortName(name!);
       p = ws(b, p, end);
       if (p >= end || b[p] !== 58) return this.syntax();
       p = ws(b, p + 1, end);
@@ -308,11 +314,11 @@ export class ReceiptLineScanner {
     return i + 1;
   }
 
-  /** The text of a scanned string's contents `b[from, to)`, or null after reporting a problem (field `slot`). */
-  private stringValue(b: Bytes, from: number, to: number, slot: number): string | null {
-    const field = slot >= 0 ? SLOTS[slot].name : null;
+  /** The text of a scanned string's contents `b[from, to)`, or null after reporting a problem (in `this.field`). */
+  private stringValue(b: Bytes, from: number, to: number, what = "value"): string | null {
+    const field = this.field;
     if (to - from > this.maxFieldBytes) {
-      this.problems.push({ field, message: `value of ${(to - from).toLocaleString("en")} bytes is longer than the limit of ${this.maxFieldBytes.toLocaleString("en")} bytes (maxFieldBytes); expected a shorter value, or raise maxFieldBytes` });
+      this.problems.push({ field, message: `${what} of ${(to - from).toLocaleString("en")} bytes is longer than the limit of ${this.maxFieldBytes.toLocaleString("en")} bytes (maxFieldBytes); expected a shorter value, or raise maxFieldBytes` });
       return null;
     }
     if (this.sLone >= 0) {
@@ -322,7 +328,7 @@ export class ReceiptLineScanner {
     if (!this.sAscii && this.checkText) {
       const bad = firstInvalidUtf8(b, from, to);
       if (bad >= 0) {
-        this.problems.push({ field, message: `invalid UTF-8: byte ${hex2(b[bad])} at byte ${bad - from + 1} of the value; expected UTF-8 text (it would otherwise become U+FFFD)` });
+        this.problems.push({ field, message: `invalid UTF-8: byte ${hex2(b[bad])} at byte ${bad - from + 1} of the ${what}; expected UTF-8 text (it would otherwise become U+FFFD)` });
         return null;
       }
     }
@@ -355,7 +361,7 @@ export class ReceiptLineScanner {
         if (c === 34) {
           const q = this.scanString(b, p, end);
           if (q < 0) return -1;
-          this.values[slot] = KINDS[slot] === Kind.Cached ? this.cachedString(b, p + 1, q - 1, slot) : this.stringValue(b, p + 1, q - 1, slot);
+          this.values[slot] = KINDS[slot] === Kind.Cached ? this.cachedString(b, p + 1, q - 1, slot) : this.stringValue(b, p + 1, q - 1);
           return q;
         }
         break;
@@ -376,7 +382,7 @@ export class ReceiptLineScanner {
    */
   private cachedString(b: Bytes, from: number, to: number, slot: number): string | null {
     const len = to - from;
-    if (this.sEscaped || len > 64) return this.stringValue(b, from, to, slot);
+    if (this.sEscaped || len > 64) return this.stringValue(b, from, to);
     let h = len;
     for (let i = from; i < to; i++) h = (Math.imul(h, 31) + b[i]) | 0;
     const at = slot * CACHE_SIZE + (h & (CACHE_SIZE - 1));
@@ -386,7 +392,7 @@ export class ReceiptLineScanner {
       while (k < len && last[k] === b[from + k]) k++;
       if (k === len) return this.cacheText[at];
     }
-    const text = this.stringValue(b, from, to, slot);
+    const text = this.stringValue(b, from, to);
     if (text !== null) {
       const copy = new Uint8Array(len);
       for (let k = 0; k < len; k++) copy[k] = b[from + k];
@@ -405,7 +411,7 @@ export class ReceiptLineScanner {
       if (b[p] === 34) {
         const q = this.scanString(b, p, end);
         if (q < 0) return -1;
-        const s = this.stringValue(b, p + 1, q - 1, slot);
+        const s = this.stringValue(b, p + 1, q - 1);
         out.push(s);
         p = q;
       } else {
@@ -487,7 +493,7 @@ export class ReceiptLineScanner {
       } else if (c === 34) {
         const q = this.scanString(b, p, end);
         if (q < 0) return -1;
-        if (this.sLone >= 0 || q - p - 2 > this.maxFieldBytes || (!this.sAscii && this.checkText)) this.stringValue(b, p + 1, q - 1, slot);
+        if (this.sLone >= 0 || q - p - 2 > this.maxFieldBytes || (!this.sAscii && this.checkText)) this.stringValue(b, p + 1, q - 1);
         p = q;
       } else if (c === 45 || (c >= 48 && c <= 57)) {
         p = this.scanNumber(b, p, end);
@@ -635,7 +641,7 @@ export class JSONLLines {
     this.records++;
     this.sink.problems([{
       file: this.file, line: this.lineNo, field: null,
-      message: `line of ${whole ? "" : "more than "}${size.toLocaleString("en")} bytes is longer than the limit of ${this.maxLineBytes.toLocaleString("en")} bytes (maxLineBytes); expected one receipt a line: raise maxLineBytes if such receipts are real`,
+      message: `line longer than the limit of ${this.maxLineBytes.toLocaleString("en")} bytes (maxLineBytes): found ${whole ? size.toLocaleString("en") + " bytes" : "no line end within it"}; expected one receipt a line (raise maxLineBytes if such receipts are real)`,
     }]);
     if (this.options.strict) this.stopped = true;
   }
