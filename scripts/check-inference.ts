@@ -24,7 +24,7 @@
  * N (or at the ordering condition) a logistic model with the harmful fractions (schedules)
  * as a factor and a joint Wald test of the factor's terms.
  *
- * Usage: npx tsx scripts/check-inference.ts [--reps 400] [--queries 60] [--seed 1] [--markdown]
+ * Usage: npx tsx scripts/check-inference.ts [--reps 400] [--queries 60] [--seed 1] [--cluster-type auto|CR1|CR2] [--markdown]
  * Prints a table of rejection rates (null true) and coverages with 95% Wilson intervals;
  * --markdown prints it as Markdown for docs/inference-checks.md. Not a test: nothing fails.
  */
@@ -45,6 +45,11 @@ const arg = (name: string, fallback: number) => {
 };
 const REPS = arg("reps", 400), QUERIES = arg("queries", 60), FIRST_SEED = arg("seed", 1);
 const MARKDOWN = args.includes("--markdown");
+const typeArg = args.indexOf("--cluster-type");
+const CLUSTER_TYPE = (typeArg < 0 ? "auto" : args[typeArg + 1]) as "auto" | "CR1" | "CR2";
+if (!["auto", "CR1", "CR2"].includes(CLUSTER_TYPE)) throw new Error(`check-inference: --cluster-type expects auto, CR1 or CR2, found ${JSON.stringify(CLUSTER_TYPE)}`);
+/** Passed to every analysis that takes it (spread, so analyses without the option ignore it). */
+const clusterOptions = { clusterType: CLUSTER_TYPE };
 const ALPHA = 0.05;
 
 interface Scenario { key: string; label: string; query_sd: number; slope_sd: number }
@@ -78,7 +83,7 @@ function factorTest(rows: ReceiptTable, factor: "harmful_fraction" | "schedule")
   const terms = levels.slice(1).map((l) => `${factor}:${l}`);
   const columns = levels.slice(1).map((l) => Float64Array.from(keep, (i) => (String(f[i]) === l ? 1 : 0)));
   const fit = fitLogistic({ terms, columns, successes: Float64Array.from(keep, (i) => y[i]) })
-    .withClusterRobust(keep.map((i) => String(q[i])), "query_id", { type: "auto" });
+    .withClusterRobust(keep.map((i) => String(q[i])), "query_id", { type: CLUSTER_TYPE });
   const k = fit.terms.length;
   const contrasts = terms.map((t) => Array.from({ length: k }, (_, j) => (fit.terms[j] === t ? 1 : 0)));
   return waldTest(fit, contrasts).p_value;
@@ -103,7 +108,7 @@ function replicate(s: Scenario, seed: number) {
   const table = simulateCustom(design(s), seed);
   // total-count hypothesis, model Centred: the study's Bonferroni chi-square, and cluster-robust
   const centred = table.where({ model: "Centred" });
-  const tc = totalCountTest(centred);
+  const tc = totalCountTest(centred, { ...clusterOptions });
   const m = tc.perN.length;
   count(s.key, "total count: chi-square (study)", tc.perN.some((r) => r.p_value < ALPHA / m));
   const main = defaultConditionRows(centred);
@@ -117,13 +122,13 @@ function replicate(s: Scenario, seed: number) {
   count(s.key, "total count: cluster-robust Wald", clusterPs.some((p) => p < ALPHA / clusterPs.length));
   // benign effect, both models: model-based and cluster-robust
   for (const [errors, cluster] of [["model-based", null], ["cluster-robust", "query_id"]] as const) {
-    for (const row of benignEffect(table, { cluster }).rows) {
+    for (const row of benignEffect(table, { cluster, ...clusterOptions }).rows) {
       count(s.key, `benign b2 (${row.model}): ${errors} rejects`, row.p_value < ALPHA);
       count(s.key, `benign b2 (${row.model}): ${errors} 95% CI covers 0`, row.conf_low <= 0 && 0 <= row.conf_high);
     }
   }
   // ordering at 32 + 32, model Centred: chi-square across schedules, Newcombe interval, cluster-robust
-  const [test] = ordering(centred).tests;
+  const [test] = ordering(centred, { ...clusterOptions }).tests;
   count(s.key, "ordering: chi-square (study)", test.p_value < ALPHA);
   count(s.key, "ordering: Newcombe suffix - prefix covers 0", test.diff_low !== null && test.diff_low <= 0 && 0 <= test.diff_high!);
   let p = optionalP(test);
@@ -153,7 +158,7 @@ for (const what of whats) {
 }
 const header = ["test (null true)", ...SCENARIOS.map((s) => s.label)];
 const notes = [
-  `${REPS} replicates per scenario (seeds ${FIRST_SEED}..${FIRST_SEED + REPS - 1}), ${QUERIES} queries, alpha ${ALPHA}; rate [95% Wilson interval]; * = the nominal ${100 * ALPHA}% (or 95% coverage) lies outside the interval.`,
+  `${REPS} replicates per scenario (seeds ${FIRST_SEED}..${FIRST_SEED + REPS - 1}), ${QUERIES} queries, cluster-robust errors ${CLUSTER_TYPE === "auto" ? "auto (CR2 + Satterthwaite/HTZ below 42 clusters, else CR1)" : CLUSTER_TYPE}, alpha ${ALPHA}; rate [95% Wilson interval]; * = the nominal ${100 * ALPHA}% (or 95% coverage) lies outside the interval.`,
   `cluster-robust per-N total-count test: ${usedOwnTotalCount ? "fitted by this script where the analysis row carries no cluster_p_value" : "the analysis's cluster_p_value"}; ordering: ${usedOwnOrdering ? "fitted by this script (the analysis rows carry no cluster_p_value)" : "the analysis's cluster_p_value"}. Both at alpha, the total count's Bonferroni over its ${6} N values.`,
   `${seconds.toFixed(0)} s on ${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), Node ${process.version}.`,
 ];

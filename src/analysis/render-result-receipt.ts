@@ -110,9 +110,10 @@ export function resultReceiptToMarkdown(r: ResultReceipt): string {
     out.push(warningList(w.total_count));
   }
   if (r.benignEffect) {
-    out.push(`\n## Harmful-count versus joint: the benign coefficient\n\nlogit P(comply) = b0 + b1 log(n_harmful + 1) + b2 log(n_benign + 1); Wald test of b2 = 0.\n`);
-    out.push(markdownTable(withWarnings(r.benignEffect, (x) => x.label, w.benign_effect), ["label", "estimate", "std_error", "conf_low", "conf_high", "p_value", "verdict", "aic_total", "aic_harmful", "aic_joint", "best_aic", "n_obs", "parse_errors", ...("std_error_type" in (r.benignEffect[0] ?? {}) ? ["std_error_type"] : [])],
-      ["label", "estimate", "std_error", "conf_low", "conf_high", "p_value", "unadjusted verdict", "aic_total", "aic_harmful", "aic_joint", "best_aic", "n_obs", "parse_errors", ...("std_error_type" in (r.benignEffect[0] ?? {}) ? ["std_error_type"] : [])]));
+    const conditional = Object.keys(r.benignEffect[0] ?? {}).filter((k) => k.startsWith("conditional_"));
+    out.push(`\n## Harmful-count versus joint: the benign coefficient\n\nlogit P(comply) = b0 + b1 log(n_harmful + 1) + b2 log(n_benign + 1); Wald test of b2 = 0. The estimate is population-averaged (compliance across queries), the b2 the verdicts read${conditional.length ? "; the conditional_ columns are the random-intercept model's b2, for a given query" : ""}.\n`);
+    out.push(markdownTable(withWarnings(r.benignEffect, (x) => x.label, w.benign_effect), ["label", "estimate", "std_error", "conf_low", "conf_high", "p_value", "verdict", "aic_total", "aic_harmful", "aic_joint", "best_aic", "n_obs", "parse_errors", ...("std_error_type" in (r.benignEffect[0] ?? {}) ? ["std_error_type"] : []), ...conditional],
+      ["label", "estimate", "std_error", "conf_low", "conf_high", "p_value", "unadjusted verdict", "aic_total", "aic_harmful", "aic_joint", "best_aic", "n_obs", "parse_errors", ...("std_error_type" in (r.benignEffect[0] ?? {}) ? ["std_error_type"] : []), ...conditional]));
     out.push(warningList(w.benign_effect));
   }
   if (r.benignSweep) {

@@ -158,3 +158,32 @@ test("Holm across models: the verdict reads the adjusted p-value, stated in the 
   assert.match(resultReceiptToMarkdown(r), /Holm-adjusted across the rows of each verdict table/);
   assert.match(resultReceiptToMarkdown(none), /not adjusted for multiplicity/);
 });
+
+test("a fit that did not converge reads inconclusive; other warnings leave the label and mark it shaky", () => {
+  const base = { estimate: -0.4, std_error: 0.1, p_adjusted: 1e-4, alpha: 0.05 };
+  const stopped = readBenignEffect({ ...base, warnings: [{ subject: "m", kind: "not_converged", message: "did not converge" }] });
+  assert.equal(stopped.verdict, "inconclusive");
+  assert.deepEqual(stopped.warnings, ["not_converged"]);
+  const sparse = readBenignEffect({ ...base, warnings: [{ subject: "m", kind: "sparse_cells", message: "2 of 12" }] });
+  assert.equal(sparse.verdict, "dilution");
+  assert.equal(sparse.shaky, true);
+  assert.equal(readBenignEffect({ ...base, warnings: [] }).shaky, false);
+});
+
+test("a judge's small validation subset (reference_label) is a warning of the receipt's judges", () => {
+  // wildguard: 40 validated receipts of each reference class; keyword: 10 of each
+  const quota: Record<string, number> = { wildguard: 40, keyword: 10 };
+  const used: Record<string, number> = {};
+  const records = design("V", 30, (b, h, q) => (q + b + h) % 2 === 0).map((r, i) => {
+    const judge = i % 3 === 0 ? "keyword" : "wildguard";
+    const key = `${judge}/${r.judge_label}`;
+    used[key] = (used[key] ?? 0) + 1;
+    return { ...r, judge, reference_label: used[key] <= quota[judge] ? r.judge_label : null };
+  });
+  const r = analyze(fromRecords(records));
+  const subjects = r.warnings.judges.map((w) => w.subject);
+  assert.deepEqual(subjects, ["keyword"], JSON.stringify(r.warnings.judges));
+  assert.equal(r.warnings.judges[0].kind, "small_validation");
+  assert.match(r.warnings.judges[0].message, /10 reference compliances and 10 reference refusals/);
+  assert.match(resultReceiptToMarkdown(r), /- keyword: small validation: /);
+});
