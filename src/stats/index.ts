@@ -14,6 +14,7 @@ export { wilsonIntervals, type ProportionIntervals } from "./wilson-intervals";
 export { CR2_BELOW_CLUSTERS } from "./cluster-robust-vcov";
 export { clopperPearsonInterval } from "./clopper-pearson-interval";
 export { newcombeDifference } from "./newcombe-difference";
+export { pairedClusterDifference, type PairedClusterDifference } from "./paired-cluster-difference";
 export { adjustPValues, type PAdjustMethod } from "./adjust-p-values";
 export { minimumDetectableEffect, type MinimumDetectableEffectOptions } from "./power";
 export { equivalenceTest, type EquivalenceTest } from "./equivalence-test";

@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fromRecords } from "../../src";
 import { benignEffect } from "../../src/analysis/benign-effect";
+import { ordering } from "../../src/analysis/ordering";
+import { pairedClusterDifference } from "../../src/stats";
 import { totalCountTest } from "../../src/analysis/total-count-test";
 import { assertClose, loadFixture } from "./helpers";
 
@@ -76,5 +78,46 @@ describe("benignEffect: cluster-robust by query_id by default", () => {
     assert.equal(model.std_error_type, "model-based");
     assertClose(model.estimate, clustered.estimate, 1e-10, "same estimate (grouped cells vs receipts)");
     assert.notEqual(model.std_error, clustered.std_error);
+  });
+});
+
+interface PairedFixture {
+  data: { y: number[]; suffix: number[]; cluster: number[] };
+  estimate: number; std_error: number; df: number; p_value: number; conf_low: number; conf_high: number;
+}
+const pairedFx = loadFixture<Record<string, PairedFixture>>("cluster-robust-cr2.json").paired_difference;
+
+describe("suffix minus prefix, paired by query", () => {
+  const d = pairedFx.data;
+  it("pairedClusterDifference matches vcovCL(lm(y ~ suffix), type = 'HC1') with a t(G - 1) interval", () => {
+    const r = pairedClusterDifference(d.y, d.suffix, d.cluster);
+    assertClose(r.estimate, pairedFx.estimate, 1e-12, "estimate");
+    assertClose(r.std_error, pairedFx.std_error, 1e-10, "std_error");
+    assert.equal(r.df, pairedFx.df);
+    assertClose(r.p_value, pairedFx.p_value, 1e-8, "p_value");
+    assertClose(r.conf_low, pairedFx.conf_low, 1e-9, "conf_low");
+    assertClose(r.conf_high, pairedFx.conf_high, 1e-9, "conf_high");
+    assert.equal(r.clusters, 20);
+    assert.equal(r.paired_clusters, 18);
+  });
+
+  it("ordering() reports the paired interval, labelled, with Newcombe's beside it", () => {
+    const records = d.y.map((y, i) => ({
+      run_id: "r", model: "A", judge: "j", query_source: "fixture", query_id: `q${d.cluster[i]}`, sample_index: i,
+      n_benign: 4, n_harmful: 4, schedule: d.suffix[i] === 1 ? "suffix" : "prefix", judge_label: y === 1 ? "compliance" : "refusal",
+    }));
+    const [row] = ordering(fromRecords(records)).tests;
+    assertClose(row.suffix_minus_prefix as number, pairedFx.estimate, 1e-12, "estimate");
+    assertClose(row.diff_low as number, pairedFx.conf_low, 1e-9, "paired conf_low");
+    assertClose(row.diff_high as number, pairedFx.conf_high, 1e-9, "paired conf_high");
+    assert.match(row.diff_interval as string, /^paired by query_id \(CR1, t with 19 df; 18 of 20 queries in both schedules\)$/);
+    assert.ok(row.newcombe_low !== null && row.newcombe_low !== row.diff_low);
+    // two schedules: the factor test is the Wald test of the one schedule term, CR2 (20 queries)
+    assert.equal(row.vcov_type, "CR2");
+    assert.equal(row.cluster_df, 1);
+    const independent = ordering(fromRecords(records), { cluster: null }).tests[0];
+    assert.equal(independent.diff_interval, "Newcombe (independent samples)");
+    assert.equal(independent.diff_low, independent.newcombe_low);
+    assert.equal(independent.cluster_p_value, null);
   });
 });
