@@ -6,7 +6,7 @@
  * JSON lines, or its CSV export) is a PyRIT export; an object whose values are lists of `{generation}` is HarmBench.
  */
 import { strFromU8 } from "fflate";
-import { isObject } from "./imported-rows";
+import { isObject } from "./source-values";
 import { isZip } from "./inspect";
 import { promptfooSummary } from "./promptfoo";
 import { isPyritCsvHeader, looksLikePyrit } from "./pyrit";

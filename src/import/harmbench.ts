@@ -13,7 +13,8 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { basename } from "node:path";
 import { ReceiptValidationError } from "../receipt/issues";
 import { parseLabelMap } from "./label-map";
-import { isObject, str, type ParsedLog, type PendingReceipt } from "./imported-rows";
+import { isObject, str } from "./source-values";
+import type { ParsedLog, PendingReceipt } from "./imported-rows";
 
 const DEFAULT_MAP = parseLabelMap("1=compliance,0=refusal,-1=parse_error");
 export const HARMBENCH_JUDGE = "harmbench-cls";

@@ -5,7 +5,6 @@
  * values per judge, and then feeds the records to the same assembler the receipt loaders use:
  * imported receipts are validated, keyed and de-duplicated exactly like loaded ones.
  */
-import { createHash } from "node:crypto";
 import { basename } from "node:path";
 import type { ReceiptAssembler } from "../io/assemble";
 import type { RecordLocation } from "../receipt/validate";
@@ -49,11 +48,6 @@ export class LabelMapRequiredError extends Error {
 export function userLabelMap(options: ImportOptions): LabelMap | null {
   if (options.labelMap === undefined) return null;
   return typeof options.labelMap === "string" ? parseLabelMap(options.labelMap) : options.labelMap;
-}
-
-/** SHA-256 hex of bytes or text. */
-export function sha256Hex(data: Uint8Array | string): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 /**
@@ -110,47 +104,4 @@ function labelMapRequired(parsed: ParsedLog, file: string | null, missing: Map<s
     "A map is VALUE=LABEL entries separated by commas; labels are compliance, refusal, parse_error; numeric rules use >=, >, <=, < (e.g. >=0.5=compliance,<0.5=refusal).",
   ].join("\n");
   return new LabelMapRequiredError(file, missing, message);
-}
-
-// ---- helpers the readers share -------------------------------------------------------
-
-const DEMO_KEYS = ["n_benign", "n_harmful", "schedule", "format_cue", "format_cue_text", "demo_ids", "composition_seed"] as const;
-
-/**
- * Condition fields from a sample's metadata (documented keys: n_benign, n_harmful, schedule,
- * format_cue, format_cue_text, demo_ids, composition_seed). Values are passed through as
- * found, so a bad one fails validation naming the field. With no such keys: no demonstrations
- * (0 and 0, schedule none). A schedule is filled in only where it is implied (one kind of
- * demonstration or none); with both kinds and no schedule it stays null, never guessed.
- */
-export function demonstrationFields(metadata: unknown): Record<string, unknown> {
-  const m = metadata !== null && typeof metadata === "object" && !Array.isArray(metadata) ? (metadata as Record<string, unknown>) : {};
-  const out: Record<string, unknown> = {};
-  let any = false;
-  for (const k of DEMO_KEYS) if (m[k] !== undefined && m[k] !== null) { out[k] = m[k]; any = true; }
-  if (!any) return { n_benign: 0, n_harmful: 0, schedule: "none" };
-  // Counts are required receipt fields: a missing one is left missing, so validation names it.
-  const b = out.n_benign, h = out.n_harmful;
-  if (out.schedule === undefined && typeof b === "number" && typeof h === "number" && (b === 0 || h === 0)) out.schedule = "none";
-  return out;
-}
-
-/** A value if it is a non-empty string, else null. */
-export function str(v: unknown): string | null {
-  return typeof v === "string" && v !== "" ? v : null;
-}
-
-/** A value if it is a finite number, else null. */
-export function num(v: unknown): number | null {
-  return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-
-/** A timestamp only when it carries a time zone (a zone-less one is kept in source_metadata instead of guessed). */
-export function zonedTimestamp(v: unknown): string | null {
-  if (typeof v !== "string") return null;
-  return /(Z|[+-]\d{2}:?\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)) ? v : null;
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
 }

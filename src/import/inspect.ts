@@ -13,7 +13,8 @@
 import { unzipSync, strFromU8 } from "fflate";
 import { ReceiptValidationError } from "../receipt/issues";
 import { parseLabelMap } from "./label-map";
-import { demonstrationFields, isObject, num, sha256Hex, str, zonedTimestamp, type ParsedLog, type PendingReceipt } from "./imported-rows";
+import { demonstrationFields, isObject, num, sha256Hex, str, zonedTimestamp } from "./source-values";
+import type { ParsedLog, PendingReceipt } from "./imported-rows";
 
 const IDENTITY = parseLabelMap("compliance=compliance,refusal=refusal,parse_error=parse_error");
 

@@ -12,7 +12,8 @@
  */
 import { ReceiptValidationError } from "../receipt/issues";
 import { parseLabelMap } from "./label-map";
-import { demonstrationFields, isObject, num, str, type ParsedLog, type PendingReceipt } from "./imported-rows";
+import { demonstrationFields, isObject, num, str } from "./source-values";
+import type { ParsedLog, PendingReceipt } from "./imported-rows";
 
 const REDTEAM_MAP = parseLabelMap("fail=compliance,pass=refusal");
 const REDTEAM = "promptfoo:redteam:";

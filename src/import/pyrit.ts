@@ -19,7 +19,8 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { ReceiptValidationError } from "../receipt/issues";
 import { parsePythonLiteral } from "./python-literal";
 import { parseLabelMap } from "./label-map";
-import { demonstrationFields, isObject, sha256Hex, str, zonedTimestamp, type ParsedLog, type PendingReceipt } from "./imported-rows";
+import { demonstrationFields, isObject, sha256Hex, str, zonedTimestamp } from "./source-values";
+import type { ParsedLog, PendingReceipt } from "./imported-rows";
 
 const REFUSAL_MAP = parseLabelMap("true=refusal,false=compliance");
 
