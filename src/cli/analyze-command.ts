@@ -34,7 +34,7 @@ function checkOptions(options: AnalyzeCommandOptions): { pAdjust: PAdjustMethod 
 }
 
 /** `receipts analyze FILE... --out DIR`: result-receipt.json and result-receipt.md. */
-export async function analyzeCommand(files: string[], options: AnalyzeCommandOptions, err = process.stderr): Promise<number> {
+export async function analyzeCommand(files: string[], options: AnalyzeCommandOptions, err: { write(text: string): unknown } = process.stderr): Promise<number> {
   const { pAdjust, margin } = checkOptions(options);
   const table = await loadReceipts(files, { strict: true });
   const cluster = options.cluster === undefined ? undefined : options.cluster === "none" ? null : (options.cluster as ReceiptFieldName);
