@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fromRecords } from "../../src";
 import { benignEffect } from "../../src/analysis/benign-effect";
+import { formatAdoption } from "../../src/analysis/format-adoption";
 import { ordering } from "../../src/analysis/ordering";
 import { pairedClusterDifference } from "../../src/stats";
 import { totalCountTest } from "../../src/analysis/total-count-test";
@@ -119,5 +120,23 @@ describe("suffix minus prefix, paired by query", () => {
     assert.equal(independent.diff_interval, "Newcombe (independent samples)");
     assert.equal(independent.diff_low, independent.newcombe_low);
     assert.equal(independent.cluster_p_value, null);
+  });
+});
+
+describe("format adoption: a cluster-aware test beside Fisher's", () => {
+  it("the adoption difference between compliances and refusals, CR1 by query (the paired fixture, read as adopted ~ complied)", () => {
+    const d = pairedFx.data;
+    const records = d.y.map((y, i) => ({
+      run_id: "r", model: "A", judge: "j", query_source: "fixture", query_id: `q${d.cluster[i]}`, sample_index: i,
+      n_benign: 4, n_harmful: 4, schedule: "suffix", format_cue: "neutral", format_cue_text: "Answer:",
+      judge_label: d.suffix[i] === 1 ? "compliance" : "refusal", adopted_cue: y === 1,
+    }));
+    const [row] = formatAdoption(fromRecords(records)).coupling;
+    assertClose(row.adoption_difference as number, pairedFx.estimate, 1e-12, "difference");
+    assertClose(row.cluster_p_value as number, pairedFx.p_value, 1e-8, "cluster p");
+    assertClose(row.cluster_conf_low as number, pairedFx.conf_low, 1e-9, "conf_low");
+    assert.equal(row.clusters, 20);
+    assert.equal(row.std_error_type, "CR1 by query_id (20 clusters), t with 19 df");
+    assert.equal(formatAdoption(fromRecords(records), { cluster: null }).coupling[0].cluster_p_value, null);
   });
 });
