@@ -280,6 +280,21 @@ test("imported receipts round-trip through JSONL, CSV, Arrow and Parquet and fee
   }
 });
 
+test("the issue's one map for every tool reads an Inspect log, a garak report and plain promptfoo rows together", async () => {
+  const files = [fixture("inspect-cancelled.eval"), fixture("garak-complete.jsonl"), fixture("promptfoo-v2.json")];
+  const map = "C=compliance,I=refusal,pass=refusal,fail=compliance,hit=compliance,miss=refusal";
+  // the cancelled log's harm_score is numeric (0.1, 0.8) and this map has no numeric rule: only it is listed
+  await assert.rejects(importEvaluations(files, { labelMap: map }), (e: unknown) => {
+    assert.ok(e instanceof LabelMapRequiredError);
+    assert.deepEqual([...e.valuesByJudge.keys()], ["harm_score"]);
+    return true;
+  });
+  const t = await importEvaluations(files, { labelMap: `${map},>=0.5=compliance,<0.5=refusal` });
+  // 2 samples x 2 scorers, 1 garak attempt, 2 promptfoo rows
+  assert.deepEqual(t.sources.map((s) => s.rowsKept), [4, 1, 2]);
+  assert.deepEqual(pick(t, "judge_label").flat(), ["refusal", "refusal", "compliance", "compliance", "refusal", "refusal", "compliance"]);
+});
+
 test("two logs holding the same receipt are caught as duplicates, naming both places", async () => {
   await assert.rejects(importEvaluations([fixture("garak-complete.jsonl"), fixture("garak-complete.jsonl")]), /duplicate receipt .*garak-complete\.jsonl:3/);
 });
