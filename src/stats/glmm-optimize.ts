@@ -9,10 +9,11 @@
  * standard errors as glmer's (which differentiates the deviance twice numerically).
  *
  * Steps: Newton direction from the Hessian, shifted towards gradient descent (H + lambda I)
- * while it is not positive definite; halved until the deviance falls (Armijo). Converged
+ * while it is not positive definite; halved until the deviance falls (Armijo), except
+ * steps below 1e-5 (relative), which the deviance's rounding cannot judge. Converged
  * when a full Newton step moves no parameter by more than 1e-10 (relative to 1 + |value|),
  * or when no step lowers the deviance any more and the gradient is at its rounding level.
- * Cost: per iteration 1 + 2p evaluations of deviance and gradient (p parameters).
+ * Cost: per iteration 1 + p evaluations of deviance and gradient (p parameters), plus 2p at the end.
  */
 import { choleskyFactor, choleskyInverse, choleskySolve } from "./linear-algebra";
 import type { DevianceAndGradient } from "./glmm-intercept-deviance";
@@ -22,6 +23,8 @@ export interface DevianceObjective {
   evaluate(params: ArrayLike<number>): DevianceAndGradient;
   /** The Hessian, when the objective computes it better than differences of its gradient. */
   hessian?(params: ArrayLike<number>): Float64Array;
+  /** Converged when a full Newton step moves no parameter by more than this (relative). Default 1e-10; larger for a numerical gradient. */
+  readonly stepTolerance?: number;
 }
 
 export interface MinimumFound {
@@ -39,9 +42,12 @@ export interface MinimumFound {
 }
 
 const STEP_TOLERANCE = 1e-10;
+/** Newton steps this small (relative) are taken without a line search. */
+const CLOSE_ENOUGH = 1e-5;
 
 export function minimizeDeviance(objective: DevianceObjective, start: Float64Array, maxIterations: number): MinimumFound {
   const p = objective.size;
+  const stepTolerance = objective.stepTolerance ?? STEP_TOLERANCE;
   let x = Float64Array.from(start);
   let current = objective.evaluate(x);
   let converged = false;
@@ -52,7 +58,9 @@ export function minimizeDeviance(objective: DevianceObjective, start: Float64Arr
       reason = "the deviance is not finite at the current parameters";
       break;
     }
-    const h = hessianOf(objective, x);
+    // Forward differences while iterating (half the evaluations; the direction needs no more
+    // than a few digits), central ones at the optimum for the standard errors.
+    const h = objective.hessian !== undefined ? objective.hessian(x) : numericHessian(objective, x, current.gradient);
     let factor = choleskyFactor(h, p);
     let lambda = 0;
     let maxDiag = 0;
@@ -71,10 +79,28 @@ export function minimizeDeviance(objective: DevianceObjective, start: Float64Arr
     const direction = choleskySolve(factor, p, current.gradient).map((v) => -v);
     let slope = 0;
     for (let j = 0; j < p; j++) slope += current.gradient[j] * direction[j];
+    let fullMove = 0;
+    for (let j = 0; j < p; j++) fullMove = Math.max(fullMove, Math.abs(direction[j]) / (1 + Math.abs(x[j])));
+    if (lambda === 0 && fullMove < stepTolerance) {
+      // At the optimum to ~1e-20 (quadratic convergence): the deviance cannot tell the step apart.
+      x = x.map((v, j) => v + direction[j]);
+      converged = true;
+      iterations++;
+      reason = "converged";
+      break;
+    }
     let t = 1;
     let trial: DevianceAndGradient | null = null;
     let next = x;
-    for (let halving = 0; halving < 60; halving++) {
+    if (lambda === 0 && fullMove < CLOSE_ENOUGH) {
+      // Inside the quadratic basin the deviance changes by less than its rounding (~1e-16
+      // |deviance|) over a step: a line search cannot judge it, and a Newton step needs none.
+      next = x.map((v, j) => v + direction[j]);
+      x = next;
+      current = objective.evaluate(x);
+      continue;
+    }
+    for (let halving = 0; halving < 40; halving++) {
       next = x.map((v, j) => v + t * direction[j]);
       trial = objective.evaluate(next);
       if (Number.isFinite(trial.deviance) && trial.deviance <= current.deviance + 1e-4 * t * slope) break;
@@ -85,15 +111,13 @@ export function minimizeDeviance(objective: DevianceObjective, start: Float64Arr
     for (let j = 0; j < p; j++) largestMove = Math.max(largestMove, Math.abs(t * direction[j]) / (1 + Math.abs(x[j])));
     if (trial === null) {
       // No step lowers the deviance: at the optimum up to rounding when the Newton step is tiny.
-      let fullMove = 0;
-      for (let j = 0; j < p; j++) fullMove = Math.max(fullMove, Math.abs(direction[j]) / (1 + Math.abs(x[j])));
       converged = lambda === 0 && fullMove < 1e-7;
       reason = converged ? "converged (at the rounding level of the deviance)" : "the line search found no step that lowers the deviance";
       break;
     }
     x = next;
     current = trial;
-    if (t === 1 && lambda === 0 && largestMove < STEP_TOLERANCE) {
+    if (t === 1 && lambda === 0 && largestMove < stepTolerance) {
       converged = true;
       iterations++;
       reason = "converged";
@@ -117,18 +141,24 @@ function hessianOf(objective: DevianceObjective, x: Float64Array): Float64Array 
 
 /**
  * Central differences of the exact gradient, step 1e-4 (1 + |x_j|): truncation error
- * ~1e-8 relative, rounding ~1e-12; symmetrised. The lower triangle is what choleskyFactor reads.
+ * ~1e-8 relative, rounding ~1e-12; symmetrised. With `gradientAtX`, forward differences
+ * (step 1e-6 (1 + |x_j|), ~1e-6 relative) at half the cost. The lower triangle is what
+ * choleskyFactor reads.
  */
-export function numericHessian(objective: DevianceObjective, x: Float64Array): Float64Array {
+export function numericHessian(objective: DevianceObjective, x: Float64Array, gradientAtX?: Float64Array): Float64Array {
   const p = x.length;
   const h = new Float64Array(p * p);
   for (let j = 0; j < p; j++) {
-    const step = 1e-4 * (1 + Math.abs(x[j]));
+    const step = (gradientAtX === undefined ? 1e-4 : 1e-6) * (1 + Math.abs(x[j]));
     const up = Float64Array.from(x);
-    const down = Float64Array.from(x);
     up[j] += step;
-    down[j] -= step;
     const gUp = objective.evaluate(up).gradient;
+    if (gradientAtX !== undefined) {
+      for (let i = 0; i < p; i++) h[i * p + j] = (gUp[i] - gradientAtX[i]) / step;
+      continue;
+    }
+    const down = Float64Array.from(x);
+    down[j] -= step;
     const gDown = objective.evaluate(down).gradient;
     for (let i = 0; i < p; i++) h[i * p + j] = (gUp[i] - gDown[i]) / (2 * step);
   }

@@ -28,6 +28,8 @@ export class RandomSlopeDeviance {
   /** Spherical modes, (u1, u2) a group. */
   readonly modes: Float64Array;
   modesConverged = true;
+  /** The numerical gradient is good to ~1e-7: Newton steps below ~1e-8 are noise. */
+  readonly stepTolerance = 1e-8;
   readonly #cells: GroupedCells;
   readonly #slope: number;
   readonly #k: number;
