@@ -11,12 +11,15 @@
  *   harmful fractions, Bonferroni over the N values tested (alpha / number of N), kept for
  *   comparison (and the verdict when queries are unknown);
  * - a likelihood-ratio test of the total model against the smallest model containing it and
- *   the joint model (see hypothesis-fit.ts), on the same receipts.
+ *   the joint model (see hypothesis-fit.ts), on the same receipts (receipts as independent);
+ *   with query ids also the cluster-robust Wald test of the same restriction in the larger
+ *   model (`wald_cluster_*`: harmful = benign = 0 in the encompassing model on log counts,
+ *   harmful = benign in the joint model on raw counts).
  * Uses receipts with at least one demonstration, no format cue and the default order.
  */
 import type { ReceiptTable } from "../io/receipt-table";
 import type { ReceiptFieldName } from "../receipt/fields";
-import { adjustPValues, chiSquareHomogeneity, likelihoodRatioTest } from "../stats";
+import { adjustPValues, chiSquareHomogeneity, likelihoodRatioTest, waldTest } from "../stats";
 import { clusterFactorTest, NO_CLUSTER_TEST, type ClusterFactorTest } from "./cluster-factor-test";
 import { complianceTable } from "./compliance-table";
 import type { GroupValues } from "./group-by";
@@ -64,6 +67,11 @@ export type TotalCountSummary = GroupValues & {
   lrt_statistic: number | null;
   lrt_df: number | null;
   lrt_p_value: number | null;
+  /** Cluster-robust Wald test of the total model inside the larger one; null without query ids. */
+  wald_cluster_statistic: number | null;
+  wald_cluster_df: number | null;
+  wald_cluster_p_value: number | null;
+  wald_std_error_type: string | null;
   verdict: TotalCountVerdict;
   parse_errors: number;
 };
@@ -121,6 +129,17 @@ export function totalCountTest(table: ReceiptTable, options: TotalCountOptions =
         lrt = null; // the design cannot separate the models (e.g. one fraction only)
       }
     }
+    let wald: { statistic: number; df: number; p_value: number; type: string } | null = null;
+    if (tests.length > 0 && cluster !== null) {
+      try {
+        const counts = options.counts ?? "log1p";
+        const large = fitCountModel(countData(rows, cluster), counts === "raw" ? "joint" : "encompassing", { counts, cluster, clusterType: options.clusterType });
+        const w = counts === "raw" ? waldTest(large, { harmful: 1, benign: -1 }) : waldTest(large, [{ harmful: 1 }, { benign: 1 }]);
+        if (large.converged) wald = { statistic: w.statistic, df: w.df, p_value: w.p_value, type: large.stdErrorType };
+      } catch {
+        wald = null; // as for the LRT: the design cannot separate the models
+      }
+    }
     const significantChiSquare = tests.filter((x) => x.test.p_value < bonferroniAlpha).length;
     const significant = clustered ? rowsOfPart.filter((r) => r.cluster_significant === true).length : significantChiSquare;
     summary.push({
@@ -128,6 +147,8 @@ export function totalCountTest(table: ReceiptTable, options: TotalCountOptions =
       n_values_significant_chi_square: significantChiSquare, test: clustered ? "cluster-robust Wald" : "chi-square",
       alpha, bonferroni_alpha: bonferroniAlpha,
       lrt_statistic: lrt?.statistic ?? null, lrt_df: lrt?.df ?? null, lrt_p_value: lrt?.p_value ?? null,
+      wald_cluster_statistic: wald?.statistic ?? null, wald_cluster_df: wald?.df ?? null, wald_cluster_p_value: wald?.p_value ?? null,
+      wald_std_error_type: wald?.type ?? null,
       verdict: significant > 0 ? "total_count_rejected" : "total_count_not_rejected",
       parse_errors: data.parseErrors,
     });
