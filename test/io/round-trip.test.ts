@@ -23,6 +23,7 @@ const FULL = {
   query_id: "007", query_category: "化学", judge_score: 5e-324, judge_raw: "line one\r\nline two, \"quoted\"",
   reference_label: "compliance", response_harmful: false, adopted_cue: true, response: "مرحبا 👋 日本語, \"quotes\", commas\nnewline",
   response_sha256: "0".repeat(64), finish_reason: "stop", latency_ms: 1.7976931348623157e308, created_at: "2026-06-18T12:00:00.123+02:00",
+  label_map: "C=compliance,I=refusal,>=0.5=compliance", source_metadata: "{\"tool\":\"inspect\",\"metadata\":{\"note\":\"a, \\\"quoted\\\" ünïcode\"}}",
 };
 
 const RECORDS = [
