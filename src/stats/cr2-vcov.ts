@@ -50,28 +50,40 @@ export function cr2Vcov(
   const { predictors, intercept, successes, trials, weights } = data;
   const first = intercept ? 1 : 0;
 
-  // Blocks: rows with the same cluster, covariates and prior weight.
+  // Blocks: rows with the same cluster, covariates and prior weight. Two hashing passes, each
+  // on few columns: the covariate (and weight) patterns, then (pattern, cluster) pairs as one
+  // integer key; much faster than hashing every column with the cluster at once.
+  const plain = trials === undefined && weights === undefined;
   const prior = new Float64Array(n);
-  for (let i = 0; i < n; i++) prior[i] = (weights === undefined ? 1 : weights[i]) * (trials === undefined ? 1 : trials[i]);
-  const clusterColumn = Float64Array.from(codes);
-  const blocks = findRowPatterns([clusterColumn, ...predictors, prior], n, Infinity, false);
-  if (blocks === null) throw new StatsError(`${CALLER}: internal error, no blocks`);
-  const count = blocks.count;
+  for (let i = 0; i < n; i++) prior[i] = plain ? 1 : (weights === undefined ? 1 : weights[i]) * (trials === undefined ? 1 : trials[i]);
+  const covariates = findRowPatterns(plain ? [...predictors] : [...predictors, prior], n, Infinity, false);
+  if (covariates === null) throw new StatsError(`${CALLER}: internal error, no covariate patterns`);
+  const key = new Float64Array(n);
+  for (let i = 0; i < n; i++) key[i] = covariates.patternOf[i] * groups + codes[i];
+  const pairs = findRowPatterns([key], n, Infinity, false);
+  if (pairs === null) throw new StatsError(`${CALLER}: internal error, no blocks`);
+  const count = pairs.count;
   const size = new Float64Array(count); // rows with positive weight
   const residual = new Float64Array(count); // sum of y - mu
   const mu = new Float64Array(count);
   for (let i = 0; i < n; i++) {
     if (!(prior[i] > 0)) continue;
-    const b = blocks.patternOf[i];
+    const b = pairs.patternOf[i];
     const t = trials === undefined ? 1 : trials[i];
     size[b] += 1;
     residual[b] += successes[i] / t - fitted[i];
     mu[b] = fitted[i];
   }
-  const blockCluster = blocks.values[0];
-  const blockWeight = blocks.values[blocks.values.length - 1];
+  const blockCluster = new Int32Array(count), blockPattern = new Int32Array(count);
+  for (let b = 0; b < count; b++) {
+    const v = pairs.values[0][b];
+    blockCluster[b] = v % groups;
+    blockPattern[b] = (v - blockCluster[b]) / groups;
+  }
+  const kp = predictors.length;
+  const blockWeight = (b: number): number => (plain ? 1 : covariates.values[kp][blockPattern[b]]);
   // x of a block, intercept first.
-  const x = (b: number, j: number): number => (j < first ? 1 : blocks.values[1 + j - first][b]);
+  const x = (b: number, j: number): number => (j < first ? 1 : covariates.values[j - first][blockPattern[b]]);
 
   // Blocks of each cluster, in order.
   const start = new Int32Array(groups + 1);
@@ -95,7 +107,7 @@ export function cr2Vcov(
     const tt = new Float64Array(c), z = new Float64Array(c * k), f = new Float64Array(c * k), xs = new Float64Array(c * k), rr = new Float64Array(c);
     for (let a = 0; a < c; a++) {
       const b = order[from + a];
-      const m = size[b], w = blockWeight[b], v = mu[b] * (1 - mu[b]);
+      const m = size[b], w = blockWeight(b), v = mu[b] * (1 - mu[b]);
       tt[a] = v / w;
       const sz = Math.sqrt(m * v * w), sf = w * Math.sqrt(m), sx = Math.sqrt(m) * v;
       for (let j = 0; j < k; j++) {
