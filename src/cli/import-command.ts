@@ -1,6 +1,7 @@
 import { formatFromPath, saveReceipts } from "../io/load";
 import { importEvaluations } from "../import/import-evaluations";
 import { LabelMapRequiredError } from "../import/imported-rows";
+import { parseLabelMap } from "../import/label-map";
 import { formatNote, SOURCE_TOOLS, type SourceTool } from "../import/types";
 
 export interface ImportCommandOptions {
@@ -25,6 +26,14 @@ export async function importCommand(files: string[], options: ImportCommandOptio
   if (options.from !== undefined && !(SOURCE_TOOLS as readonly string[]).includes(options.from)) {
     err.write(`receipts import: --from ${options.from}: expected one of ${SOURCE_TOOLS.join(", ")}\n`);
     return 2;
+  }
+  if (options.labelMap !== undefined) {
+    try {
+      parseLabelMap(options.labelMap);
+    } catch (e) {
+      err.write(`receipts import: --label-map: ${(e as Error).message}\n`);
+      return 2;
+    }
   }
   try {
     const table = await importEvaluations(files, {

@@ -313,6 +313,8 @@ test("receipts import: writes the receipts, prints notes, exits 1 listing values
     assert.match(err.text, /scorer "refusal_judge": I \(2\), C \(1\)/);
     assert.equal(await importCommand([fixture("inspect-refusal.eval")], { out: join(dir, "x.txt") }, err as never), 2);
     assert.equal(await importCommand([fixture("inspect-refusal.eval")], { out, from: "lm-eval" }, err as never), 2);
+    assert.equal(await importCommand([fixture("inspect-refusal.eval")], { out, labelMap: "C=complied" }, err as never), 2);
+    assert.match(err.text, /--label-map: label map: entry "C=complied" maps to "complied"/);
     assert.equal(await importCommand([fixture("inspect-refusal.eval")], { out, labelMap: INSPECT_MAP, runId: "mine" }, err as never), 0);
     assert.deepEqual((await loadReceipts(out)).distinct("run_id"), ["mine"]);
   } finally {
