@@ -130,14 +130,15 @@ export function resultReceiptToMarkdown(r: ResultReceipt): string {
   }
   if (r.ordering) {
     out.push(`\n## Ordering\n`);
-    out.push(markdownTable(r.ordering.tests, ["model", "n_benign", "n_harmful", "suffix_minus_prefix", "diff_low", "diff_high", "p_value", "ranking"], undefined, rateCell));
+    out.push(markdownTable(r.ordering.tests, ["model", "n_benign", "n_harmful", "suffix_minus_prefix", "diff_low", "diff_high", ...present(r.ordering.tests, ["diff_interval", "newcombe_low", "newcombe_high"]), "p_value", ...present(r.ordering.tests, ["cluster_p_value", "std_error_type"]), "ranking"], undefined, rateCell));
     out.push("\n" + markdownTable(r.ordering.schedules, ["model", "n_benign", "n_harmful", "schedule", "n", "rate", "conf_low", "conf_high", "rank"], undefined, rateCell));
     out.push(warningList(w.ordering));
   }
   if (r.formatAdoption) {
     out.push(`\n## Format adoption\n`);
     out.push(markdownTable(r.formatAdoption.adoption, ["model", "format_cue", "format_cue_text", "outcome", "n", "adopted", "rate", "conf_low", "conf_high"], undefined, rateCell));
-    out.push("\n" + markdownTable(r.formatAdoption.coupling, ["model", "format_cue", "adoption_refusal", "adoption_compliance", "odds_ratio", "conf_low", "conf_high", "p_value", "verdict"], ["model", "cue", "adoption among refusals", "among compliances", "odds ratio", "OR 95% low", "OR 95% high", "Fisher p", "verdict"],
+    const clusterColumns = present(r.formatAdoption.coupling, ["adoption_difference", "cluster_conf_low", "cluster_conf_high", "cluster_p_value", "std_error_type"]);
+    out.push("\n" + markdownTable(r.formatAdoption.coupling, ["model", "format_cue", "adoption_refusal", "adoption_compliance", "odds_ratio", "conf_low", "conf_high", "p_value", ...clusterColumns, "verdict"], ["model", "cue", "adoption among refusals", "among compliances", "odds ratio", "OR 95% low", "OR 95% high", "Fisher p", ...clusterColumns, "verdict"],
       (c, v) => (c.startsWith("adoption_") && typeof v === "number" ? pct(v) : defaultCell(c, v))));
     out.push(warningList(w.format_adoption));
   }
@@ -163,10 +164,15 @@ function withWarnings<T extends { verdict: string }>(rows: readonly T[], subject
   });
 }
 
+/** Those of `columns` that the rows carry (fields an analysis adds when it can, e.g. cluster-robust tests). */
+function present(rows: readonly object[], columns: readonly string[]): string[] {
+  return columns.filter((c) => rows.some((r) => c in r));
+}
+
 /** The per-N columns, with the cluster-robust test's beside the chi-square's when the rows carry them. */
 function perNColumns(rows: readonly object[]): string[] {
   const base = ["model", "n_total", "fractions", "statistic", "df", "p_value", "p_adjusted"];
-  const extra = ["cluster_p_value", "cluster_p_value_bonferroni", "std_error_type"].filter((c) => rows.some((r) => c in r));
+  const extra = present(rows, ["cluster_p_value", "cluster_p_value_bonferroni", "std_error_type"]);
   return [...base, ...extra, "significant"];
 }
 
