@@ -10,6 +10,7 @@ export {
 export { baselineCompliance, relativeToBaseline, type BaselineOptions, type BaselineRow, type RelativeRow } from "./baseline";
 export { totalCountTest, type TotalCountOptions, type TotalCountResult, type TotalCountPerN, type TotalCountSummary } from "./total-count-test";
 export { benignEffect, type BenignEffectOptions, type BenignEffectResult, type BenignEffectRow } from "./benign-effect";
+export { fitConditionalHypothesis, conditionalBenignFields, type ConditionalFitOptions, type ConditionalBenignFields, type ConditionalBenignOptions } from "./conditional-benign-effect";
 export { benignSweep, type BenignSweepOptions, type BenignSweepResult, type BenignSlopeRow } from "./benign-sweep";
 export { trainingStage, familiesWithStages, type TrainingStageOptions, type TrainingStageResult, type StageInteractionTest } from "./training-stage";
 export { ordering, type OrderingOptions, type OrderingResult, type ScheduleRow, type OrderingTestRow } from "./ordering";
