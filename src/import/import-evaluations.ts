@@ -71,7 +71,15 @@ function fromOne(tool: SourceTool, input: Input, options: ImportOptions & { file
 /** Options of the in-memory readers: `file` names the input in messages and source_metadata. */
 export type FromLogOptions = ImportOptions & { readonly file?: string };
 
-/** Inspect AI log: `.eval` bytes, `.json` text, or a parsed EvalLog object. */
+/**
+ * Inspect AI log: `.eval` bytes, `.json` text, or a parsed EvalLog object. Throws
+ * LabelMapRequiredError (listing each scorer's values) when no map says what they mean, and
+ * ReceiptValidationError naming file, sample and field for a malformed log.
+ *
+ * @example
+ * fromInspectLog(readFileSync("logs/run.eval"), { labelMap: "C=compliance,I=refusal", file: "run.eval" });
+ * // ReceiptTable(240 receipts, ...); importNotes(table) lists unscored or errored samples
+ */
 export function fromInspectLog(input: Uint8Array | string | object, options: FromLogOptions = {}): ReceiptTable {
   return fromOne("inspect", input, options);
 }
@@ -100,7 +108,14 @@ export function fromPyritExport(input: string | object, options: FromLogOptions 
   return fromOne("pyrit", input, options);
 }
 
-/** Import one or more logs; the tool is detected per file unless `from` is given. */
+/**
+ * Import one or more logs into one table; the tool is detected per file unless `from` is
+ * given. A receipt found in two files is an error naming both. Cost: one pass over each file.
+ *
+ * @example
+ * const t = await importEvaluations(["a.eval", "garak.report.jsonl"], { labelMap: "C=compliance,I=refusal" });
+ * importNotes(t).forEach((n) => console.log(formatNote(n)));
+ */
 export async function importEvaluations(paths: string | readonly string[], options: ImportEvaluationsOptions = {}): Promise<ReceiptTable> {
   if (options.from !== undefined && !(SOURCE_TOOLS as readonly string[]).includes(options.from))
     throw new Error(`import: unknown tool ${JSON.stringify(options.from)}; expected one of ${SOURCE_TOOLS.join(", ")}`);
