@@ -168,6 +168,21 @@ describe("random slope (1 + benign | query), Laplace", () => {
   });
 });
 
+describe("a boundary (singular) fit: every query has the same outcomes", () => {
+  const r = f.singular;
+  const fit = fitRandomInterceptLogistic(
+    { terms: ["x"], columns: [Float64Array.from(arr(r.data.x))], successes: Float64Array.from(arr(r.data.y)), groups: arr(r.data.query) },
+    { group: "query" },
+  );
+  it("puts the SD at 0 and the fixed effects where glmer does, with a warning", () => {
+    assert.ok(fit.randomEffects[0].sd < 1e-8, `SD ${fit.randomEffects[0].sd}`);
+    assertAllClose(fit.estimates, r.estimate, 1e-6, "estimate");
+    assertAllClose(fit.stdErrors, r.std_error, 1e-5, "std_error");
+    assertClose(fit.logLik, r.log_lik, 1e-9, "logLik");
+    assert.match(fit.warnings.join("\n"), /boundary \(singular\) fit/);
+  });
+});
+
 describe("bad input", () => {
   it("names the row of a missing group label", () => {
     const groups = [...data.query] as (number | null)[];
