@@ -1,18 +1,23 @@
 /**
  * Showing a figure in a tslab notebook. One display_data output carries three forms and
  * the front end picks the richest it can show:
- * - application/vnd.plotly.v1+json: the figure itself (JupyterLab with the plotly
- *   extension, VS Code, nteract);
- * - text/html: a div and a small script drawing it with window.Plotly; this is what
- *   `jupyter nbconvert --to html` keeps, so exported notebooks stay interactive offline;
+ * - application/vnd.plotly.v1+json: the figure itself (VS Code, nteract, JupyterLab with
+ *   the plotly extension);
+ * - text/html: a div and a small script drawing it with window.Plotly (JupyterLab and
+ *   Notebook 7 once the notebook is trusted, and what `jupyter nbconvert --to html` keeps);
  * - text/plain: a one-line summary.
- * plotly.js itself (4.8 MB) is sent once per kernel session, as its own output before the
- * first figure, and every later figure reuses window.Plotly.
+ * plotly.js itself (4.8 MB) is never put in the notebook: the first figure of a kernel
+ * session writes `plotly.min.js` beside the notebook (the kernel's working folder) and
+ * sends a small loader output that reads it once; every later figure reuses window.Plotly.
+ * So an executed notebook stays small (tens of KB a figure).
  */
+import { copyFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Figure } from "./figure";
 import { describeFigure } from "./figure";
-import { figureToHtmlFragment, plotlyScriptTag } from "./html";
-import { plotlyVersion } from "./plotly-bundle";
+import { figureToHtmlFragment, PLOTLY_FILE_NAME, plotlyLoaderScript } from "./html";
+import { plotlyBundlePath, plotlyVersion } from "./plotly-bundle";
+import { withReadableLogAxes } from "./theme";
 
 /** A Jupyter display_data message content, as tslab's writer takes it. */
 export interface DisplayData {
@@ -32,6 +37,12 @@ export interface ShowFigureOptions {
    * notebook whose first figure cell was cleared or re-run. Default false.
    */
   reloadPlotly?: boolean;
+  /**
+   * Folder the notebook page loads plotly.js from: `plotly.min.js` is written there once (if
+   * missing or of another size). Default the kernel's working folder, which tslab sets to the
+   * notebook's own folder. null writes nothing (the file is already served from there).
+   */
+  plotlyDir?: string | null;
   /** Where outputs go; default the running tslab kernel. For tests. */
   writer?: DisplayWriter;
   /** Where the summary goes outside a notebook; default console.log. */
@@ -66,7 +77,8 @@ export function tslabDisplayWriter(): DisplayWriter | null {
 }
 
 /** The display_data content of a figure: plotly JSON, HTML fragment and a summary. */
-export function figureDisplayData(fig: Figure, options: { height?: number } = {}): DisplayData {
+export function figureDisplayData(figure: Figure, options: { height?: number } = {}): DisplayData {
+  const fig = withReadableLogAxes(figure);
   const height = options.height ?? fig.layout.height ?? 500;
   return {
     data: {
@@ -79,12 +91,12 @@ export function figureDisplayData(fig: Figure, options: { height?: number } = {}
   };
 }
 
-/** The display_data content that loads plotly.js into the notebook page. */
+/** The display_data content that loads plotly.js into the notebook page from `plotly.min.js` beside it. */
 export function plotlyLoaderDisplayData(): DisplayData {
   return {
     data: {
-      "text/html": plotlyScriptTag(),
-      "text/plain": `plotly.js ${plotlyVersion()} loaded for the figures of this notebook`,
+      "text/html": plotlyLoaderScript(),
+      "text/plain": `plotly.js ${plotlyVersion()} for the figures of this notebook, loaded by the page from ${PLOTLY_FILE_NAME} beside it`,
     },
     metadata: {},
     transient: {},
@@ -112,6 +124,8 @@ export function showFigure(fig: Figure, options: ShowFigureOptions = {}): void {
   const state = globalThis as { [SENT]?: boolean };
   try {
     if (!state[SENT] || options.reloadPlotly) {
+      const dir = options.plotlyDir === undefined ? process.cwd() : options.plotlyDir;
+      if (dir !== null) writePlotlyFile(dir);
       writer(plotlyLoaderDisplayData(), false);
       state[SENT] = true;
     }
@@ -124,4 +138,27 @@ export function showFigure(fig: Figure, options: ShowFigureOptions = {}): void {
 /** Forget that plotly.js was sent, so the next figure sends it again (tests, restarted front ends). */
 export function resetPlotlyLoaded(): void {
   delete (globalThis as { [SENT]?: boolean })[SENT];
+}
+
+/**
+ * Copy the plotly.js bundle to `dir/plotly.min.js` unless a file of the same size is there.
+ * Returns the path. Throws naming the path when the folder is not writable.
+ */
+export function writePlotlyFile(dir: string): string {
+  const target = join(dir, PLOTLY_FILE_NAME);
+  const source = plotlyBundlePath();
+  let same = false;
+  try {
+    same = statSync(target).size === statSync(source).size;
+  } catch {
+    same = false;
+  }
+  if (!same) {
+    try {
+      copyFileSync(source, target);
+    } catch (e) {
+      throw new Error(`showFigure: cannot write ${target} for the notebook page to load plotly.js from (${(e as Error).message})`);
+    }
+  }
+  return target;
 }

@@ -7,7 +7,7 @@ import type * as Plotly from "plotly.js";
 import type { Figure } from "./figure";
 import { figureTitle } from "./figure";
 import { plotlyBundleSource, plotlyVersion } from "./plotly-bundle";
-import { THEME } from "./theme";
+import { THEME, withReadableLogAxes } from "./theme";
 
 /** Plotly config of every interactive figure the kit writes. */
 export const PLOTLY_CONFIG: Partial<Plotly.Config> = {
@@ -34,6 +34,63 @@ export function newFigureId(): string {
   return `receipts-plot-${randomBytes(6).toString("hex")}`;
 }
 
+/** File name of the plotly.js bundle that notebooks load from beside themselves. */
+export const PLOTLY_FILE_NAME = "plotly.min.js";
+
+/**
+ * A small <script> that loads plotly.js once into the page from a single file, unless the
+ * page already has window.Plotly. It tries, in order: `plotly.min.js` relative to the page
+ * (an exported notebook's HTML, opened from its folder), then, on a Jupyter server, the
+ * same file beside the open notebook through the server's `/files/` route (JupyterLab,
+ * Notebook 7). While it loads, `define` is hidden, because plotly's UMD header registers
+ * with require.js (present in nbconvert's pages) instead of setting window.Plotly.
+ */
+export function plotlyLoaderScript(fileName: string = PLOTLY_FILE_NAME): string {
+  return (
+    `<script type="text/javascript">/* safety-receipts: load plotly.js once, from ${fileName} beside the notebook */
+` +
+    `(function () {
+` +
+    `  if (window.Plotly || window.__receiptsPlotlyLoading) return;
+` +
+    `  window.__receiptsPlotlyLoading = true;
+` +
+    `  var urls = [${JSON.stringify(fileName)}];
+` +
+    `  var m = /^https?:$/.test(location.protocol) && /^(.*?)[/](?:lab[/]tree|doc[/]tree|notebooks|tree)[/](.*[/])?[^/]*$/.exec(location.pathname);
+` +
+    `  if (m) urls.push(m[1] + "/files/" + (m[2] || "") + ${JSON.stringify(fileName)});
+` +
+    `  var amd = window.define;
+` +
+    `  function next(i) {
+` +
+    `    window.define = amd;
+` +
+    `    if (window.Plotly) return;
+` +
+    `    if (i >= urls.length) { window.__receiptsPlotlyFailed = urls.join(", "); return; }
+` +
+    `    var s = document.createElement("script");
+` +
+    `    s.src = urls[i];
+` +
+    `    s.onload = function () { next(i + 1); };
+` +
+    `    s.onerror = function () { s.parentNode && s.parentNode.removeChild(s); next(i + 1); };
+` +
+    `    window.define = undefined;
+` +
+    `    document.head.appendChild(s);
+` +
+    `  }
+` +
+    `  next(0);
+` +
+    `})();</script>`
+  );
+}
+
 /** A <script> element holding the whole plotly.js bundle; defines window.Plotly. */
 export function plotlyScriptTag(): string {
   const src = plotlyBundleSource().replace(/<\/(script)/gi, "<\\/$1");
@@ -49,7 +106,8 @@ export interface FigureFragmentOptions {
   height?: number;
   /**
    * How long the script waits for window.Plotly (loaded by another output of the same
-   * page) before it writes a message in the div instead; default 10000 ms.
+   * page) before it writes a message in the div instead; default 20000 ms (a busy machine
+   * reading the 4.8 MB bundle from disk).
    */
   waitForPlotlyMs?: number;
 }
@@ -58,14 +116,15 @@ export interface FigureFragmentOptions {
  * A div and a script that draws the figure into it with window.Plotly, waiting for
  * plotly.js to be defined by an earlier element of the page. No plotly.js inside.
  */
-export function figureToHtmlFragment(fig: Figure, options: FigureFragmentOptions = {}): string {
+export function figureToHtmlFragment(figure: Figure, options: FigureFragmentOptions = {}): string {
+  const fig = withReadableLogAxes(figure);
   const id = options.divId ?? newFigureId();
   const height = options.height ?? fig.layout.height ?? 500;
   const width = options.width ?? "100%";
-  const wait = options.waitForPlotlyMs ?? 10000;
+  const wait = options.waitForPlotlyMs ?? 20000;
   const layout = { ...fig.layout, height, width: undefined, autosize: true };
   const payload = scriptJson({ data: fig.data, layout, config: PLOTLY_CONFIG });
-  const message = "plotly.js is not loaded on this page: run the notebook from the top (showFigure inlines plotly.js once per kernel session)";
+  const message = `plotly.js is not loaded on this page: ${PLOTLY_FILE_NAME} was not found beside the notebook (showFigure writes it there; run the notebook from the top)`;
   return (
     `<div id="${id}" class="${FIGURE_DIV_CLASS}" style="width:${width};height:${height}px;"></div>\n` +
     `<script type="text/javascript">(function () {\n` +
@@ -75,7 +134,7 @@ export function figureToHtmlFragment(fig: Figure, options: FigureFragmentOptions
     `  function draw() {\n` +
     `    if (!el) return;\n` +
     `    if (window.Plotly) { window.Plotly.newPlot(el, fig.data, fig.layout, fig.config); return; }\n` +
-    `    if (Date.now() - started < ${wait}) { setTimeout(draw, 50); return; }\n` +
+    `    if (Date.now() - started < ${wait} && !window.__receiptsPlotlyFailed) { setTimeout(draw, 50); return; }\n` +
     `    el.style.height = "auto"; el.textContent = ${JSON.stringify(message)};\n` +
     `  }\n` +
     `  draw();\n` +

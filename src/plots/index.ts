@@ -26,6 +26,7 @@ export {
   errorBars,
   seriesColor,
   seriesSymbol,
+  withReadableLogAxes,
 } from "./theme";
 export type { FacetGrid, FacetGridOptions, Panel } from "./facets";
 export { facetGrid } from "./facets";
@@ -53,6 +54,8 @@ export {
   figureToHtmlDocument,
   figureToHtmlFragment,
   figuresToHtmlDocument,
+  PLOTLY_FILE_NAME,
+  plotlyLoaderScript,
   plotlyScriptTag,
 } from "./html";
 export type { FigureDocumentOptions, FigureFragmentOptions, FiguresDocumentOptions } from "./html";
@@ -63,6 +66,7 @@ export {
   resetPlotlyLoaded,
   showFigure,
   tslabDisplayWriter,
+  writePlotlyFile,
 } from "./display";
 export type { DisplayData, DisplayWriter, ShowFigureOptions } from "./display";
 export {

@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Figure } from "./figure";
 import { figureToHtmlDocument, scriptJson } from "./html";
 import { plotlyBundlePath } from "./plotly-bundle";
-import { THEME } from "./theme";
+import { THEME, withReadableLogAxes } from "./theme";
 
 export type FigureFormat = "png" | "svg" | "html";
 
@@ -148,7 +148,8 @@ export class FigureRenderer {
     if (this.closed) throw new Error("FigureRenderer: renderer is closed");
     const size = imageSize(fig, options);
     const before = this.errors.length;
-    const spec = { data: fig.data, layout: fig.layout, format, ...size };
+    const readable = withReadableLogAxes(fig);
+    const spec = { data: readable.data, layout: readable.layout, format, ...size };
     try {
       return await this.page.evaluate<string>(`window.__receiptsRender(${scriptJson(spec)})`);
     } catch (e) {

@@ -171,3 +171,47 @@ export function errorBars(
 export function percent(p: number): number {
   return p * 100;
 }
+
+/** A log axis gets data-placed ticks when it has at most this many distinct values. */
+const MAX_DATA_TICKS = 12;
+
+/**
+ * A figure whose log axes have readable ticks. Plotly's default on a log axis spanning less
+ * than two decades labels the minor ticks with single digits ("2", "5" beside "100"), which
+ * reads as nonsense; an axis with no ticks of its own gets instead a tick at each distinct
+ * data value (up to 12, labelled in full: 50, 100, 200, 400, 800) or, with more values,
+ * ticks at 1-2-5 steps labelled in full. Axes that set tickvals, dtick or tickmode keep them.
+ * Returns a new figure; the input is not changed.
+ */
+export function withReadableLogAxes<F extends { data: readonly unknown[]; layout: Partial<Plotly.Layout> }>(fig: F): F {
+  const layout = fig.layout as Record<string, unknown>;
+  let changed: Record<string, unknown> | null = null;
+  for (const key of Object.keys(layout)) {
+    const m = /^([xy])axis(\d*)$/.exec(key);
+    const axis = layout[key] as Partial<Plotly.LayoutAxis> | undefined;
+    if (!m || !axis || axis.type !== "log" || axis.tickvals !== undefined || axis.dtick !== undefined || axis.tickmode !== undefined) continue;
+    const ref = `${m[1]}${m[2]}`;
+    const values = new Set<number>();
+    for (const trace of fig.data as { x?: unknown; y?: unknown; xaxis?: string; yaxis?: string }[]) {
+      if ((trace[`${m[1]}axis` as "xaxis" | "yaxis"] ?? m[1]) !== ref) continue;
+      const v = trace[m[1] as "x" | "y"];
+      if (Array.isArray(v)) for (const x of v) if (typeof x === "number" && x > 0 && Number.isFinite(x)) values.add(x);
+    }
+    if (values.size === 0) continue;
+    const ticks = values.size <= MAX_DATA_TICKS ? [...values].sort((a, b) => a - b) : oneTwoFive(Math.min(...values), Math.max(...values));
+    changed ??= { ...layout };
+    changed[key] = { ...axis, tickmode: "array", tickvals: ticks, ticktext: ticks.map((t) => t.toLocaleString("en-US")) };
+  }
+  return changed ? { ...fig, layout: changed as Partial<Plotly.Layout> } : fig;
+}
+
+/** 1, 2, 5, 10, 20, 50, ... covering [lo, hi]. */
+function oneTwoFive(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++)
+    for (const d of [1, 2, 5]) {
+      const v = +(d * 10 ** e).toPrecision(12);
+      if (v >= lo / 1.5 && v <= hi * 1.5) out.push(v);
+    }
+  return out;
+}

@@ -1,11 +1,16 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import {
   figureDisplayData,
   mainSweepFigure,
+  plotlyBundlePath,
   resetPlotlyLoaded,
   showFigure,
   tslabDisplayWriter,
+  withReadableLogAxes,
 } from "../../src/plots";
 import type { DisplayData } from "../../src/plots";
 import * as F from "./fixtures";
@@ -24,21 +29,24 @@ describe("showFigure", () => {
     ]);
   });
 
-  it("sends plotly.js once per session, then one three-mime output per figure", () => {
+  it("writes plotly.min.js beside the notebook once, sends a small loader once, then one three-mime output per figure", () => {
+    const dir = mkdtempSync(join(tmpdir(), "display-"));
     const sent: DisplayData[] = [];
     const writer = (d: DisplayData, update: boolean): void => {
       assert.equal(update, false);
       sent.push(d);
     };
-    showFigure(fig, { writer });
-    showFigure(fig, { writer });
+    showFigure(fig, { writer, plotlyDir: dir });
+    showFigure(fig, { writer, plotlyDir: dir });
     assert.equal(sent.length, 3);
+    assert.deepEqual(readdirSync(dir), ["plotly.min.js"]);
+    assert.equal(statSync(join(dir, "plotly.min.js")).size, statSync(plotlyBundlePath()).size);
     const [loader, first, second] = sent;
     assert.deepEqual(Object.keys(loader.data), ["text/html", "text/plain"]);
     const html = loader.data["text/html"] as string;
-    assert.ok(html.length > 1_000_000, "the loader inlines the plotly.js bundle");
-    assert.match(html, /^<script type="text\/javascript">\/\* plotly\.js \d+\.\d+\.\d+/);
-    assert.equal(html.match(/<\/script>/g)?.length, 1, "the bundle cannot close its script element early");
+    assert.ok(html.length < 3_000, `the loader does not carry plotly.js (${html.length} characters)`);
+    assert.match(html, /"plotly\.min\.js"/);
+    assert.equal(html.match(/<\/script>/g)?.length, 1);
     for (const out of [first, second]) {
       assert.deepEqual(Object.keys(out.data), ["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
       const plotly = out.data["application/vnd.plotly.v1+json"] as { data: unknown[]; layout: { height: number } };
@@ -54,8 +62,8 @@ describe("showFigure", () => {
 
   it("sends plotly.js again when asked", () => {
     const sent: DisplayData[] = [];
-    showFigure(fig, { writer: (d) => sent.push(d) });
-    showFigure(fig, { writer: (d) => sent.push(d), reloadPlotly: true });
+    showFigure(fig, { writer: (d) => sent.push(d), plotlyDir: null });
+    showFigure(fig, { writer: (d) => sent.push(d), reloadPlotly: true, plotlyDir: null });
     assert.equal(sent.length, 4);
   });
 
@@ -66,7 +74,7 @@ describe("showFigure", () => {
     require.cache[key] = fake;
     try {
       assert.equal(typeof tslabDisplayWriter(), "function");
-      showFigure(fig);
+      showFigure(fig, { plotlyDir: null });
       assert.equal(sent.length, 2);
     } finally {
       delete require.cache[key];
@@ -90,5 +98,21 @@ describe("showFigure", () => {
     const html = figureDisplayData(evil).data["text/html"] as string;
     assert.equal(html.match(/<\/script>/g)?.length, 1);
     assert.match(html, /\\u003c\/script\\u003e/);
+  });
+
+  it("gives a log axis readable ticks: one per data value, written in full", () => {
+    const spec = {
+      data: [{ x: [50, 100, 200, 400, 800], y: [10, 20, 40, 60, 80], type: "scatter" as const }],
+      layout: { xaxis: { type: "log" as const }, yaxis: { range: [0, 105] } },
+    };
+    const out = withReadableLogAxes(spec);
+    assert.deepEqual(out.layout.xaxis, { type: "log", tickmode: "array", tickvals: [50, 100, 200, 400, 800], ticktext: ["50", "100", "200", "400", "800"] });
+    assert.deepEqual(out.layout.yaxis, { range: [0, 105] }, "a linear axis is left alone");
+    assert.equal(spec.layout.xaxis.type, "log");
+    assert.equal((spec.layout.xaxis as { tickvals?: unknown }).tickvals, undefined, "the input is not changed");
+    const many = withReadableLogAxes({ data: [{ x: Array.from({ length: 40 }, (_, i) => 3 + 50 * i), y: [] }], layout: { xaxis: { type: "log" } } });
+    assert.deepEqual((many.layout.xaxis as unknown as { ticktext: string[] }).ticktext, ["2", "5", "10", "20", "50", "100", "200", "500", "1,000", "2,000"]);
+    const own = { data: spec.data, layout: { xaxis: { type: "log" as const, dtick: 1 } } };
+    assert.equal(withReadableLogAxes(own), own, "an axis with its own ticks keeps them");
   });
 });
