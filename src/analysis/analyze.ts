@@ -113,6 +113,8 @@ export interface CouplingVerdictRow extends VerdictRowTrust {
   format_cue: string;
   verdict: CouplingVerdict;
   odds_ratio: number;
+  /** Which test p_value is from: "cluster-robust" (by query) when the analysis has it, else "Fisher". */
+  test: string;
   p_value: number;
   /** p_value adjusted across rows; coupled requires this one below alpha. */
   p_adjusted: number;

@@ -97,7 +97,7 @@ export function resultReceiptToMarkdown(r: ResultReceipt): string {
       ["family", "stage", "model", "verdict", "estimate", "p_value", "p_adjusted", "mde", ...(equivalence ? ["equivalence_low", "equivalence_high", "equivalence_p_value"] : [])],
       ["family", "stage", "model", "benign effect", "b2", "p", "p adjusted", "MDE (80%)", ...(equivalence ? ["low", "high", "TOST p"] : [])]));
   }
-  if (r.verdicts.format_coupling.length) out.push("\n" + verdictTable(r.verdicts.format_coupling, ["model", "format_cue", "verdict", "odds_ratio", "p_value", "p_adjusted"], ["model", "format cue", "format coupling", "odds ratio", "p", "p adjusted"]));
+  if (r.verdicts.format_coupling.length) out.push("\n" + verdictTable(r.verdicts.format_coupling, ["model", "format_cue", "verdict", "odds_ratio", "test", "p_value", "p_adjusted"], ["model", "format cue", "format coupling", "odds ratio", "test", "p", "p adjusted"]));
   if (r.baseline) {
     out.push(`\n## Zero-demonstration baseline\n`);
     out.push(markdownTable(r.baseline, ["model", "n", "complied", "parse_errors", "rate", "conf_low", "conf_high"], undefined, rateCell));

@@ -131,7 +131,11 @@ export function readTotalCountRows(context: ReadContext, result: TotalCountResul
   });
 }
 
-/** Format-coupling verdicts: "coupled" needs the association still significant after adjustment across rows. */
+/**
+ * Format-coupling verdicts: "coupled" needs the association still significant after
+ * adjustment across rows. The p-value is the cluster-aware test's when the row has one
+ * (`cluster_p_value`), else Fisher's.
+ */
 export function readCouplingRows(context: ReadContext, result: FormatAdoptionResult, sink: AnalysisWarning[]) {
   const { by, alpha } = context;
   const ps = result.coupling.map((c) => optionalNumber(c, "cluster_p_value") ?? c.p_value);
@@ -142,7 +146,7 @@ export function readCouplingRows(context: ReadContext, result: FormatAdoptionRes
     sink.push(...w);
     return {
       model: modelOf(c, by), format_cue: cue, verdict: c.verdict === "coupled" && adjusted[i] < alpha ? "coupled" as const : "separable" as const,
-      odds_ratio: c.odds_ratio, p_value: ps[i], p_adjusted: adjusted[i], ...trustOf(w),
+      odds_ratio: c.odds_ratio, test: optionalNumber(c, "cluster_p_value") !== null ? "cluster-robust" : "Fisher", p_value: ps[i], p_adjusted: adjusted[i], ...trustOf(w),
     };
   });
 }
