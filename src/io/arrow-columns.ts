@@ -10,10 +10,10 @@
 import { Bool, Data, DataType, Dictionary, Float, Float64, Int, Int32, List, makeData, makeVector, Utf8, type Table, type Vector } from "apache-arrow";
 import { INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { makeChecker } from "../receipt/check-value";
-import { KEY_FIELDS, keyHalvesOfText } from "../receipt/key";
 import type { ReceiptAssembler } from "./assemble";
-import { arrowTypeOf } from "./arrow-schema";
+import { arrowTypeOf, NullColumns } from "./arrow-schema";
 import { columnBuilderFor } from "./column-builder";
+import { dictionaryWords, flattenDictionary, flattenNumbers, keyColumns, keyLanesOfColumns, keyTextOfColumns, valid } from "./key-columns";
 
 /** Whether two Arrow types are the same for our purposes (dictionary ids aside). */
 export function sameArrowType(a: DataType, b: DataType): boolean {
@@ -36,60 +36,6 @@ export function isCanonical(table: Table): boolean {
 
 const CHECKERS = INPUT_FIELDS.map(makeChecker);
 const INDEX = new Map(INPUT_FIELDS.map((f, i) => [f.name, i]));
-
-/** Whether row i of a Data is valid, read from its bitmap (Data.getValid dispatches on the type per call). */
-function valid(d: Data, i: number): boolean {
-  if (d.nullCount === 0 || !d.nullBitmap || d.nullBitmap.length === 0) return true;
-  const j = d.offset + i;
-  return (d.nullBitmap[j >> 3] & (1 << (j & 7))) !== 0;
-}
-
-/** The words of a dictionary Data's dictionary (null where null). */
-function dictionaryWords(d: Data): (string | null)[] {
-  const dict = d.dictionary!;
-  if (dict.length === 0) return [];
-  if (dict.data.length !== 1) return Array.from(dict.toArray() as ArrayLike<string | null>);
-  const w = dict.data[0], o = w.valueOffsets as Int32Array, bytes = w.values as Uint8Array;
-  const out = new Array<string | null>(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = valid(w, i) ? decoder.decode(bytes.subarray(o[i], o[i + 1])) : null;
-  return out;
-}
-
-/** A dictionary column flattened across batches: global codes (-1 for null) and words. */
-interface Codes { codes: Int32Array; words: (string | null)[] }
-
-function flattenDictionary(v: Vector): Codes {
-  const codes = new Int32Array(v.length);
-  const words: (string | null)[] = [];
-  const index = new Map<string | null, number>();
-  let k = 0;
-  for (const d of v.data) {
-    const dict = dictionaryWords(d);
-    const map = new Int32Array(dict.length);
-    for (let w = 0; w < dict.length; w++) {
-      const word = dict[w];
-      let g = index.get(word);
-      if (g === undefined) { g = words.length; words.push(word); index.set(word, g); }
-      map[w] = g;
-    }
-    const vals = d.values as Int32Array;
-    if (d.nullCount === 0) for (let i = 0; i < d.length; i++, k++) codes[k] = map[vals[i]];
-    else for (let i = 0; i < d.length; i++, k++) codes[k] = valid(d, i) ? map[vals[i]] : -1;
-  }
-  return { codes, words };
-}
-
-/** An integer column as float64, NaN for null. */
-function flattenNumbers(v: Vector): Float64Array {
-  const out = new Float64Array(v.length);
-  let k = 0;
-  for (const d of v.data) {
-    const vals = d.values as Int32Array | Float64Array;
-    if (d.nullCount === 0) { out.set(vals.subarray(0, d.length), k); k += d.length; }
-    else for (let i = 0; i < d.length; i++, k++) out[k] = valid(d, i) ? vals[i] : NaN;
-  }
-  return out;
-}
 
 const decoder = new TextDecoder();
 
@@ -151,55 +97,17 @@ function plainValue(v: unknown): unknown {
   return v;
 }
 
-/** Key fragments of a key column: `frags[codes[i]]` is "\x1f" followed by row i's value as `keyText` spells it. */
-interface KeyColumn { codes: Int32Array; frags: string[] }
-
-function keyColumn(spec: FieldSpec, v: Vector): KeyColumn {
-  if (v.type instanceof Dictionary) {
-    const { codes, words } = flattenDictionary(v);
-    const frags = words.map((w) => "\x1f" + (w === null ? "" : w));
-    frags.push("\x1f");
-    const nullCode = frags.length - 1;
-    for (let i = 0; i < codes.length; i++) if (codes[i] < 0) codes[i] = nullCode;
-    return { codes, frags };
-  }
-  // Integers (counts, sample_index): one fragment per distinct value.
-  const nums = spec.kind === "integer" ? flattenNumbers(v) : null;
-  const codes = new Int32Array(v.length);
-  const frags: string[] = [];
-  const index = new Map<unknown, number>();
-  for (let i = 0; i < v.length; i++) {
-    const x = nums !== null ? (Number.isNaN(nums[i]) ? null : nums[i]) : (v.get(i) ?? null);
-    let c = index.get(x);
-    if (c === undefined) { c = frags.length; frags.push("\x1f" + (x === null ? "" : String(x))); index.set(x, c); }
-    codes[i] = c;
-  }
-  return { codes, frags };
-}
-
-/** Join adjacent key columns while their fragment combinations stay few. */
-function joinKeyColumns(columns: KeyColumn[]): KeyColumn[] {
-  const out: KeyColumn[] = [];
-  for (const col of columns) {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.frags.length * col.frags.length <= 4096) {
-      const m = col.frags.length;
-      const frags = new Array<string>(last.frags.length * m);
-      for (let a = 0; a < last.frags.length; a++) for (let b = 0; b < m; b++) frags[a * m + b] = last.frags[a] + col.frags[b];
-      const codes = last.codes;
-      for (let i = 0; i < codes.length; i++) codes[i] = codes[i] * m + col.codes[i];
-      out[out.length - 1] = { codes, frags };
-    } else out.push(col);
-  }
-  return out;
-}
-
-/** A canonical table's input columns: as found (null where absent), and as kept (declared types, defaults filled in). */
-function keptColumns(table: Table): { present: (Vector | null)[]; kept: Vector[] } {
+/**
+ * A canonical table's input columns: as found (null where absent or not loaded), and as kept
+ * (declared types, defaults filled in; an all-null placeholder for a field not loaded).
+ */
+function keptColumns(table: Table, loaded: readonly boolean[] | null): { present: (Vector | null)[]; kept: Vector[] } {
   const n = table.numRows;
-  const present: (Vector | null)[] = INPUT_FIELDS.map((f) => table.getChild(f.name));
+  let nulls: NullColumns | null = null;
+  const present: (Vector | null)[] = INPUT_FIELDS.map((f, c) => (loaded === null || loaded[c] ? table.getChild(f.name) : null));
   const kept: Vector[] = INPUT_FIELDS.map((spec, c) => {
     const v = present[c];
+    if (loaded !== null && !loaded[c]) return (nulls ??= new NullColumns(n)).vector(spec);
     if (v === null) return constantVector(spec, n, spec.default ?? null);
     if (v.nullCount > 0 && !spec.required && spec.default !== undefined) return fillDefault(spec, v);
     return withType(v, arrowTypeOf(spec));
@@ -207,48 +115,15 @@ function keptColumns(table: Table): { present: (Vector | null)[]; kept: Vector[]
   return { present, kept };
 }
 
-/** Receipt keys (as `keyHalvesOfText` halves) of rows of kept columns. */
-export interface KeyHalves { readonly hi: Uint32Array; readonly lo: Uint32Array }
-
 /**
- * The key of every row of kept columns, or of the rows `flag` leaves unflagged. Key text per
- * row is built from per-value fragments of the key columns, flattened once; adjacent columns
- * with few value combinations are joined, so a row's text takes a few concatenations.
+ * Validate and keep a canonical table's rows (only the fields the assembler loads).
+ * Column-level problems (unknown, missing columns, empty table) are reported by the caller
+ * first. `lineBase` is the number of the file's rows before this table (a file read in
+ * parts), so rows are numbered from `lineBase + 1`.
  */
-function keyHalvesOfColumns(kept: Vector[], n: number, flag: Uint8Array | null): KeyHalves {
-  const keys = joinKeyColumns(KEY_FIELDS.map((name) => keyColumn(INPUT_FIELDS[INDEX.get(name)!], kept[INDEX.get(name)!])));
-  const K = keys.length;
-  const codes = keys.map((k) => k.codes), frags = keys.map((k) => k.frags);
-  const hi = new Uint32Array(n), lo = new Uint32Array(n);
-  const halves = new Uint32Array(2);
-  for (let i = 0; i < n; i++) {
-    if (flag !== null && flag[i] !== 0) continue;
-    let s = "v1";
-    for (let k = 0; k < K; k++) s += frags[k][codes[k][i]];
-    keyHalvesOfText(s, halves);
-    hi[i] = halves[0];
-    lo[i] = halves[1];
-  }
-  return { hi, lo };
-}
-
-/**
- * The keys of all rows of a canonical table, as `feedCanonicalTable` would compute them: a
- * thread that decodes a file computes them while the main thread validates the previous part.
- */
-export function canonicalKeyHalves(table: Table): KeyHalves {
-  return keyHalvesOfColumns(keptColumns(table).kept, table.numRows, null);
-}
-
-/**
- * Validate and keep a canonical table's rows. Column-level problems (unknown, missing
- * columns, empty table) are reported by the caller first. `lineBase` is the number of the
- * file's rows before this table (a file read in parts), so rows are numbered from
- * `lineBase + 1`. `keys`, when given, are `canonicalKeyHalves(table)`, computed elsewhere.
- */
-export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: string | null, lineBase = 0, keys?: KeyHalves): void {
+export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: string | null, lineBase = 0): void {
   const n = table.numRows;
-  const { present, kept } = keptColumns(table);
+  const { present, kept } = keptColumns(table, asm.loaded);
   const flag = new Uint8Array(n);
 
   INPUT_FIELDS.forEach((spec, c) => {
@@ -260,39 +135,24 @@ export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: st
   crossCheck(present, kept, flag);
 
   const names = INPUT_FIELDS.map((f) => f.name);
-  // Flagged rows that pass the row path's check have their keys computed one by one.
-  const { hi, lo } = keys ?? keyHalvesOfColumns(kept, n, flag);
-  const halves = new Uint32Array(2);
+  const keys = keyColumns(kept);
+  const { hi, lo } = keyLanesOfColumns(keys, n, null);
   const keep = new Int32Array(n);
   let kept_ = 0;
   asm.reserve(n);
+  asm.beginPart((i) => keyTextOfColumns(keys, i));
   for (let i = 0; i < n; i++) {
     const line = lineBase + i + 1;
-    let h = hi[i], l = lo[i];
     if (flag[i] !== 0) {
       // Re-read the row as the row path would, for the row path's exact messages.
       const obj: Record<string, unknown> = {};
       for (let c = 0; c < names.length; c++) if (present[c] !== null) obj[names[c]] = plainValue(present[c]!.get(i));
       if (!asm.check(obj, { file, line })) continue;
-      if (keys === undefined) {
-        keyHalvesOfText(keyTextOfRow(kept, i), halves);
-        h = halves[0];
-        l = halves[1];
-      }
     }
-    if (!asm.addKeyHalves(h, l, file, line)) continue;
+    if (!asm.addPartKey(hi[i], lo[i], file, line, i)) continue;
     keep[kept_++] = i;
   }
   asm.addColumns(kept, kept_ === n ? null : keep.slice(0, kept_));
-}
-
-/** The key text of one row of kept columns, as `keyHalvesOfColumns` builds it. */
-function keyTextOfRow(kept: Vector[], i: number): string {
-  const one = kept.map((v) => v.slice(i, i + 1));
-  const keys = KEY_FIELDS.map((name) => keyColumn(INPUT_FIELDS[INDEX.get(name)!], one[INDEX.get(name)!]));
-  let s = "v1";
-  for (const k of keys) s += k.frags[k.codes[0]];
-  return s;
 }
 
 function flagNulls(v: Vector, flag: Uint8Array): void {

@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
-import { feedCanonicalTable, isCanonical, type KeyHalves } from "./arrow-columns";
+import { feedCanonicalTable, isCanonical } from "./arrow-columns";
 import { ReceiptTable } from "./receipt-table";
 import { writeFileAtomic } from "./write-atomic";
 
@@ -28,7 +28,8 @@ export function checkArrowColumns(asm: ReceiptAssembler, table: Pick<Table, "sch
   const names = table.schema.fields.map((f) => f.name);
   for (const name of names) {
     const spec = FIELD_BY_NAME.get(name);
-    if (spec === undefined && options.unknownFields !== "ignore")
+    // With a `columns` option only the fields asked for are read, so others are not looked at.
+    if (spec === undefined && options.unknownFields !== "ignore" && asm.loaded === null)
       asm.report({ file, line: null, field: name, message: `unknown column of type ${table.schema.fields.find((f) => f.name === name)!.type}; expected only the schema's field names (see data/README.md)` });
   }
   const missing = (RECEIPT_FIELDS as readonly FieldSpec[]).filter((f) => f.required && !names.includes(f.name));
@@ -46,16 +47,17 @@ export function checkArrowColumns(asm: ReceiptAssembler, table: Pick<Table, "sch
 /**
  * Validate the rows of one part of an Arrow table (the whole table, or one row group of a
  * Parquet file) whose columns `checkArrowColumns` accepted; rows are numbered from `lineBase + 1`.
- * `keys`, for a canonical table only, are its rows' keys computed elsewhere (`canonicalKeyHalves`).
+ * Only the fields the assembler loads are read.
  */
-export function feedArrowRows(asm: ReceiptAssembler, table: Table, file: string | null, canonical: boolean, lineBase = 0, keys?: KeyHalves): void {
+export function feedArrowRows(asm: ReceiptAssembler, table: Table, file: string | null, canonical: boolean, lineBase = 0): void {
   if (canonical) {
-    feedCanonicalTable(asm, table, file, lineBase, keys);
+    feedCanonicalTable(asm, table, file, lineBase);
     return;
   }
+  const loaded = asm.loaded === null ? null : new Set(asm.loadedFieldNames());
   const used = table.schema.fields.map((f) => f.name).filter((name) => {
     const spec = FIELD_BY_NAME.get(name);
-    return spec !== undefined && !spec.derived;
+    return spec !== undefined && !spec.derived && (loaded === null || loaded.has(name));
   });
   const columns = used.map((name) => {
     const v = table.getChild(name)!;
@@ -70,8 +72,16 @@ export function feedArrowRows(asm: ReceiptAssembler, table: Table, file: string 
   }
 }
 
-/** Validate the rows of an Arrow table, whatever its schema, into an assembler. */
-export function feedArrowTable(asm: ReceiptAssembler, table: Table, file: string | null, options: LoadOptions): number {
+/**
+ * Validate the rows of an Arrow table, whatever its schema, into an assembler: only the
+ * columns of the fields it loads (see `LoadOptions.columns`).
+ */
+export function feedArrowTable(asm: ReceiptAssembler, whole: Table, file: string | null, options: LoadOptions): number {
+  let table = whole;
+  if (asm.loaded !== null) {
+    const wanted = new Set(asm.loadedFieldNames());
+    table = whole.select(whole.schema.fields.map((f) => f.name).filter((n) => wanted.has(n)));
+  }
   const { read, canonical } = checkArrowColumns(asm, table, table.numRows, file, options);
   if (read) feedArrowRows(asm, table, file, canonical);
   return table.numRows;

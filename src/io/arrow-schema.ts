@@ -4,7 +4,7 @@
  * int64 would surface as BigInt); timestamps stay ISO strings so a round trip keeps the
  * writer's exact text.
  */
-import { Bool, DataType, Dictionary, Field, Float64, Int32, List, Schema, Utf8 } from "apache-arrow";
+import { Bool, DataType, Dictionary, Field, Float64, Int32, List, makeData, makeVector, Schema, Utf8, type Vector } from "apache-arrow";
 import { RECEIPT_FIELDS, SCHEMA_VERSION, type FieldSpec } from "../receipt/fields";
 
 export function arrowTypeOf(spec: FieldSpec): DataType {
@@ -26,3 +26,27 @@ export function receiptArrowSchema(): Schema {
   );
   return new Schema(fields, new Map([["safety_receipts.schema_version", SCHEMA_VERSION]]));
 }
+
+/**
+ * All-null columns of n rows for the fields a load did not read, every type a view of one
+ * zeroed buffer (so 25 unread fields cost 8 bytes a row, not 25 arrays).
+ */
+export class NullColumns {
+  private readonly zeros: ArrayBuffer;
+  constructor(private readonly n: number) {
+    this.zeros = new ArrayBuffer(8 * (n + 1));
+  }
+  vector(spec: FieldSpec): Vector {
+    const n = this.n, type = arrowTypeOf(spec);
+    const nullBitmap = new Uint8Array(this.zeros, 0, (n + 7) >> 3);
+    const i32 = new Int32Array(this.zeros, 0, n + 1);
+    if (type instanceof Dictionary) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: i32.subarray(0, n), dictionary: makeVector(makeData({ type: new Utf8(), length: 0, nullCount: 0, valueOffsets: new Int32Array(1), data: new Uint8Array(0) })) }));
+    if (type instanceof Int32) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: i32.subarray(0, n) }));
+    if (type instanceof Float64) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: new Float64Array(this.zeros, 0, n) }));
+    if (type instanceof Bool) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: new Uint8Array(this.zeros, 0, (n + 7) >> 3) }));
+    if (type instanceof Utf8) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, valueOffsets: i32, data: new Uint8Array(0) }));
+    const child = makeData({ type: new Utf8(), length: 0, nullCount: 0, valueOffsets: new Int32Array(1), data: new Uint8Array(0) });
+    return makeVector(makeData({ type: type as List<Utf8>, length: n, nullCount: n, nullBitmap, valueOffsets: i32, child }));
+  }
+}
+

@@ -1,33 +1,69 @@
 /**
- * Turns records from any source into a ReceiptTable: validates each one, computes its
- * receipt key, rejects duplicates (naming where the first copy was), appends the good
+ * Turns records from any source into a ReceiptTable: validates each one, hashes its key
+ * fields, rejects duplicates (naming where the first copy was; equal hashes are compared
+ * exactly on the key fields, so only a true duplicate is rejected), appends the good
  * ones to typed columns and derives n_total, harmful_fraction and complied. Strict mode
  * throws at the first problem; otherwise problems are collected and the good rows kept.
  *
  * Columnar sources (Arrow, Parquet) validate column by column and hand over whole vectors
  * with `addColumns`; a single such batch is kept as it is, without copying.
  */
-import { Bool, Float64, Int32, makeData, makeVector, RecordBatch, Struct, Table, Utf8, type Vector } from "apache-arrow";
-import { INPUT_FIELDS, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
+import { Bool, Float64, Int32, makeData, makeVector, RecordBatch, Struct, Table, type Vector } from "apache-arrow";
+import { FIELD_BY_NAME, INPUT_FIELDS, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptValidationError, type ValidationIssue } from "../receipt/issues";
-import { KEY_FIELDS, keyHalvesOfText, keyHex, keyText } from "../receipt/key";
+import { KEY_FIELDS, keyHalvesOfText, keyLanesOfValues, keyOfText, keyText } from "../receipt/key";
 import { INPUT_INDEX, validateInto, type RecordLocation, type ValidateOptions } from "../receipt/validate";
-import { receiptArrowSchema } from "./arrow-schema";
+import { NullColumns, receiptArrowSchema } from "./arrow-schema";
 import { columnBuilderFor, rowAppender, type ColumnBuilder } from "./column-builder";
+import { receiptKeyVector } from "./key-columns";
 import { ReceiptTable, type ReceiptFormat, type SourceFile } from "./receipt-table";
 
 export interface LoadOptions extends ValidateOptions {
   /** Throw at the first bad record (default true). When false, keep the good rows and list every problem. */
   readonly strict?: boolean;
+  /**
+   * Read only these fields (and what they need: the key fields, and for a derived field its
+   * inputs). Fields outside the set are neither decoded (Parquet column chunks, Arrow
+   * columns) nor validated, and reading them from the table throws. Default: every field.
+   * `receipts validate` never sets it. Row-wise parsers (JSONL, CSV) may skip the other
+   * fields' bytes.
+   */
+  readonly columns?: readonly string[];
+  /**
+   * Internal (tests): keep only these low bits of the duplicate index's 64-bit hash, so
+   * that distinct receipts collide and the exact comparison on the key fields is exercised.
+   */
+  readonly keyHashBits?: number;
 }
 
 const KEY_INDEX = KEY_FIELDS.map((f) => INPUT_INDEX.get(f)!);
 const N_BENIGN = INPUT_INDEX.get("n_benign")!, N_HARMFUL = INPUT_INDEX.get("n_harmful")!, LABEL = INPUT_INDEX.get("judge_label")!;
 
+/** What a derived field is computed from. */
+const DERIVED_FROM: Record<string, readonly string[]> = {
+  receipt_key: KEY_FIELDS, n_total: ["n_benign", "n_harmful"], harmful_fraction: ["n_benign", "n_harmful"], complied: ["judge_label"],
+};
+
 /**
- * Receipt keys of the kept rows as two 32-bit halves, with where each was read, and an
- * open-addressing index over them: 16 bytes a receipt instead of a Map of strings, so a
- * million receipts need 16 MB plus the index.
+ * Which input fields a load reads (INPUT_FIELDS order), given the fields asked for: always
+ * the key fields and what the derived columns are computed from, so every table has its
+ * keys checked and n_total, harmful_fraction and complied. Null: all of them.
+ */
+export function loadedInputFields(columns: readonly string[] | undefined): boolean[] | null {
+  if (columns === undefined) return null;
+  const want = new Set<string>([...KEY_FIELDS, "n_benign", "n_harmful", "judge_label"]);
+  for (const c of columns) {
+    const spec = (RECEIPT_FIELDS as readonly FieldSpec[]).find((f) => f.name === c);
+    if (spec === undefined) throw new Error(`columns: unknown field ${JSON.stringify(c)}; expected receipt fields such as model, n_benign, judge_label`);
+    for (const f of DERIVED_FROM[c] ?? [c]) want.add(f);
+  }
+  return INPUT_FIELDS.map((f) => want.has(f.name));
+}
+
+/**
+ * Load-time hashes (`keyLanesOfValues`) of the kept rows as two 32-bit lanes, with where
+ * each was read, and an open-addressing index over them: 16 bytes a receipt instead of a Map
+ * of strings. Equal hashes are candidates only: the assembler compares them exactly.
  */
 class KeyIndex {
   hi = new Uint32Array(1024);
@@ -40,14 +76,27 @@ class KeyIndex {
   private lastFile: string | null | undefined = undefined;
   private lastFileIndex = -1;
 
-  /** Row that already holds this key, or -1. */
-  find(hi: number, lo: number): number {
+  /** Where the search for rows with this hash starts. */
+  firstSlot(hi: number, lo: number): number {
+    return (lo ^ Math.imul(hi, 0x9e3779b1)) & (this.slots.length - 1);
+  }
+
+  /** The first slot from `slot` on holding a row with this hash, or -1 (none left). */
+  nextWithHash(hi: number, lo: number, slot: number): number {
     const mask = this.slots.length - 1;
-    for (let s = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask; ; s = (s + 1) & mask) {
+    for (let s = slot; ; s = (s + 1) & mask) {
       const r = this.slots[s];
       if (r < 0) return -1;
-      if (this.lo[r] === lo && this.hi[r] === hi) return r;
+      if (this.lo[r] === lo && this.hi[r] === hi) return s;
     }
+  }
+
+  rowAt(slot: number): number {
+    return this.slots[slot];
+  }
+
+  nextSlot(slot: number): number {
+    return (slot + 1) & (this.slots.length - 1);
   }
 
   /** Make room for `extra` more keys. */
@@ -71,10 +120,6 @@ class KeyIndex {
     this.hi = grow(this.hi); this.lo = grow(this.lo); this.file = grow(this.file); this.line = grow(this.line);
   }
 
-  push(hi: number, lo: number, where: RecordLocation): void {
-    this.pushAt(hi, lo, where.file, where.line);
-  }
-
   pushAt(hi: number, lo: number, file: string | null, line: number | null): void {
     if (this.length === this.hi.length) this.resize(this.hi.length * 2);
     const r = this.length++;
@@ -87,28 +132,6 @@ class KeyIndex {
 
   where(row: number): RecordLocation {
     return { file: this.files[this.file[row]], line: this.line[row] < 0 ? null : this.line[row] };
-  }
-
-  /** The key of a row as 16 hex digits. */
-  text(row: number): string {
-    return keyHex(this.hi[row], this.lo[row]);
-  }
-
-  /** All keys as a Utf8 vector, 16 ASCII bytes each. */
-  vector(): Vector {
-    const n = this.length;
-    const bytes = new Uint8Array(n * 16);
-    const offsets = new Int32Array(n + 1);
-    const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
-    for (let r = 0; r < n; r++) {
-      const h = this.hi[r], l = this.lo[r], o = r * 16;
-      for (let k = 0; k < 8; k++) {
-        bytes[o + k] = HEX[(h >>> (28 - 4 * k)) & 15];
-        bytes[o + 8 + k] = HEX[(l >>> (28 - 4 * k)) & 15];
-      }
-      offsets[r + 1] = o + 16;
-    }
-    return makeVector(makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: bytes }));
   }
 
   private fileIndex(file: string | null): number {
@@ -133,10 +156,32 @@ class KeyIndex {
   }
 }
 
+/** The key text (`keyText`) of row i of vectors in INPUT_FIELDS order. */
+function keyTextOfVectors(vectors: readonly Vector[], i: number): string {
+  const parts = KEY_INDEX.map((c) => {
+    const v = vectors[c].get(i) as unknown;
+    return typeof v === "bigint" ? Number(v) : v;
+  });
+  return keyText(parts);
+}
+
+/** Where the key text of a row being registered comes from (see `ReceiptAssembler.register`). */
+const FROM_PARTS = 0, FROM_PART = 1, FROM_GIVEN = 2;
+
 /** A columnar batch kept as given (vectors in INPUT_FIELDS order), with the rows to keep or null for all. */
 interface Batch {
   readonly vectors: readonly Vector[];
   readonly rows: Int32Array | null;
+}
+
+/** Rows whose keys are registered but whose values are not appended yet (one columnar part). */
+interface PendingPart {
+  /** Index in the key index of the part's first registered row. */
+  readonly base: number;
+  /** The part row of each registered row. */
+  readonly partRows: number[];
+  /** Key text of a part row. */
+  readonly text: (partRow: number) => string;
 }
 
 export class ReceiptAssembler {
@@ -144,19 +189,33 @@ export class ReceiptAssembler {
   private readonly appendRow = rowAppender(this.builders);
   private readonly keys = new KeyIndex();
   private batch: Batch | null = null;
+  private pending: PendingPart | null = null;
   private readonly scratchValues: unknown[] = new Array(INPUT_FIELDS.length);
   private readonly scratchIssues: ValidationIssue[] = [];
   private readonly keyParts: unknown[] = new Array(KEY_FIELDS.length);
   private readonly halves = new Uint32Array(2);
+  private readonly hashMaskHi: number;
+  private readonly hashMaskLo: number;
   readonly issues: ValidationIssue[] = [];
   readonly sources: SourceFile[] = [];
   private readonly strict: boolean;
+  /** Input fields read (INPUT_FIELDS order), or null for all: see `LoadOptions.columns`. */
+  readonly loaded: readonly boolean[] | null;
   /** Whether a single columnar batch may be kept as given (false when several parts are expected). */
   private keepBatch = true;
   private pendingRows = 0;
 
   constructor(private readonly options: LoadOptions = {}) {
     this.strict = options.strict ?? true;
+    this.loaded = loadedInputFields(options.columns);
+    const bits = options.keyHashBits ?? 64;
+    this.hashMaskLo = bits >= 32 ? 0xffffffff : (2 ** bits - 1);
+    this.hashMaskHi = bits >= 64 ? 0xffffffff : bits <= 32 ? 0 : (2 ** (bits - 32) - 1);
+  }
+
+  /** Names of the input fields read (all of them when no `columns` option was given). */
+  loadedFieldNames(): string[] {
+    return INPUT_FIELDS.filter((_, i) => this.loaded === null || this.loaded[i]).map((f) => f.name);
   }
 
   get rowCount(): number {
@@ -189,8 +248,10 @@ export class ReceiptAssembler {
 
   /** Keep a record already validated field by field (columnar sources). */
   addValues(values: unknown[], where: RecordLocation): boolean {
-    for (let k = 0; k < KEY_INDEX.length; k++) this.keyParts[k] = values[KEY_INDEX[k]];
-    if (!this.addKey(keyText(this.keyParts), where)) return false;
+    const parts = this.keyParts;
+    for (let k = 0; k < KEY_INDEX.length; k++) parts[k] = values[KEY_INDEX[k]];
+    keyLanesOfValues(parts, this.halves);
+    if (!this.register(this.halves[0], this.halves[1], where.file, where.line, FROM_PARTS, 0)) return false;
     if (this.batch !== null) this.spillBatch();
     this.appendRow(values);
     return true;
@@ -198,28 +259,78 @@ export class ReceiptAssembler {
 
   /**
    * Register the key of a row about to be kept (its text as `keyText` builds it); reports a
-   * duplicate and returns false when the key was seen before. Columnar sources call this
-   * row by row, in order, then hand over the kept rows with `addColumns`.
+   * duplicate and returns false when the key was seen before.
    */
   addKey(text: string, where: RecordLocation): boolean {
     keyHalvesOfText(text, this.halves);
-    return this.addKeyHalves(this.halves[0], this.halves[1], where.file, where.line);
+    this.givenText = text;
+    return this.register(this.halves[0], this.halves[1], where.file, where.line, FROM_GIVEN, 0);
   }
 
-  /** `addKey` for a key already hashed into its two 32-bit halves (see `keyHalvesOfText`). */
-  addKeyHalves(hi: number, lo: number, file: string | null, line: number | null): boolean {
-    hi >>>= 0; lo >>>= 0;
-    const firstRow = this.keys.find(hi, lo);
-    if (firstRow >= 0) {
-      const first = this.keys.where(firstRow);
+  /**
+   * `addKey` for a key already hashed into its two 32-bit lanes (`keyLanesOfValues`), with
+   * the row's key text for the exact comparison should an earlier row have the same hash.
+   */
+  addKeyHalves(hi: number, lo: number, file: string | null, line: number | null, text: string | (() => string)): boolean {
+    this.givenText = text;
+    return this.register(hi, lo, file, line, FROM_GIVEN, 0);
+  }
+
+  /**
+   * Start a columnar part: rows are registered with `addPartKey` (by their row in the part,
+   * whose key text `text` gives) and their values handed over afterwards with `addColumns`.
+   */
+  beginPart(text: (partRow: number) => string): void {
+    this.pending = { base: this.keys.length, partRows: [], text };
+  }
+
+  /** `addKeyHalves` for row `partRow` of the part begun with `beginPart`. */
+  addPartKey(hi: number, lo: number, file: string | null, line: number | null, partRow: number): boolean {
+    if (!this.register(hi, lo, file, line, FROM_PART, partRow)) return false;
+    this.pending!.partRows.push(partRow);
+    return true;
+  }
+
+  /** Text given to `addKey` / `addKeyHalves` for the row being registered. */
+  private givenText: string | (() => string) = "";
+
+  /** The key text of the row being registered, from where `from` says. */
+  private newKeyText(from: number, partRow: number): string {
+    if (from === FROM_PARTS) return keyText(this.keyParts);
+    if (from === FROM_PART) return this.pending!.text(partRow);
+    return typeof this.givenText === "string" ? this.givenText : this.givenText();
+  }
+
+  /**
+   * Register a row's key hash; an earlier row with the same hash is compared exactly on the
+   * key fields (its text and the new row's, built only then), and only an equal one is a
+   * duplicate, reported with where the first copy was.
+   */
+  private register(hi: number, lo: number, file: string | null, line: number | null, from: number, partRow: number): boolean {
+    hi = (hi & this.hashMaskHi) >>> 0; lo = (lo & this.hashMaskLo) >>> 0;
+    let mine: string | null = null;
+    for (let s = this.keys.nextWithHash(hi, lo, this.keys.firstSlot(hi, lo)); s >= 0; s = this.keys.nextWithHash(hi, lo, this.keys.nextSlot(s))) {
+      const r = this.keys.rowAt(s);
+      mine ??= this.newKeyText(from, partRow);
+      const theirs = this.storedKeyText(r);
+      if (theirs !== mine) continue; // same hash, different receipt
+      const first = this.keys.where(r);
       this.report({
         file, line, field: "receipt_key",
-        message: `duplicate receipt ${this.keys.text(firstRow)}: same run, model, judge, query, condition and sample_index as ${first.file ?? "<input>"}${first.line === null ? "" : ":" + first.line}; expected each evaluation point once`,
+        message: `duplicate receipt ${keyOfText(theirs)}: same run, model, judge, query, condition and sample_index as ${first.file ?? "<input>"}${first.line === null ? "" : ":" + first.line}; expected each evaluation point once`,
       });
       return false;
     }
     this.keys.pushAt(hi, lo, file, line);
     return true;
+  }
+
+  /** The key text of kept row r, wherever its values are (the open part, the kept batch, the columns). */
+  private storedKeyText(r: number): string {
+    const part = this.pending;
+    if (part !== null && r >= part.base) return part.text(part.partRows[r - part.base]);
+    if (this.batch !== null) return keyTextOfVectors(this.batch.vectors, this.batch.rows === null ? r : this.batch.rows[r]);
+    return keyText(KEY_INDEX.map((c) => this.builders[c].valueAt!(r)));
   }
 
   /**
@@ -233,31 +344,37 @@ export class ReceiptAssembler {
       this.pendingRows = rows;
     }
     if (this.keepBatch && this.batch === null && this.builders[0].length === 0) return; // a first columnar batch may be kept as is
-    for (const b of this.builders) b.reserve?.(rows);
+    this.builders.forEach((b, c) => { if (this.loaded === null || this.loaded[c]) b.reserve?.(rows); });
   }
 
   /**
-   * Keep validated columns (canonical Arrow types, INPUT_FIELDS order) whose keys were
-   * registered with `addKey`: all rows, or those at `rows`.
+   * Keep validated columns (canonical Arrow types, INPUT_FIELDS order; columns not loaded
+   * are ignored) whose keys were registered with `addKey` or `addPartKey`: all rows, or those
+   * at `rows`.
    */
   addColumns(vectors: readonly Vector[], rows: Int32Array | null): void {
-    if (this.keepBatch && this.batch === null && this.builders[0].length === 0 && vectors.every((v) => v.data.length === 1)) {
+    this.pending = null;
+    if (this.keepBatch && this.batch === null && this.builders[KEY_INDEX[0]].length === 0 && vectors.every((v) => v.data.length === 1)) {
       this.batch = { vectors, rows };
       return;
     }
     if (this.batch !== null) this.spillBatch();
-    vectors.forEach((v, i) => this.builders[i].appendVector(v, rows));
+    this.appendVectors(vectors, rows);
     if (this.pendingRows > 0) {
       // Text columns: size the rest from the bytes a row took in this first part.
       const rest = this.pendingRows - (rows === null ? vectors[0].length : rows.length);
       this.pendingRows = 0;
-      if (rest > 0) for (const b of this.builders) b.reserve?.(rest);
+      if (rest > 0) this.builders.forEach((b, c) => { if (this.loaded === null || this.loaded[c]) b.reserve?.(rest); });
     }
+  }
+
+  private appendVectors(vectors: readonly Vector[], rows: Int32Array | null): void {
+    for (let c = 0; c < vectors.length; c++) if (this.loaded === null || this.loaded[c]) this.builders[c].appendVector(vectors[c], rows);
   }
 
   /**
    * Keep rows validated elsewhere (the JSONL worker threads): `issues` (in line order) are
-   * reported and the good rows (at ascending `lines`, with their key halves) registered in
+   * reported and the good rows (at ascending `lines`, with their key lanes) registered in
    * line order, exactly as adding the records one by one would: a duplicate is named by the
    * first copy's file and line, and strict mode throws at the first problem of either kind.
    * Then the good rows that are not duplicates are appended from `vectors` (INPUT_FIELDS
@@ -267,17 +384,26 @@ export class ReceiptAssembler {
     const n = lines.length;
     let keep: Int32Array | null = null;
     let kept = 0, j = 0;
+    if (this.batch !== null) this.spillBatch();
+    this.beginPart((i) => keyTextOfVectors(vectors, i));
     for (let i = 0; i <= n; i++) {
       const line = i < n ? lines[i] : Infinity;
       while (j < issues.length && (issues[j].line ?? -1) < line) {
         // A record's problems together, as the row path reports them.
         let k = j + 1;
         while (k < issues.length && issues[k].line === issues[j].line) k++;
-        if (this.strict) throw new ReceiptValidationError(issues.slice(j, k));
+        if (this.strict) { this.pending = null; throw new ReceiptValidationError(issues.slice(j, k)); }
         for (; j < k; j++) this.issues.push(issues[j]);
       }
       if (i === n) break;
-      if (this.addKeyHalves(hi[i], lo[i], file, line)) {
+      let added: boolean;
+      try {
+        added = this.addPartKey(hi[i], lo[i], file, line, i);
+      } catch (e) {
+        this.pending = null;
+        throw e;
+      }
+      if (added) {
         if (keep !== null) keep[kept] = i;
         kept++;
       } else if (keep === null) {
@@ -285,10 +411,9 @@ export class ReceiptAssembler {
         for (let r = 0; r < kept; r++) keep[r] = r;
       }
     }
+    this.pending = null;
     if (kept === 0) return;
-    if (this.batch !== null) this.spillBatch();
-    const rows = keep === null ? null : keep.subarray(0, kept);
-    for (let c = 0; c < vectors.length; c++) this.builders[c].appendVector(vectors[c], rows);
+    this.appendVectors(vectors, keep === null ? null : keep.subarray(0, kept));
   }
 
   /** The options records are validated with, for validating elsewhere (worker threads). */
@@ -299,7 +424,7 @@ export class ReceiptAssembler {
   private spillBatch(): void {
     const { vectors, rows } = this.batch!;
     this.batch = null;
-    vectors.forEach((v, i) => this.builders[i].appendVector(v, rows));
+    this.appendVectors(vectors, rows);
   }
 
   /** Note where the rows added since the last call came from. */
@@ -308,19 +433,26 @@ export class ReceiptAssembler {
   }
 
   finish(): ReceiptTable {
+    this.pending = null;
     if (this.batch !== null && this.batch.rows !== null) this.spillBatch();
-    const inputs = this.batch !== null ? this.batch.vectors : this.builders.map((b) => b.finish());
+    const n = this.rowCount;
+    const nulls = new NullColumns(n);
+    const inputs = INPUT_FIELDS.map((spec, c) =>
+      this.loaded !== null && !this.loaded[c] ? nulls.vector(spec) : this.batch !== null ? this.batch.vectors[c] : this.builders[c].finish());
     this.batch = null;
     const columns: Record<string, Vector> = {};
     INPUT_FIELDS.forEach((f, i) => (columns[f.name] = inputs[i]));
-    columns.receipt_key = this.keys.vector();
+    // The published receipt_key (a SHA-256) is computed when first read: analyses never
+    // read it, and hashing every key is a tenth of a load.
+    columns.receipt_key = nulls.vector(FIELD_BY_NAME.get("receipt_key")!);
     Object.assign(columns, deriveFromColumns(inputs[N_BENIGN], inputs[N_HARMFUL], inputs[LABEL]));
     // One record batch built from the columns' data, so the table's schema is exactly the
     // declared one (nullability, metadata) whatever the row count.
     const schema = receiptArrowSchema();
     const children = (RECEIPT_FIELDS as readonly FieldSpec[]).map((f) => columns[f.name].data[0]);
-    const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: this.rowCount, nullCount: 0, children }));
-    return new ReceiptTable(new Table([batch]), this.sources, this.issues);
+    const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
+    const loaded = this.loaded === null ? null : new Set([...this.loadedFieldNames(), "receipt_key", "n_total", "harmful_fraction", "complied"]);
+    return new ReceiptTable(new Table([batch]), this.sources, this.issues, undefined, { receiptKey: () => receiptKeyVector(inputs), loaded });
   }
 }
 

@@ -16,6 +16,8 @@ export interface ColumnBuilder {
   appendVector(vector: Vector, rows?: Int32Array | null): void;
   finish(): Vector;
   readonly length: number;
+  /** The value at row i (null for null), for the key fields' exact duplicate check: dictionary and numeric columns. */
+  valueAt?(i: number): unknown;
 }
 
 /**
@@ -58,6 +60,9 @@ class Validity {
       next.set(this.bits!);
       this.bits = next;
     }
+  }
+  has(i: number): boolean {
+    return this.bits === null || (this.bits[i >> 3] & (1 << (i & 7))) !== 0;
   }
   bitmap(length: number): Uint8Array | undefined {
     return this.nulls === 0 || this.bits === null ? undefined : this.bits.slice(0, (length + 7) >> 3);
@@ -116,6 +121,9 @@ class NumericBuilder implements ColumnBuilder {
   length = 0;
   constructor(private readonly type: Int32 | Float64) {
     this.values = type instanceof Int32 ? new Int32Array(1024) : new Float64Array(1024);
+  }
+  valueAt(i: number): unknown {
+    return this.validity.has(i) ? this.values[i] : null;
   }
   reserve(extra: number) {
     if (this.length + extra <= this.values.length) return;
@@ -221,6 +229,9 @@ class DictionaryBuilder implements ColumnBuilder {
     const next = new Int32Array(Math.max(this.codes.length * 2, this.length + extra));
     next.set(this.codes.subarray(0, this.length));
     this.codes = next;
+  }
+  valueAt(i: number): unknown {
+    return this.validity.has(i) ? this.words[this.codes[i]] : null;
   }
   private codeOf(word: string): number {
     let code = this.index.get(word);

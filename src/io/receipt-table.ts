@@ -31,17 +31,58 @@ export interface DictionaryColumn {
   readonly labels: readonly string[];
 }
 
+/** Columns of a loaded table that are filled in on first use, and the fields a load read. */
+export interface LazyColumns {
+  /** Computes the receipt_key column (the loaders hash keys their own, cheaper way). */
+  readonly receiptKey?: () => Vector;
+  /** The fields read (`LoadOptions.columns`), or null for all; reading another one throws. */
+  readonly loaded?: ReadonlySet<string> | null;
+}
+
 /**
  * Full columns decoded once per loaded table and shared by every view of it, so that
  * filtering and splitting (which analyses do a lot) gather from typed arrays instead of
- * re-decoding Arrow buffers.
+ * re-decoding Arrow buffers. Holds the base table, with its receipt_key column computed
+ * when first read.
  */
 class ColumnCache {
   readonly numbers = new Map<string, Float64Array>();
   readonly flags = new Map<string, Int8Array>();
   readonly dictionaries = new Map<string, DictionaryColumn>();
   readonly values = new Map<string, unknown[]>();
-  constructor(readonly arrow: Table) {}
+  private table: Table;
+  private receiptKey: (() => Vector) | null;
+  readonly loaded: ReadonlySet<string> | null;
+  constructor(arrow: Table, lazy: LazyColumns = {}) {
+    this.table = arrow;
+    this.receiptKey = lazy.receiptKey ?? null;
+    this.loaded = lazy.loaded ?? null;
+  }
+  /** The base table with every column filled in. */
+  get arrow(): Table {
+    if (this.receiptKey !== null) {
+      const key = this.receiptKey();
+      this.receiptKey = null;
+      const t = this.table, schema = t.schema;
+      const children = schema.fields.map((f) => (f.name === "receipt_key" ? key.data[0] : t.getChild(f.name)!.data[0]));
+      this.table = new Table([new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: t.numRows, nullCount: 0, children }))]);
+    }
+    return this.table;
+  }
+  /** The base table as it is (receipt_key possibly not filled in yet). */
+  get base(): Table {
+    return this.table;
+  }
+  get numRows(): number {
+    return this.table.numRows;
+  }
+  /** One base column (a field not loaded throws, naming the option). */
+  child(name: string): Vector | null {
+    if (this.loaded !== null && !this.loaded.has(name) && this.table.schema.fields.some((f) => f.name === name)) {
+      throw new Error(`ReceiptTable: the field ${name} was not loaded (loadReceipts read only ${[...this.loaded].join(", ")}); add it to the columns option`);
+    }
+    return (name === "receipt_key" ? this.arrow : this.table).getChild(name);
+  }
 }
 
 /**
@@ -56,17 +97,26 @@ export class ReceiptTable {
   private readonly selection: Int32Array | null;
   private readonly materialised: { table?: Table } = {};
 
-  constructor(arrow: Table, sources: readonly SourceFile[] = [], issues: readonly ValidationIssue[] = [], view?: { cache: ColumnCache; selection: Int32Array }) {
+  constructor(arrow: Table, sources: readonly SourceFile[] = [], issues: readonly ValidationIssue[] = [], view?: { cache: ColumnCache; selection: Int32Array }, lazy?: LazyColumns) {
     this.sources = sources;
     this.issues = issues;
-    this.cache = view?.cache ?? new ColumnCache(arrow);
+    this.cache = view?.cache ?? new ColumnCache(arrow, lazy);
     this.selection = view?.selection ?? null;
-    if (this.selection === null) this.materialised.table = arrow;
     Object.freeze(this);
   }
 
-  /** The rows as an Arrow table in the receipt schema (built on first use for a filtered view). */
+  /** The fields this table holds: all of them, or those a load with `columns` read. */
+  get loadedFields(): ReceiptFieldName[] {
+    const loaded = this.cache.loaded;
+    return this.fieldNames.filter((f) => loaded === null || loaded.has(f));
+  }
+
+  /**
+   * The rows as an Arrow table in the receipt schema (built on first use for a filtered
+   * view). Fields a load with `columns` did not read are all null here.
+   */
   get arrow(): Table {
+    if (this.selection === null) return this.cache.arrow;
     if (this.materialised.table === undefined) {
       const base = this.cache.arrow, sel = this.selection!;
       // one record batch from the gathered columns, so the schema (nullability, metadata) is
@@ -79,7 +129,7 @@ export class ReceiptTable {
   }
 
   get numRows(): number {
-    return this.selection === null ? this.cache.arrow.numRows : this.selection.length;
+    return this.selection === null ? this.cache.numRows : this.selection.length;
   }
 
   /** Field names in schema order. */
@@ -88,13 +138,14 @@ export class ReceiptTable {
   }
 
   column(name: ReceiptFieldName): Vector {
+    this.cache.child(name); // throws for a field not loaded
     const v = this.arrow.getChild(name);
     if (v === null) throw new Error(`ReceiptTable.column: no column named ${name}`);
     return v;
   }
 
   private baseColumn(name: ReceiptFieldName): Vector {
-    const v = this.cache.arrow.getChild(name);
+    const v = this.cache.child(name);
     if (v === null) throw new Error(`ReceiptTable: no column named ${name}`);
     return v;
   }
@@ -174,7 +225,7 @@ export class ReceiptTable {
   take(indices: Int32Array | number[]): ReceiptTable {
     const sel = this.selection;
     const composed = Int32Array.from(indices, (i) => (sel === null ? i : sel[i]));
-    return new ReceiptTable(this.cache.arrow, this.sources, this.issues, { cache: this.cache, selection: composed });
+    return new ReceiptTable(this.cache.base, this.sources, this.issues, { cache: this.cache, selection: composed });
   }
 
   /** Rows for which the predicate holds; it receives the row index, so it can read typed columns fetched once. */
@@ -200,8 +251,8 @@ export class ReceiptTable {
 
   /** One plain object per receipt, every field present (null where absent). */
   toRows(): Receipt[] {
-    const names = this.cache.arrow.schema.fields.map((f) => f.name);
-    const columns = names.map((n) => this.values(n as ReceiptFieldName));
+    const names = this.loadedFields;
+    const columns = names.map((n) => this.values(n));
     const rows: Receipt[] = new Array(this.numRows);
     for (let i = 0; i < this.numRows; i++) {
       const row: Record<string, unknown> = {};
@@ -221,11 +272,11 @@ export class ReceiptTable {
       if (Array.isArray(o.demo_ids)) o.demo_ids = JSON.stringify(o.demo_ids);
       return o;
     });
-    return rowsToDataFrame(rows, this.cache.arrow.schema.fields.map((f) => f.name));
+    return rowsToDataFrame(rows, this.loadedFields);
   }
 
   toString(): string {
-    return `ReceiptTable(${this.numRows} receipts, ${this.cache.arrow.schema.fields.length} fields, ${this.issues.length} issues)`;
+    return `ReceiptTable(${this.numRows} receipts, ${this.loadedFields.length} fields, ${this.issues.length} issues)`;
   }
 }
 

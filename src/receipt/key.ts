@@ -47,7 +47,7 @@ export function keyOfText(text: string): string {
   return sha256Hex(text).slice(0, 16);
 }
 
-/** Digest bytes as a latin1 string (one character a byte), the cheapest output to read halves from. */
+/** SHA-256 digest bytes as a latin1 string (one character a byte). */
 const oneShot = (crypto as { hash?: typeof crypto.hash }).hash;
 const sha256Latin1: (text: string) => string =
   typeof oneShot === "function"
@@ -58,7 +58,7 @@ const sha256Latin1: (text: string) => string =
  * The receipt key of a key text as two unsigned 32-bit halves (`out[0]` the first 8 hex
  * digits, `out[1]` the next 8): what `keyOfText` returns, without making hex text.
  */
-export function keyHalvesOfText(text: string, out: Uint32Array): void {
+export function receiptKeyHalvesOfText(text: string, out: Uint32Array): void {
   const d = sha256Latin1(text);
   out[0] = (d.charCodeAt(0) << 24) | (d.charCodeAt(1) << 16) | (d.charCodeAt(2) << 8) | d.charCodeAt(3);
   out[1] = (d.charCodeAt(4) << 24) | (d.charCodeAt(5) << 16) | (d.charCodeAt(6) << 8) | d.charCodeAt(7);
@@ -67,4 +67,101 @@ export function keyHalvesOfText(text: string, out: Uint32Array): void {
 /** 16 hex digits of a key from its halves. */
 export function keyHex(hi: number, lo: number): string {
   return (hi >>> 0).toString(16).padStart(8, "0") + (lo >>> 0).toString(16).padStart(8, "0");
+}
+
+/*
+ * Load-time receipt identity. Checking a million receipts for duplicates does not need a
+ * cryptographic digest: the loaders hash each key field's value once (a dictionary word once
+ * per dictionary, not once per row) into two 32-bit lanes with murmur3's mixing, and combine
+ * the 13 fields' lanes per row in KEY_FIELDS order. Equal hashes are then compared exactly on
+ * the key fields' text, so a collision can never be taken for a duplicate. The published
+ * `receipt_key` (above) is unchanged: it is the SHA-256 identifier plans and collections use.
+ */
+
+const LANE_SEEDS = [0x9747b28c, 0x1b873593] as const;
+
+/** murmur3 (32-bit) over a string's UTF-16 code units, two bytes each. */
+export function hashString32(s: string, seed: number): number {
+  let h = seed | 0;
+  const n = s.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    let k = (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16)) | 0;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if (i < n) {
+    let k = s.charCodeAt(i);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+  }
+  h ^= n * 2;
+  return fmix32(h);
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The lane `lane` (0 or 1) of key field `k`'s value, given as `keyText` spells it (null as ""). */
+export function keyFieldLane(k: number, text: string, lane: 0 | 1): number {
+  return hashString32(text, (LANE_SEEDS[lane] ^ Math.imul(k + 1, 0x9e3779b1)) | 0);
+}
+
+/** A row's lane before any field is added. */
+export const KEY_LANE_START = [0x3c6ef372, 0xa54ff53a] as const;
+
+/**
+ * A row's lane is the sum (mod 2^32) of its fields' lanes, finished by murmur3's mixer. The
+ * field's position is in each field lane's seed, so the sum needs no order, and the lanes of
+ * adjacent fields with few value combinations can be added once per combination instead of
+ * once per row. (A weakness of a sum only costs an exact comparison, never a wrong answer.)
+ */
+export function mixKeyLane(h: number, v: number): number {
+  return (h + v) | 0;
+}
+
+/** A row's running lane, finished. */
+export function finishKeyLane(h: number): number {
+  return fmix32(h);
+}
+
+/** The load-time hash of a row from its key fields' values in KEY_FIELDS order (row-wise loaders). */
+export function keyLanesOfValues(values: ArrayLike<unknown>, out: Uint32Array): void {
+  let a: number = KEY_LANE_START[0], b: number = KEY_LANE_START[1];
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    const text = v === null || v === undefined ? "" : String(v);
+    a = mixKeyLane(a, keyFieldLane(k, text, 0));
+    b = mixKeyLane(b, keyFieldLane(k, text, 1));
+  }
+  out[0] = finishKeyLane(a);
+  out[1] = finishKeyLane(b);
+}
+
+/**
+ * The load-time hash (see `keyLanesOfValues`) of a key text built by `keyText`, as two
+ * 32-bit lanes. (Up to v1 of the loaders this was the SHA-256 receipt key's halves; only the
+ * loaders' duplicate index reads it, and every loader now computes the same lanes.)
+ */
+export function keyHalvesOfText(text: string, out: Uint32Array): void {
+  const parts = text.split("\x1f");
+  parts.shift(); // the version tag
+  keyLanesOfValues(parts, out);
+}
+
+/** The key fields' values of a key text built by `keyText` (for exact comparison and messages). */
+export function keyValuesOfText(text: string): string[] {
+  return text.split("\x1f").slice(1);
 }

@@ -1,0 +1,221 @@
+/**
+ * The key fields of Arrow columns, read column by column: each distinct value of a key
+ * field is looked at once (a dictionary word once per dictionary), and a row is a few
+ * lookups. Gives the loaders' duplicate hash (`keyLanesOfValues`, two 32-bit lanes) and the
+ * published `receipt_key` column (the SHA-256 of `keyText`), both equal to what the row path
+ * computes from the same values.
+ */
+import { Data, Dictionary, makeData, makeVector, Utf8, type Vector } from "apache-arrow";
+import { INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
+import { finishKeyLane, KEY_FIELDS, KEY_LANE_START, keyFieldLane, keyOfText, mixKeyLane } from "../receipt/key";
+
+const INDEX = new Map(INPUT_FIELDS.map((f, i) => [f.name, i]));
+const decoder = new TextDecoder();
+
+/** Whether row i of a Data is valid, read from its bitmap (Data.getValid dispatches on the type per call). */
+export function valid(d: Data, i: number): boolean {
+  if (d.nullCount === 0 || !d.nullBitmap || d.nullBitmap.length === 0) return true;
+  const j = d.offset + i;
+  return (d.nullBitmap[j >> 3] & (1 << (j & 7))) !== 0;
+}
+
+/** The words of a dictionary Data's dictionary (null where null). */
+export function dictionaryWords(d: Data): (string | null)[] {
+  const dict = d.dictionary!;
+  if (dict.length === 0) return [];
+  if (dict.data.length !== 1) return Array.from(dict.toArray() as ArrayLike<string | null>);
+  const w = dict.data[0], o = w.valueOffsets as Int32Array, bytes = w.values as Uint8Array;
+  const out = new Array<string | null>(w.length);
+  for (let i = 0; i < w.length; i++) out[i] = valid(w, i) ? decoder.decode(bytes.subarray(o[i], o[i + 1])) : null;
+  return out;
+}
+
+/** A dictionary column flattened across batches: global codes (-1 for null) and words. */
+export interface Codes { codes: Int32Array; words: (string | null)[] }
+
+export function flattenDictionary(v: Vector): Codes {
+  const codes = new Int32Array(v.length);
+  const words: (string | null)[] = [];
+  const index = new Map<string | null, number>();
+  let k = 0;
+  for (const d of v.data) {
+    const dict = dictionaryWords(d);
+    const map = new Int32Array(dict.length);
+    for (let w = 0; w < dict.length; w++) {
+      const word = dict[w];
+      let g = index.get(word);
+      if (g === undefined) { g = words.length; words.push(word); index.set(word, g); }
+      map[w] = g;
+    }
+    const vals = d.values as Int32Array;
+    if (d.nullCount === 0) for (let i = 0; i < d.length; i++, k++) codes[k] = map[vals[i]];
+    else if (d.nullCount === d.length) { codes.fill(-1, k, k + d.length); k += d.length; }
+    else for (let i = 0; i < d.length; i++, k++) codes[k] = valid(d, i) ? map[vals[i]] : -1;
+  }
+  return { codes, words };
+}
+
+/** An integer column as float64, NaN for null. */
+export function flattenNumbers(v: Vector): Float64Array {
+  const out = new Float64Array(v.length);
+  let k = 0;
+  for (const d of v.data) {
+    const vals = d.values as Int32Array | Float64Array;
+    if (d.nullCount === 0) { out.set(vals.subarray(0, d.length), k); k += d.length; }
+    else for (let i = 0; i < d.length; i++, k++) out[k] = valid(d, i) ? vals[i] : NaN;
+  }
+  return out;
+}
+
+/** Integer values below this are coded by lookup rather than through a Map. */
+const SMALL = 4096;
+
+/** A key column as codes of its distinct values' text (as `keyText` spells them: null as ""). */
+export interface KeyColumn { codes: Int32Array; texts: string[] }
+
+export function keyColumn(spec: FieldSpec, v: Vector): KeyColumn {
+  if (v.type instanceof Dictionary) {
+    const { codes, words } = flattenDictionary(v);
+    const texts = words.map((w) => (w === null ? "" : w));
+    texts.push("");
+    const nullCode = texts.length - 1;
+    for (let i = 0; i < codes.length; i++) if (codes[i] < 0) codes[i] = nullCode;
+    return { codes, texts };
+  }
+  // Integers (counts, sample_index): one code per distinct value, small ones by lookup.
+  const nums = spec.kind === "integer" ? flattenNumbers(v) : null;
+  const codes = new Int32Array(v.length);
+  const texts: string[] = [];
+  const index = new Map<unknown, number>();
+  if (nums !== null) {
+    const small = new Int32Array(SMALL).fill(-1);
+    for (let i = 0; i < nums.length; i++) {
+      const x = nums[i];
+      if (x >= 0 && x < SMALL && Number.isInteger(x)) {
+        let c = small[x];
+        if (c < 0) { c = small[x] = texts.length; texts.push(String(x)); }
+        codes[i] = c;
+      } else {
+        const key = Number.isNaN(x) ? null : x;
+        let c = index.get(key);
+        if (c === undefined) { c = texts.length; texts.push(key === null ? "" : String(key)); index.set(key, c); }
+        codes[i] = c;
+      }
+    }
+    return { codes, texts };
+  }
+  for (let i = 0; i < v.length; i++) {
+    const x = nums !== null ? (Number.isNaN(nums[i]) ? null : nums[i]) : (v.get(i) ?? null);
+    let c = index.get(x);
+    if (c === undefined) { c = texts.length; texts.push(x === null ? "" : String(x)); index.set(x, c); }
+    codes[i] = c;
+  }
+  return { codes, texts };
+}
+
+/** The key columns of vectors in INPUT_FIELDS order, in KEY_FIELDS order. */
+export function keyColumns(inputs: readonly Vector[]): KeyColumn[] {
+  return KEY_FIELDS.map((name) => keyColumn(INPUT_FIELDS[INDEX.get(name)!], inputs[INDEX.get(name)!]));
+}
+
+/** Load-time key hashes of rows. */
+export interface KeyHalves { readonly hi: Uint32Array; readonly lo: Uint32Array }
+
+/**
+ * `keyLanesOfValues` of every row (rows flagged in `skip` are left 0), each value hashed
+ * once: lanes are sums of field lanes (see `mixKeyLane`), so adjacent columns with few value
+ * combinations are added up once per combination, and a row takes a few additions.
+ */
+export function keyLanesOfColumns(keys: readonly KeyColumn[], n: number, skip: Uint8Array | null): KeyHalves {
+  const groups: { codes: Int32Array | null; a: Int32Array; b: Int32Array }[] = [];
+  let startA: number = KEY_LANE_START[0], startB: number = KEY_LANE_START[1];
+  keys.forEach((col, k) => {
+    const a = Int32Array.from(col.texts, (t) => keyFieldLane(k, t, 0));
+    const b = Int32Array.from(col.texts, (t) => keyFieldLane(k, t, 1));
+    const used = distinctCodes(col.codes, col.texts.length);
+    if (used === 1) {
+      // One value in this part: a constant of every row's sum.
+      const c = col.codes.length > 0 ? col.codes[0] : 0;
+      startA = mixKeyLane(startA, a[c]);
+      startB = mixKeyLane(startB, b[c]);
+      return;
+    }
+    const last = groups[groups.length - 1];
+    const m = col.texts.length;
+    if (last !== undefined && last.a.length * m <= 4096) {
+      const ja = new Int32Array(last.a.length * m), jb = new Int32Array(last.a.length * m);
+      for (let x = 0; x < last.a.length; x++) for (let y = 0; y < m; y++) {
+        ja[x * m + y] = mixKeyLane(last.a[x], a[y]);
+        jb[x * m + y] = mixKeyLane(last.b[x], b[y]);
+      }
+      const codes = last.codes!, mine = col.codes;
+      for (let i = 0; i < n; i++) codes[i] = codes[i] * m + mine[i];
+      groups[groups.length - 1] = { codes, a: ja, b: jb };
+    } else groups.push({ codes: Int32Array.from(col.codes), a, b });
+  });
+  const hi = new Uint32Array(n), lo = new Uint32Array(n);
+  const G = groups.length;
+  const codes = groups.map((g) => g.codes!), lanesA = groups.map((g) => g.a), lanesB = groups.map((g) => g.b);
+  for (let i = 0; i < n; i++) {
+    if (skip !== null && skip[i] !== 0) continue;
+    let a = startA, b = startB;
+    for (let g = 0; g < G; g++) {
+      const c = codes[g][i];
+      a = (a + lanesA[g][c]) | 0;
+      b = (b + lanesB[g][c]) | 0;
+    }
+    hi[i] = finishKeyLane(a);
+    lo[i] = finishKeyLane(b);
+  }
+  return { hi, lo };
+}
+
+/** How many distinct codes (of `m` possible) a column uses: 0, 1, or 2 meaning "more". */
+function distinctCodes(codes: Int32Array, m: number): number {
+  if (codes.length === 0 || m === 0) return 0;
+  const first = codes[0];
+  for (let i = 1; i < codes.length; i++) if (codes[i] !== first) return 2;
+  return 1;
+}
+
+/** The key text (`keyText`) of row i of key columns. */
+export function keyTextOfColumns(keys: readonly KeyColumn[], i: number): string {
+  let s = "v1";
+  for (const k of keys) s += "\x1f" + k.texts[k.codes[i]];
+  return s;
+}
+
+/** Fragments of adjacent key columns joined while their combinations stay few (fewer concatenations a row). */
+function joinedFragments(keys: readonly KeyColumn[]): { codes: Int32Array; frags: string[] }[] {
+  const out: { codes: Int32Array; frags: string[] }[] = [];
+  for (const col of keys) {
+    const frags = col.texts.map((t) => "\x1f" + t);
+    const last = out[out.length - 1];
+    if (last !== undefined && last.frags.length * frags.length <= 4096) {
+      const m = frags.length;
+      const joined = new Array<string>(last.frags.length * m);
+      for (let a = 0; a < last.frags.length; a++) for (let b = 0; b < m; b++) joined[a * m + b] = last.frags[a] + frags[b];
+      const codes = new Int32Array(last.codes.length);
+      for (let i = 0; i < codes.length; i++) codes[i] = last.codes[i] * m + col.codes[i];
+      out[out.length - 1] = { codes, frags: joined };
+    } else out.push({ codes: col.codes, frags });
+  }
+  return out;
+}
+
+/** The published receipt_key (16 hex digits of the SHA-256 of `keyText`) of every row, as a Utf8 vector. */
+export function receiptKeyVector(inputs: readonly Vector[]): Vector {
+  const n = inputs[0]?.length ?? 0;
+  const parts = joinedFragments(keyColumns(inputs));
+  const bytes = new Uint8Array(n * 16);
+  const offsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    let s = "v1";
+    for (let k = 0; k < parts.length; k++) s += parts[k].frags[parts[k].codes[i]];
+    const hex = keyOfText(s);
+    const o = i * 16;
+    for (let k = 0; k < 16; k++) bytes[o + k] = hex.charCodeAt(k);
+    offsets[i + 1] = o + 16;
+  }
+  return makeVector(makeData({ type: new Utf8(), length: n, nullCount: 0, valueOffsets: offsets, data: bytes }));
+}
