@@ -76,7 +76,8 @@ export function complianceHeatmapFigure(rows: readonly ComplianceCellInput[], op
       zmax: 100,
       colorscale: SEQUENTIAL_COLORSCALE,
       showscale: p === 0,
-      colorbar: { title: { text: "Compliance<br>rate (%)" }, thickness: 14, len: 0.6, y: 0.5, outlinewidth: 0 },
+      // Title beside the bar, past its tick labels: on top it sat on the "100" label.
+      colorbar: { title: { text: "Compliance rate (%)", side: "right" }, thickness: 14, len: 0.6, y: 0.5, outlinewidth: 0 },
       xgap: 1,
       ygap: 1,
       hoverongaps: false,
