@@ -156,6 +156,9 @@ export class ReceiptLineScanner {
   private readonly maxFieldBytes: number;
   private readonly cacheBytes: (Uint8Array | null)[] = new Array(SLOTS.length * CACHE_SIZE).fill(null);
   private readonly cacheText: (string | null)[] = new Array(SLOTS.length * CACHE_SIZE).fill(null);
+  /** Each repeating field's last value, tried before the table. */
+  private readonly lastBytes: (Uint8Array | null)[] = SLOTS.map(() => null);
+  private readonly lastText: (string | null)[] = SLOTS.map(() => null);
   // What scanString found about the string it scanned.
   private sEscaped = false;
   private sAscii = true;
@@ -167,6 +170,9 @@ export class ReceiptLineScanner {
   private field: string | null = null;
   private checkText = false;
   private depthStack = new Uint8Array(64);
+  /** The slot of each key of the last complete line, in order (-1: unknown), to try first. */
+  private readonly order = new Int16Array(128);
+  private orderLength = 0;
 
   constructor(options: JSONLScanOptions) {
     this.wanted = wantedFields(options.columns);
@@ -209,24 +215,41 @@ export class ReceiptLineScanner {
     if (b[p] !== 123 || p >= end) return SLOW;
     p = ws(b, p + 1, end);
     if (p < end && b[p] === 125) return ws(b, p + 1, end) === end ? GOOD : this.syntax();
-    let unknown = false;
+    let unknown = false, position = 0;
     for (;;) {
       if (p >= end || b[p] !== 34) return this.syntax();
-      // The key: field names are ASCII without escapes, found by their bytes' hash.
+      // The key. Lines of a file mostly list the same fields in the same order: the field
+      // at this position in the previous line is tried first (one comparison of its bytes);
+      // else field names (ASCII without escapes) are found by their bytes' hash.
       const ks = p + 1;
-      let q = ks, h = 0, plain = true;
-      for (; q < end; q++) {
-        const c = b[q];
-        if (c === 34) break;
-        if (c === 92 || c < 32 || c >= 128) { plain = false; break; }
-        h = (Math.imul(h, 31) + c) | 0;
+      let q = ks, slot = -1, name: string | null = null, plain = true;
+      const guess = position < this.orderLength ? this.order[position] : -1;
+      if (guess >= 0) {
+        const bytes = NAME_BYTES[guess], len = bytes.length;
+        if (ks + len < end && b[ks + len] === 34) {
+          let k = 0;
+          while (k < len && bytes[k] === b[ks + k]) k++;
+          if (k === len) { slot = guess; q = ks + len; }
+        }
       }
-      let slot = -1, name: string | null = null;
-      if (plain) {
-        if (q >= end) return this.syntax();
-        slot = lookup(b, ks, q, h);
-        p = q + 1;
-      } else {
+      if (slot >= 0) p = q + 1;
+      else {
+        let h = 0;
+        for (; q < end; q++) {
+          const c = b[q];
+          if (c === 34) break;
+          if (c === 92 || c < 32 || c >= 128) { plain = false; break; }
+          h = (Math.imul(h, 31) + c) | 0;
+        }
+        if (plain) {
+          if (q >= end) return this.syntax();
+          slot = lookup(b, ks, q, h);
+          p = q + 1;
+        }
+      }
+      if (position < this.order.length) this.order[position] = slot;
+      position++;
+      if (!plain) {
         q = this.scanString(b, p, end);
         if (q < 0) return this.syntax();
         this.field = null;
@@ -261,6 +284,7 @@ export class ReceiptLineScanner {
       if (c === 44) { p = ws(b, p + 1, end); continue; }
       if (c !== 125) return this.syntax();
       if (ws(b, p + 1, end) !== end) return this.syntax();
+      this.orderLength = Math.min(position, this.order.length);
       break;
     }
     // Unknown fields are worded by the row validator (it suggests the nearest name).
@@ -282,6 +306,8 @@ export class ReceiptLineScanner {
     this.sNul = -1;
     let i = p + 1;
     for (;;) {
+      // Plain bytes in one table lookup each; the line's terminator (or the buffer's end) stops the loop.
+      while (STRING_BYTE[b[i]] === 0) i++;
       if (i >= end) return -1;
       const c = b[i];
       if (c === 34) break;
@@ -383,6 +409,13 @@ export class ReceiptLineScanner {
   private cachedString(b: Bytes, from: number, to: number, slot: number): string | null {
     const len = to - from;
     if (this.sEscaped || len > 64) return this.stringValue(b, from, to);
+    // Most often the value is the previous row's.
+    const previous = this.lastBytes[slot];
+    if (previous !== null && previous.length === len) {
+      let k = 0;
+      while (k < len && previous[k] === b[from + k]) k++;
+      if (k === len) return this.lastText[slot];
+    }
     let h = len;
     for (let i = from; i < to; i++) h = (Math.imul(h, 31) + b[i]) | 0;
     const at = slot * CACHE_SIZE + (h & (CACHE_SIZE - 1));
@@ -390,14 +423,17 @@ export class ReceiptLineScanner {
     if (last !== null && last.length === len) {
       let k = 0;
       while (k < len && last[k] === b[from + k]) k++;
-      if (k === len) return this.cacheText[at];
+      if (k === len) {
+        this.lastBytes[slot] = last;
+        return (this.lastText[slot] = this.cacheText[at]);
+      }
     }
     const text = this.stringValue(b, from, to);
     if (text !== null) {
       const copy = new Uint8Array(len);
       for (let k = 0; k < len; k++) copy[k] = b[from + k];
-      this.cacheBytes[at] = copy;
-      this.cacheText[at] = text;
+      this.cacheBytes[at] = this.lastBytes[slot] = copy;
+      this.cacheText[at] = this.lastText[slot] = text;
     }
     return text;
   }
@@ -526,6 +562,9 @@ export class ReceiptLineScanner {
     }
   }
 }
+
+/** Bytes a string scan stops at: 1 for the quote, backslash, control characters and non-ASCII; 0 for the rest. */
+const STRING_BYTE = new Uint8Array(256).map((_, c) => (c === 34 || c === 92 || c < 32 || c >= 128 ? 1 : 0));
 
 /** Remembered values of a repeating field (a power of two). */
 const CACHE_SIZE = 2048;

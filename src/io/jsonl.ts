@@ -4,7 +4,10 @@
  * an interrupted write never leaves a half-written receipt file behind.
  */
 import { createHash } from "node:crypto";
+import { once } from "node:events";
+import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
+import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import type { Table } from "apache-arrow";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
@@ -63,6 +66,64 @@ export function fromJSONL(text: string, options: LoadOptions & JSONLReadOptions 
 /** Bytes read at a time. */
 const CHUNK_BYTES = 4 << 20;
 
+/** Files from this size up are hashed on a second thread, beside the parsing. */
+const HASH_ON_THREAD_BYTES = 32 << 20;
+
+/** The hashing thread's code: plain CommonJS with Node's own modules only, so it starts in milliseconds. */
+const HASH_WORKER = `const { parentPort } = require("node:worker_threads");
+const hash = require("node:crypto").createHash("sha256");
+parentPort.on("message", (m) => { if (m === null) parentPort.postMessage(hash.digest("hex")); else hash.update(m); });`;
+
+/**
+ * The file's SHA-256, computed on a worker thread for a large file (a copy of each chunk
+ * is handed over; SHA-256 costs about a fifth of a JSONL load and needs no JavaScript
+ * heap), on this thread otherwise or when no thread starts.
+ */
+class FileHash {
+  private readonly hash = createHash("sha256");
+  private worker: Worker | null = null;
+  private failed = false;
+  constructor(size: number) {
+    if (size < HASH_ON_THREAD_BYTES || availableParallelism() < 2) return;
+    try {
+      this.worker = new Worker(HASH_WORKER, { eval: true, execArgv: [] });
+      this.worker.on("error", () => { this.failed = true; });
+    } catch {
+      this.worker = null;
+    }
+  }
+  update(bytes: Uint8Array): void {
+    if (this.worker === null) { this.hash.update(bytes); return; }
+    const copy = Uint8Array.prototype.slice.call(bytes) as Uint8Array;
+    this.worker.postMessage(copy, [copy.buffer as ArrayBuffer]);
+  }
+  /** The hex digest; `reread` hashes the file again here if the thread failed. */
+  async digest(reread: () => Promise<string>): Promise<string> {
+    const worker = this.worker;
+    if (worker === null) return this.hash.digest("hex");
+    try {
+      if (this.failed) return await reread();
+      const done = once(worker, "message");
+      worker.postMessage(null);
+      const [hex] = (await Promise.race([done, once(worker, "error").then(() => [null])])) as [string | null];
+      return hex ?? (await reread());
+    } finally {
+      await worker.terminate();
+    }
+  }
+  /** Stop the thread (reading failed or stopped). */
+  async close(): Promise<void> {
+    if (this.worker !== null) await this.worker.terminate();
+    this.worker = null;
+  }
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest("hex");
+}
+
 /**
  * Stream a JSONL file into an assembler, on this thread; returns the number of records
  * (non-blank lines) and the file's SHA-256. Reads bytes into one buffer that grows only
@@ -71,10 +132,10 @@ const CHUNK_BYTES = 4 << 20;
  * image) stops the reading.
  */
 export async function streamJSONL(asm: ReceiptAssembler, path: string, options: JSONLReadOptions = {}): Promise<{ records: number; sha256: string }> {
-  const hash = createHash("sha256");
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const lines = new JSONLLines(assemblerSink(asm, path), path, scanOptions(asm, options));
   const handle = await open(path, "r");
+  const hash = new FileHash((await handle.stat()).size);
   try {
     let buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1024, maxLine + 1))) as Bytes;
     let filled = 0, start = 0;
@@ -131,8 +192,9 @@ export async function streamJSONL(asm: ReceiptAssembler, path: string, options: 
       start = lines.feed(buf, 0, filled, false);
     }
     if (lines.records === 0) asm.report({ file: path, line: null, field: null, message: EMPTY_FILE });
-    return { records: lines.records, sha256: hash.digest("hex") };
+    return { records: lines.records, sha256: await hash.digest(() => sha256OfFile(path)) };
   } finally {
+    await hash.close();
     await handle.close();
   }
 }
