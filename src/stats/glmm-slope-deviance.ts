@@ -10,11 +10,13 @@
  *   G_i = f_i(u^) - log det(L_i),  L_i L_i' = I + Lambda' Z_i' W Z_i Lambda at the mode u^,
  * and the deviance is -2 sum_i G_i (0/1 expansion, as the random-intercept deviance).
  *
- * The gradient is by central differences of the deviance (step 1e-6 (1 + |p|)); the Hessian
- * by second differences (step 1e-4 (1 + |p|)): each deviance is exact to rounding (the
- * modes are solved to 1e-13), so the gradient is good to ~1e-7 and the Hessian to ~1e-7
- * relative, on a par with glmer's own finite-difference Hessian.
- * Cost: per evaluation 2 (k + 3) + 1 deviances, each a few 2-D Newton passes over the cells.
+ * Exact gradient: with w = Lambda' z a cell's loading on u and H = I + sum v w w' at u^,
+ *   dG_i/dphi = df_i/dphi (at u^ fixed: the mode is stationary) - 1/2 tr(H^-1 dH/dphi),
+ *   dH/dphi = sum [v (1 - 2 mu) (d eta / d phi) w w' + v (dw w' + w dw')],
+ *   d eta / d phi = its partial + w' du^/dphi,  du^/dphi = H^-1 d(grad_u f)/dphi,
+ * so one extra pass over a group's cells at u^ (checked against central differences of the
+ * deviance in the tests). The Hessian is by differences of this gradient (glmm-optimize.ts).
+ * Cost: per evaluation a few 2-D Newton passes over the cells, plus one.
  */
 import type { GroupedCells } from "./glmm-cells";
 import type { DevianceAndGradient } from "./glmm-intercept-deviance";
@@ -28,8 +30,6 @@ export class RandomSlopeDeviance {
   /** Spherical modes, (u1, u2) a group. */
   readonly modes: Float64Array;
   modesConverged = true;
-  /** The numerical gradient is good to ~1e-7: Newton steps below ~1e-8 are noise. */
-  readonly stepTolerance = 1e-8;
   readonly #cells: GroupedCells;
   readonly #slope: number;
   readonly #k: number;
@@ -47,50 +47,64 @@ export class RandomSlopeDeviance {
   }
 
   evaluate(params: ArrayLike<number>): DevianceAndGradient {
-    const p = this.size;
-    const x = Float64Array.from(params);
-    const deviance = this.deviance(x);
-    const gradient = new Float64Array(p);
-    for (let j = 0; j < p; j++) {
-      const h = 1e-6 * (1 + Math.abs(x[j]));
-      const keep = x[j];
-      x[j] = keep + h;
-      const up = this.deviance(x);
-      x[j] = keep - h;
-      const down = this.deviance(x);
-      x[j] = keep;
-      gradient[j] = (up - down) / (2 * h);
-    }
-    this.deviance(x); // leave the warm starts at params
+    const k = this.#k;
+    const { columns, successes, trials } = this.#cells;
+    const xs = columns[this.#slope];
+    const gradient = new Float64Array(k + 3);
+    const A = new Float64Array(k), SB1 = new Float64Array(k), SB2 = new Float64Array(k), TQX = new Float64Array(k);
+    const B = new Float64Array(3), ST1 = new Float64Array(3), ST2 = new Float64Array(3), TQT = new Float64Array(3), VWH = new Float64Array(3);
+    const t0 = params[k], t1 = params[k + 1], t2 = params[k + 2];
+    const deviance = this.deviance(params, (from, to, u1, u2) => {
+      // Inverse of H = I + sum v w w' at the mode (the last pass's sums are at u^).
+      const det = this.#h11 * this.#h22 - this.#h12 * this.#h12;
+      const i11 = this.#h22 / det, i12 = -this.#h12 / det, i22 = this.#h11 / det;
+      A.fill(0); SB1.fill(0); SB2.fill(0); TQX.fill(0);
+      B.fill(0); ST1.fill(0); ST2.fill(0); TQT.fill(0); VWH.fill(0);
+      let tqw1 = 0, tqw2 = 0;
+      const a = this.#offset;
+      for (let c = from; c < to; c++) {
+        const x = xs[c];
+        const w1 = t0 + t1 * x, w2 = t2 * x;
+        const eta = a[c] + w1 * u1 + w2 * u2;
+        const t = trials[c], s = successes[c];
+        const e = Math.exp(-Math.abs(eta));
+        const mu = eta >= 0 ? 1 / (1 + e) : e / (1 + e);
+        const oneMinusMu = eta >= 0 ? e / (1 + e) : 1 / (1 + e);
+        const r = s * oneMinusMu - (t - s) * mu;
+        const v = t * mu * oneMinusMu;
+        const tt = v * (oneMinusMu - mu);
+        const hw1 = i11 * w1 + i12 * w2, hw2 = i12 * w1 + i22 * w2;
+        const tq = tt * (w1 * hw1 + w2 * hw2);
+        for (let j = 0; j < k; j++) {
+          const xj = columns[j][c];
+          A[j] += r * xj; SB1[j] += v * xj * w1; SB2[j] += v * xj * w2; TQX[j] += tq * xj;
+        }
+        // d eta / d theta_m at fixed u, and d w / d theta_m: (1, 0), (x, 0), (0, x).
+        const e0 = u1, e1 = x * u1, e2 = x * u2;
+        B[0] += r * e0; B[1] += r * e1; B[2] += r * e2;
+        ST1[0] += -v * e0 * w1 + r; ST2[0] += -v * e0 * w2;
+        ST1[1] += -v * e1 * w1 + r * x; ST2[1] += -v * e1 * w2;
+        ST1[2] += -v * e2 * w1; ST2[2] += -v * e2 * w2 + r * x;
+        TQT[0] += tq * e0; TQT[1] += tq * e1; TQT[2] += tq * e2;
+        VWH[0] += v * hw1; VWH[1] += v * x * hw1; VWH[2] += v * x * hw2;
+        tqw1 += tq * w1; tqw2 += tq * w2;
+      }
+      // dG = df/dphi (envelope) - 1/2 tr(H^-1 dH/dphi), with du^/dphi = H^-1 d(grad_u f)/dphi.
+      for (let j = 0; j < k; j++) {
+        const d1 = -(i11 * SB1[j] + i12 * SB2[j]), d2 = -(i12 * SB1[j] + i22 * SB2[j]);
+        gradient[j] += A[j] - 0.5 * (TQX[j] + tqw1 * d1 + tqw2 * d2);
+      }
+      for (let m = 0; m < 3; m++) {
+        const d1 = i11 * ST1[m] + i12 * ST2[m], d2 = i12 * ST1[m] + i22 * ST2[m];
+        gradient[k + m] += B[m] - 0.5 * (TQT[m] + tqw1 * d1 + tqw2 * d2 + 2 * VWH[m]);
+      }
+    });
+    for (let j = 0; j < gradient.length; j++) gradient[j] *= -2;
     return { deviance, gradient };
   }
 
-  /** Second differences of the deviance: more accurate here than differences of the numerical gradient. */
-  hessian(params: ArrayLike<number>): Float64Array {
-    const p = this.size;
-    const x = Float64Array.from(params);
-    const h = Array.from(x, (v) => 1e-4 * (1 + Math.abs(v)));
-    const d0 = this.deviance(x);
-    const out = new Float64Array(p * p);
-    const at = (i: number, si: number, j: number, sj: number): number => {
-      const y = Float64Array.from(x);
-      y[i] += si * h[i];
-      y[j] += sj * h[j];
-      return this.deviance(y);
-    };
-    for (let i = 0; i < p; i++) {
-      out[i * p + i] = (at(i, 1, i, 0) - 2 * d0 + at(i, -1, i, 0)) / (h[i] * h[i]);
-      for (let j = 0; j < i; j++) {
-        const v = (at(i, 1, j, 1) - at(i, 1, j, -1) - at(i, -1, j, 1) + at(i, -1, j, -1)) / (4 * h[i] * h[j]);
-        out[i * p + j] = v;
-        out[j * p + i] = v;
-      }
-    }
-    this.deviance(x);
-    return out;
-  }
-
-  deviance(params: ArrayLike<number>): number {
+  /** The deviance alone; `atMode` is called for each group with the last pass's sums at its mode u^. */
+  deviance(params: ArrayLike<number>, atMode?: (from: number, to: number, u1: number, u2: number) => void): number {
     const k = this.#k;
     const { columns, start } = this.#cells;
     const a = this.#offset;
@@ -130,6 +144,7 @@ export class RandomSlopeDeviance {
       this.modes[2 * g] = u1;
       this.modes[2 * g + 1] = u2;
       total += this.#f - 0.5 * Math.log(this.#h11 * this.#h22 - this.#h12 * this.#h12);
+      if (atMode !== undefined) atMode(from, to, u1, u2);
     }
     return -2 * total;
   }

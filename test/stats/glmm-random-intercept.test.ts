@@ -162,6 +162,17 @@ describe("random slope (1 + benign | query), Laplace", () => {
     assertAllClose(fit.stdErrors, f.exact_laplace.slope.std_error, 1e-5, "std_error (exact Laplace in R)");
     assertAllClose(fit.stdErrors, r.std_error, 2e-4, "std_error (glmer)");
   });
+  it("has the gradient of its central differences (away from the optimum)", () => {
+    const objective = new RandomSlopeDeviance(groupCells({ ...design, successes: data.ySlope }), 2);
+    const x = [-0.9, 0.5, -0.4, 0.9, 0.3, 0.6];
+    const exact = objective.evaluate(x).gradient;
+    for (let j = 0; j < x.length; j++) {
+      const h = 1e-5;
+      const up = objective.deviance(x.map((v, i) => (i === j ? v + h : v)));
+      const down = objective.deviance(x.map((v, i) => (i === j ? v - h : v)));
+      assertClose(exact[j], (up - down) / (2 * h), 1e-6, `gradient[${j}]`, 1e-6);
+    }
+  });
   it("its deviance at glmer's estimates is the exact Laplace written out in R", () => {
     const value = new RandomSlopeDeviance(groupCells({ ...design, successes: data.ySlope }), 2).deviance([...arr(r.estimate), ...arr(r.theta)]);
     assertClose(value, f.exact_laplace.slope.deviance, 0, "deviance", 1e-9);
