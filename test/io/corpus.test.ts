@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { fromJSONL } from "../../src/io/jsonl";
 import { loadReceipts, type LoadReceiptsOptions } from "../../src/io/load";
 import { formatIssue, ReceiptValidationError, type ValidationIssue } from "../../src/receipt/issues";
 
@@ -226,3 +227,23 @@ for (const [name, c] of Object.entries(CASES)) {
     });
   });
 }
+
+test("columns: fields not asked for are skipped at byte level, their JSON still checked", () => {
+  const base = { run_id: "r1", model: "m1", judge: "wildguard", n_benign: 2, n_harmful: 1, query_source: "harmbench", judge_label: "refusal" };
+  const line = (q: string, extra: string) => JSON.stringify({ ...base, query_id: q }).slice(0, -1) + extra + "}";
+  const text = [
+    line("q1", `,"response":5`), // a wrong type in a field not read is not looked at
+    line("q2", `,"response":"a\\ud800"`), // a lone surrogate is found all the same
+    line("q3", `,"judge_score":[1,{"x":[2,"y"]}]`), // a nested value, skipped
+    line("q4", `,"response":"never closed}`), // bad JSON is bad JSON
+  ].join("\n") + "\n";
+  const table = fromJSONL(text, { strict: false, columns: ["model"], file: "f.jsonl" });
+  assert.deepEqual(table.values("query_id"), ["q1", "q3"]);
+  assert.deepEqual(table.issues.map((i) => [i.line, i.field, i.message.slice(0, 30)]), [
+    [2, "response", "escaped lone surrogate \\ud800 "],
+    [4, null, "bad JSON: Unterminated string "],
+  ]);
+  // Read in full, the same lines fail for their values.
+  const full = fromJSONL(text, { strict: false });
+  assert.deepEqual(full.issues.map((i) => [i.line, i.field]), [[1, "response"], [2, "response"], [3, "judge_score"], [4, null]]);
+});
