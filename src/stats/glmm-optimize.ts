@@ -21,10 +21,6 @@ import type { DevianceAndGradient } from "./glmm-intercept-deviance";
 export interface DevianceObjective {
   readonly size: number;
   evaluate(params: ArrayLike<number>): DevianceAndGradient;
-  /** The Hessian, when the objective computes it better than differences of its gradient. */
-  hessian?(params: ArrayLike<number>): Float64Array;
-  /** Converged when a full Newton step moves no parameter by more than this (relative). Default 1e-10; larger for a numerical gradient. */
-  readonly stepTolerance?: number;
 }
 
 export interface MinimumFound {
@@ -47,7 +43,6 @@ const CLOSE_ENOUGH = 1e-5;
 
 export function minimizeDeviance(objective: DevianceObjective, start: Float64Array, maxIterations: number): MinimumFound {
   const p = objective.size;
-  const stepTolerance = objective.stepTolerance ?? STEP_TOLERANCE;
   let x = Float64Array.from(start);
   let current = objective.evaluate(x);
   let converged = false;
@@ -60,7 +55,7 @@ export function minimizeDeviance(objective: DevianceObjective, start: Float64Arr
     }
     // Forward differences while iterating (half the evaluations; the direction needs no more
     // than a few digits), central ones at the optimum for the standard errors.
-    const h = objective.hessian !== undefined ? objective.hessian(x) : numericHessian(objective, x, current.gradient);
+    const h = numericHessian(objective, x, current.gradient);
     let factor = choleskyFactor(h, p);
     let lambda = 0;
     let maxDiag = 0;
@@ -81,7 +76,7 @@ export function minimizeDeviance(objective: DevianceObjective, start: Float64Arr
     for (let j = 0; j < p; j++) slope += current.gradient[j] * direction[j];
     let fullMove = 0;
     for (let j = 0; j < p; j++) fullMove = Math.max(fullMove, Math.abs(direction[j]) / (1 + Math.abs(x[j])));
-    if (lambda === 0 && fullMove < stepTolerance) {
+    if (lambda === 0 && fullMove < STEP_TOLERANCE) {
       // At the optimum to ~1e-20 (quadratic convergence): the deviance cannot tell the step apart.
       x = x.map((v, j) => v + direction[j]);
       converged = true;
@@ -117,7 +112,7 @@ export function minimizeDeviance(objective: DevianceObjective, start: Float64Arr
     }
     x = next;
     current = trial;
-    if (t === 1 && lambda === 0 && largestMove < stepTolerance) {
+    if (t === 1 && lambda === 0 && largestMove < STEP_TOLERANCE) {
       converged = true;
       iterations++;
       reason = "converged";
@@ -126,17 +121,13 @@ export function minimizeDeviance(objective: DevianceObjective, start: Float64Arr
   }
   // Leave the objective's warm starts at the optimum, then differentiate there.
   current = objective.evaluate(x);
-  const hessian = hessianOf(objective, x);
+  const hessian = numericHessian(objective, x);
   const factor = choleskyFactor(hessian, p);
   objective.evaluate(x);
   return {
     params: x, deviance: current.deviance, gradient: current.gradient, hessian,
     hessianInverse: factor === null ? null : choleskyInverse(factor, p), iterations, converged, reason,
   };
-}
-
-function hessianOf(objective: DevianceObjective, x: Float64Array): Float64Array {
-  return objective.hessian !== undefined ? objective.hessian(x) : numericHessian(objective, x);
 }
 
 /**
