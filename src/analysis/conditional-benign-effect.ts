@@ -37,7 +37,14 @@ export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypoth
   const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
   const labels = table.values(options.group);
   const keep: number[] = [];
-  for (let i = 0; i < y.length; i++) if (y[i] >= 0) keep.push(i);
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] < 0) continue;
+    const label = labels[i];
+    if (label === null || label === undefined || label === "") {
+      throw new Error(`a random intercept per ${options.group} needs every receipt's ${options.group}: receipt ${i} has none`);
+    }
+    keep.push(i);
+  }
   const benign = Float64Array.from(keep, (i) => nb[i]);
   const harmful = Float64Array.from(keep, (i) => nh[i]);
   const columnsByTerm = {
