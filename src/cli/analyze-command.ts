@@ -4,6 +4,7 @@ import { InvalidArgumentError } from "commander";
 import { analyze } from "../analysis/analyze";
 import { resultReceiptToJSON, resultReceiptToMarkdown } from "../analysis/render-result-receipt";
 import { formatPValue } from "../display/format-value";
+import { stepProgress } from "../display/progress";
 import { loadReceipts } from "../io/load";
 import type { ReceiptFieldName } from "../receipt/fields";
 import type { PAdjustMethod } from "../stats";
@@ -36,12 +37,15 @@ function checkOptions(options: AnalyzeCommandOptions): { pAdjust: PAdjustMethod 
 /** `receipts analyze FILE... --out DIR`: result-receipt.json and result-receipt.md. */
 export async function analyzeCommand(files: string[], options: AnalyzeCommandOptions, err: { write(text: string): unknown } = process.stderr): Promise<number> {
   const { pAdjust, margin } = checkOptions(options);
+  const progress = stepProgress("receipts analyze", "loading receipts");
   const table = await loadReceipts(files, { strict: true });
+  progress.phase(`analyzing ${table.numRows.toLocaleString("en-US")} receipts`);
   const cluster = options.cluster === undefined ? undefined : options.cluster === "none" ? null : (options.cluster as ReceiptFieldName);
   const receipt = analyze(table, { cluster, alpha: options.alpha, pAdjust, equivalenceMargin: margin });
   await mkdir(options.out, { recursive: true });
   await writeFile(join(options.out, "result-receipt.json"), resultReceiptToJSON(receipt));
   await writeFile(join(options.out, "result-receipt.md"), resultReceiptToMarkdown(receipt));
+  progress.done();
   err.write(`wrote ${join(options.out, "result-receipt.json")} and ${join(options.out, "result-receipt.md")}\n`);
   const adjusted = pAdjust === "none" ? "" : `, ${pAdjust}-adjusted p = `;
   for (const v of receipt.verdicts.benign_effect) {

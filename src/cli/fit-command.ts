@@ -1,6 +1,9 @@
 import { fitConditionalHypothesis } from "../analysis/conditional-benign-effect";
-import { fitHypothesis, resolveCluster, type CountScale, type Hypothesis } from "../analysis/hypothesis-fit";
+import { fitCountModel, fitHypothesis, resolveCluster, type CountScale, type Hypothesis } from "../analysis/hypothesis-fit";
+import type { LogisticFit } from "../stats";
+import { fitColumns } from "../analysis/needed-columns";
 import { splitTable } from "../analysis/split";
+import { stepProgress } from "../display/progress";
 import { loadReceipts } from "../io/load";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { parseFieldList } from "./summarize-command";
@@ -19,6 +22,8 @@ export interface FitCommandOptions {
   readonly agq?: string | number;
   /** With randomIntercept: a correlated random slope of this count term (Laplace). */
   readonly randomSlope?: string;
+  /** "memory" (default) or "duckdb": DuckDB computes the fit's sufficient statistics from the files (docs/engine.md). */
+  readonly engine?: string;
 }
 
 /** `receipts fit FILE...`: the total, harmful and joint models, per group, as tidy terms and a glance. */
@@ -30,9 +35,21 @@ export async function fitCommand(files: string[], options: FitCommandOptions, ou
   if (options.cluster !== undefined && options.cluster !== "none" && !FIELD_BY_NAME.has(options.cluster)) throw new Error(`unknown cluster field ${JSON.stringify(options.cluster)}; expected a receipt field such as query_id, or none`);
   const by = parseFieldList(options.by, []);
   const glmm = randomEffectsOptions(options);
-  const table = await loadReceipts(files, { strict: true });
+  const progress = stepProgress("receipts fit", "loading receipts");
+  const askedCluster = options.cluster === undefined ? undefined : options.cluster === "none" ? null : (options.cluster as ReceiptFieldName);
+  if (options.engine !== undefined && options.engine !== "memory") {
+    const engine = await import("../engine/duckdb");
+    engine.parseEngine(options.engine);
+    if (glmm !== null) throw new Error("--engine duckdb fits the GLM from grouped counts; a random-intercept model needs the receipts (drop --engine)");
+    const engineCluster = await engine.resolveClusterFromFiles(files, askedCluster);
+    const counted = await engine.countDataByGroup(files, by, engineCluster);
+    progress.phase("fitting from DuckDB's grouped counts");
+    return writeFits(counted.flatMap((part) => hypotheses.map((hypothesis) => glmRow(part.group, fitCountModel(part.data, hypothesis, { counts, cluster: engineCluster }), hypothesis, counts, engineCluster))), counts, options, out, progress);
+  }
+  const table = await loadReceipts(files, { strict: true, columns: [...fitColumns(by, askedCluster ?? null), "query_id", ...(glmm === null ? [] : [glmm.group])] });
+  progress.phase(`fitting ${table.numRows.toLocaleString("en-US")} receipts`);
   // Default: cluster-robust by query_id when the receipts have one; --cluster none opts out.
-  const cluster = resolveCluster(table, options.cluster === undefined ? undefined : options.cluster === "none" ? null : (options.cluster as ReceiptFieldName));
+  const cluster = resolveCluster(table, askedCluster);
   const fits = splitTable(table, by).flatMap((part) => hypotheses.map((hypothesis) => {
     if (glmm !== null) {
       const fit = fitConditionalHypothesis(part.table, hypothesis, { counts, ...glmm });
@@ -44,16 +61,28 @@ export async function fitCommand(files: string[], options: FitCommandOptions, ou
         warnings: fit.warnings,
       };
     }
-    const fit = fitHypothesis(part.table, hypothesis, { counts, cluster });
-    const g = fit.glance();
-    return {
-      group: part.group, hypothesis, counts, cluster, std_error_type: fit.stdErrorType,
-      // df: CR2 fits only (Satterthwaite; p_value and the interval use t(df)).
-      terms: fit.tidy().map((t) => ({ term: t.term, estimate: t.estimate, std_error: t.std_error, statistic: t.statistic, p_value: t.p_value, conf_low: t.conf_low, conf_high: t.conf_high, ...(t.df === undefined ? {} : { df: t.df }) })),
-      glance: { log_lik: g.log_lik, deviance: g.deviance, null_deviance: g.null_deviance, aic: g.aic, bic: g.bic, n_obs: g.n_obs, df_residual: g.df_residual, converged: g.converged, iterations: g.iterations },
-      warnings: fit.warnings,
-    };
+    return glmRow(part.group, fitHypothesis(part.table, hypothesis, { counts, cluster }), hypothesis, counts, cluster);
   }));
+  return writeFits(fits, counts, options, out, progress);
+}
+
+/** One GLM fit as the command prints it. */
+function glmRow(group: Record<string, unknown>, fit: LogisticFit, hypothesis: Hypothesis, counts: CountScale, cluster: string | null) {
+  const g = fit.glance();
+  return {
+    group, hypothesis, counts, cluster, std_error_type: fit.stdErrorType,
+    // df: CR2 fits only (Satterthwaite; p_value and the interval use t(df)).
+    terms: fit.tidy().map((t) => ({ term: t.term, estimate: t.estimate, std_error: t.std_error, statistic: t.statistic, p_value: t.p_value, conf_low: t.conf_low, conf_high: t.conf_high, ...(t.df === undefined ? {} : { df: t.df }) })),
+    glance: { log_lik: g.log_lik, deviance: g.deviance, null_deviance: g.null_deviance, aic: g.aic, bic: g.bic, n_obs: g.n_obs, df_residual: g.df_residual, converged: g.converged, iterations: g.iterations },
+    warnings: fit.warnings,
+    random_effects: undefined as { group: string; term: string; sd: number }[] | undefined,
+  };
+}
+
+type FitRow = ReturnType<typeof glmRow> | { group: Record<string, unknown>; hypothesis: Hypothesis; counts: CountScale; cluster: null; std_error_type: string; terms: object[]; random_effects: { group: string; term: string; sd: number }[]; glance: { log_lik: number; aic: number; deviance: number; df_residual: number; n_obs: number; converged: boolean; iterations: number }; warnings: readonly string[] };
+
+function writeFits(fits: FitRow[], counts: CountScale, options: FitCommandOptions, out: NodeJS.WritableStream, progress: { done(): void }): number {
+  progress.done();
   if (options.format === "json") {
     out.write(JSON.stringify({ fits }, null, 2) + "\n");
     return 0;

@@ -6,6 +6,7 @@
  * (./exit-codes.ts): 0 ok, 1 data problems or failed targets, 2 usage errors, 3 environment.
  */
 import { Command, CommanderError } from "commander";
+import { finishAllProgress } from "../display/progress-registry";
 import { ReceiptValidationError } from "../receipt/issues";
 import { exitCodeOfError } from "./exit-codes";
 import { registerExtraCommands } from "./extra-commands";
@@ -66,7 +67,9 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram((c) => (code = c));
   try {
     await program.parseAsync(argv);
+    finishAllProgress();
   } catch (e) {
+    finishAllProgress();
     // Commander has already printed its message (and the help) for its own errors.
     if (e instanceof CommanderError) return exitCodeOfError(e);
     if (e instanceof ReceiptValidationError) process.stderr.write(`receipts: invalid receipts\n${e.message}\n`);
