@@ -29,6 +29,8 @@
  * log-likelihood. Converged when no parameter moves by more than `tolerance` (on its own
  * scale). Standard errors: the inverse observed information at the estimate; for Se and
  * Sp, by the delta method from the logit scale, with intervals transformed back from it.
+ * With `cluster`, CR1 cluster-robust errors instead (see `MisclassifiedLogisticDesign.cluster`),
+ * for receipts that share a query.
  * Checked against R's optim plus Newton steps with numDeriv derivatives on the same
  * likelihood (test/stats/fixtures/misclassification-logistic.R).
  *
@@ -44,7 +46,7 @@
  * fitMisclassifiedLogistic({ terms: ["benign"], columns: [x], judged: y, reference: r });
  * // { terms: [{ term: "intercept", ... }, { term: "benign", ... }, { term: "sensitivity", ... }, { term: "specificity", ... }], ... }
  */
-import { choleskyFactor, choleskyInverse, choleskySolve } from "./linear-algebra";
+import { choleskyFactor, choleskyInverse, choleskySolve, sandwichProduct } from "./linear-algebra";
 import { criticalValue, normalTwoSidedP } from "./distributions";
 import { StatsError } from "./stats-error";
 
@@ -61,6 +63,13 @@ export interface MisclassifiedLogisticDesign {
   readonly weights?: ArrayLike<number>;
   /** Default true. */
   readonly intercept?: boolean;
+  /**
+   * Cluster of each row (e.g. its query_id): standard errors become CR1 cluster-robust,
+   * B M B x G/(G - 1) x (n - 1)/(n - k) with B the inverse observed information and M the
+   * sum over clusters of the outer products of their score sums (n the total weight, k the
+   * parameters, Se and Sp included). Default: none (model-based errors).
+   */
+  readonly cluster?: ArrayLike<string | number | null>;
 }
 
 export interface MisclassifiedFitOptions {
@@ -72,6 +81,8 @@ export interface MisclassifiedFitOptions {
   readonly tolerance?: number;
   /** Default 0.95. */
   readonly confLevel?: number;
+  /** Name of the cluster field, for `std_error_type`. Default "cluster". */
+  readonly clusterName?: string;
 }
 
 /** One tidy row a parameter; sensitivity and specificity (joint fits) have no test statistic. */
@@ -95,6 +106,13 @@ export interface MisclassifiedLogisticFit {
   readonly vcov: number[][];
   /** Names of vcov's rows: the terms, then "logit_sensitivity", "logit_specificity" when joint. */
   readonly vcov_terms: readonly string[];
+  /** The inverse observed information, whichever errors `vcov` holds. */
+  readonly model_vcov: number[][];
+  readonly vcov_type: "model" | "CR1";
+  /** "model-based" or "CR1 by query_id (120 clusters)". */
+  readonly std_error_type: string;
+  /** Number of clusters, or null without clustering. */
+  readonly clusters: number | null;
   readonly log_lik: number;
   /** Total weight of the rows, and of those with a reference label. */
   readonly n_obs: number;
@@ -125,6 +143,21 @@ export function fitMisclassifiedLogistic(design: MisclassifiedLogisticDesign, op
   }
   if (design.reference && design.reference.length !== n) throw new StatsError(`fitMisclassifiedLogistic: reference has ${design.reference.length} rows, judged has ${n}`);
   if (design.weights && design.weights.length !== n) throw new StatsError(`fitMisclassifiedLogistic: weights has ${design.weights.length} rows, judged has ${n}`);
+  if (design.cluster && design.cluster.length !== n) throw new StatsError(`fitMisclassifiedLogistic: cluster has ${design.cluster.length} rows, judged has ${n}`);
+  let clusterOf: Int32Array | null = null, nClusters = 0;
+  if (design.cluster) {
+    const codes = new Map<string | number, number>();
+    clusterOf = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = design.cluster[i];
+      if (v === null || v === undefined) throw new StatsError(`fitMisclassifiedLogistic: row ${i} has no ${options.clusterName ?? "cluster"} value`);
+      let c = codes.get(v);
+      if (c === undefined) { c = codes.size; codes.set(v, c); }
+      clusterOf[i] = c;
+    }
+    nClusters = codes.size;
+    if (nClusters < 2) throw new StatsError(`fitMisclassifiedLogistic: cluster-robust errors need at least 2 clusters, found ${nClusters}`);
+  }
   const p = names.length;
   const x = (i: number, j: number) => (intercept ? (j === 0 ? 1 : design.columns[j - 1][i]) : design.columns[j][i]);
   const w = (i: number) => (design.weights ? design.weights[i] : 1);
@@ -167,7 +200,8 @@ export function fitMisclassifiedLogistic(design: MisclassifiedLogisticDesign, op
   }
   if (joint) { theta[p] = logit(se0); theta[p + 1] = logit(sp0); }
 
-  const evaluate = (t: Float64Array, withDerivatives: boolean): Evaluation => {
+  /** clusterScores (G x k): when given, each row's score is also summed into its cluster's row. */
+  const evaluate = (t: Float64Array, withDerivatives: boolean, clusterScores: Float64Array | null = null): Evaluation => {
     const se = joint ? expit(t[p]) : se0, sp = joint ? expit(t[p + 1]) : sp0;
     const jd = se + sp - 1;
     const s1 = se * (1 - se), s2 = sp * (1 - sp);
@@ -176,6 +210,11 @@ export function fitMisclassifiedLogistic(design: MisclassifiedLogisticDesign, op
     // per-row gradient of the row's log-likelihood core (dq or the logistic part) in theta
     const dq = new Float64Array(k);
     const xi = new Float64Array(p);
+    const rowScore = new Float64Array(k);
+    const addRowScore = (i: number) => {
+      for (let a = 0; a < k; a++) g[a] += rowScore[a];
+      if (clusterScores !== null) { const c = clusterOf![i] * k; for (let a = 0; a < k; a++) clusterScores[c + a] += rowScore[a]; }
+    };
     for (let i = 0; i < n; i++) {
       const wi = w(i);
       if (wi === 0) continue;
@@ -189,12 +228,14 @@ export function fitMisclassifiedLogistic(design: MisclassifiedLogisticDesign, op
         if (r === 1) ll += wi * (y === 1 ? Math.log(se) : Math.log1p(-se));
         else ll += wi * (y === 1 ? Math.log1p(-sp) : Math.log(sp));
         if (!withDerivatives) continue;
+        rowScore.fill(0);
         for (let a = 0; a < p; a++) {
-          g[a] += wi * (r - pr) * xi[a];
+          rowScore[a] = wi * (r - pr) * xi[a];
           for (let b = 0; b <= a; b++) { obs[a * k + b] += wi * v * xi[a] * xi[b]; exp[a * k + b] += wi * v * xi[a] * xi[b]; }
         }
-        if (r === 1) { g[p] += wi * (y - se); obs[p * k + p] += wi * s1; exp[p * k + p] += wi * s1; }
-        else { g[p + 1] += wi * (1 - y - sp); obs[(p + 1) * k + p + 1] += wi * s2; exp[(p + 1) * k + p + 1] += wi * s2; }
+        if (r === 1) { rowScore[p] = wi * (y - se); obs[p * k + p] += wi * s1; exp[p * k + p] += wi * s1; }
+        else { rowScore[p + 1] = wi * (1 - y - sp); obs[(p + 1) * k + p + 1] += wi * s2; exp[(p + 1) * k + p + 1] += wi * s2; }
+        addRowScore(i);
         continue;
       }
       const q = (1 - sp) + jd * pr;
@@ -207,7 +248,8 @@ export function fitMisclassifiedLogistic(design: MisclassifiedLogisticDesign, op
       const qEta = jd * v;
       for (let a = 0; a < p; a++) dq[a] = qEta * xi[a];
       if (joint) { dq[p] = pr * s1; dq[p + 1] = -(1 - pr) * s2; }
-      for (let a = 0; a < k; a++) g[a] += wi * lq * dq[a];
+      for (let a = 0; a < k; a++) rowScore[a] = wi * lq * dq[a];
+      addRowScore(i);
       const fisher = 1 / (q * (1 - q));
       // second derivatives of q in theta: d2q/deta2 = J v (1 - 2p), d2q/deta dSe = d2q/deta dSp = v,
       // and from the logit links d2Se/da2 = s1 (1 - 2 Se), d2Sp/dc2 = s2 (1 - 2 Sp)
@@ -253,7 +295,18 @@ export function fitMisclassifiedLogistic(design: MisclassifiedLogisticDesign, op
   }
 
   const lInfo = choleskyFactor(current.observed, k, 1e-12);
-  const vcov = lInfo === null ? Array.from({ length: k }, () => new Array<number>(k).fill(NaN)) : choleskyInverse(lInfo, k);
+  const modelVcov = lInfo === null ? Array.from({ length: k }, () => new Array<number>(k).fill(NaN)) : choleskyInverse(lInfo, k);
+  let vcov = modelVcov;
+  if (clusterOf !== null) {
+    const scores = new Float64Array(nClusters * k);
+    evaluate(theta, true, scores);
+    const meat: number[][] = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+    for (let c = 0; c < nClusters; c++) {
+      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) meat[a][b] += scores[c * k + a] * scores[c * k + b];
+    }
+    const adjust = (nClusters / (nClusters - 1)) * ((nObs - 1) / (nObs - k));
+    vcov = sandwichProduct(modelVcov, meat).map((row) => row.map((v) => v * adjust));
+  }
   const z = criticalValue(options.confLevel ?? 0.95, "fitMisclassifiedLogistic");
   const terms: MisclassifiedTerm[] = names.map((term, j) => {
     const est = theta[j], sd = Math.sqrt(vcov[j][j]);
@@ -274,6 +327,10 @@ export function fitMisclassifiedLogistic(design: MisclassifiedLogisticDesign, op
     specificity: sp,
     vcov,
     vcov_terms: joint ? [...names, "logit_sensitivity", "logit_specificity"] : names,
+    model_vcov: modelVcov,
+    vcov_type: clusterOf === null ? "model" : "CR1",
+    std_error_type: clusterOf === null ? "model-based" : `CR1 by ${options.clusterName ?? "cluster"} (${nClusters} clusters)`,
+    clusters: clusterOf === null ? null : nClusters,
     log_lik: current.logLik,
     n_obs: nObs,
     n_validation: nVal,

@@ -14,6 +14,7 @@ import { fromJSONL, toJSONL } from "../../src/io/jsonl";
 import { fromRecords } from "../../src/io/load";
 import { fromParquet, toParquet } from "../../src/io/parquet";
 import { fitLogistic } from "../../src/stats";
+import { fitMisclassifiedLogistic } from "../../src/stats/misclassification-logistic-fit";
 import type { ReceiptInput } from "../../src/receipt/types";
 import { classroomDesign } from "../../src/simulate/presets";
 import { BASELINE_CONDITION, mainSweepConditions } from "../../src/simulate/conditions";
@@ -131,4 +132,29 @@ test("judgeCorrectedFit recovers the slopes a perfect judge would give, which th
   }
   const se = r.terms.find((t) => t.term === "sensitivity")!;
   assert.ok(se.conf_low < 0.5 && 0.5 < se.conf_high && se.naive_estimate === null);
+});
+
+test("judgeCorrectedFit: CR1 by query_id by default, equal to the per-receipt fit; cluster: null gives model-based errors", () => {
+  const r = judgeCorrectedFit(receipts);
+  assert.equal(r.std_error_type, "CR1 by query_id (300 clusters)");
+  assert.deepEqual(r.warnings, []);
+  // the same fit on one row a receipt, without aggregation
+  const y = receipts.flags("complied"), q = receipts.values("query_id"), ref = receipts.values("reference_label");
+  const nb = receipts.numbers("n_benign"), nh = receipts.numbers("n_harmful");
+  const keep: number[] = [];
+  for (let i = 0; i < y.length; i++) if (y[i] >= 0) keep.push(i);
+  const perReceipt = fitMisclassifiedLogistic({
+    terms: ["harmful", "benign"],
+    columns: [Float64Array.from(keep, (i) => Math.log1p(nh[i])), Float64Array.from(keep, (i) => Math.log1p(nb[i]))],
+    judged: Float64Array.from(keep, (i) => y[i]),
+    reference: Float64Array.from(keep, (i) => (ref[i] === "compliance" ? 1 : ref[i] === "refusal" ? 0 : -1)),
+    cluster: keep.map((i) => q[i] as string),
+  });
+  r.terms.forEach((t, j) => {
+    assert.ok(Math.abs(t.estimate - perReceipt.terms[j].estimate) < 1e-9, `${t.term} estimate`);
+    assert.ok(Math.abs(t.std_error / perReceipt.terms[j].std_error - 1) < 1e-9, `${t.term} CR1 std_error`);
+  });
+  const model = judgeCorrectedFit(receipts, { cluster: null });
+  assert.equal(model.std_error_type, "model-based");
+  assert.ok(Math.abs(model.terms[1].estimate - r.terms[1].estimate) < 1e-12, "clustering changes errors, not estimates");
 });

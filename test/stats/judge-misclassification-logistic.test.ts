@@ -46,6 +46,20 @@ test("fit with the validation-estimated sensitivity and specificity held fixed m
   assertClose(fit.log_lik, R.fixed.log_lik, 1e-12, "log-likelihood");
 });
 
+test("CR1 cluster-robust errors by query match R's sandwich from numDeriv per-row scores", () => {
+  for (const [name, opts, expected] of [
+    ["joint", {}, R.joint.cr1_std_error],
+    ["fixed", { accuracy: { sensitivity: R.fixed.sensitivity, specificity: R.fixed.specificity } }, R.fixed.cr1_std_error],
+  ] as const) {
+    const fit = fitMisclassifiedLogistic({ ...design, cluster: data.query }, { ...opts, clusterName: "query" });
+    assert.equal(fit.vcov_type, "CR1");
+    assert.equal(fit.std_error_type, "CR1 by query (60 clusters)");
+    expected.forEach((sd: number, j: number) => assertClose(Math.sqrt(fit.vcov[j][j]), sd, 1e-7, `${name} CR1 SE of ${fit.vcov_terms[j]}`));
+    assert.equal(fit.terms[1].std_error, Math.sqrt(fit.vcov[1][1]));
+  }
+  assert.throws(() => fitMisclassifiedLogistic({ ...design, cluster: Array.from(data.query, (q, i) => (i === 3 ? null : q)) }, { clusterName: "query_id" }), /row 3 has no query_id value/);
+});
+
 test("the correction undoes the attenuation an ordinary fit on the judge's labels shows", () => {
   const naive = fitLogistic({ terms: ["x1", "x2"], columns: [data.x1, data.x2], successes: data.judged });
   assertClose(naive.estimates[1], R.naive.estimate[1], 1e-8, "naive x1 (glm)");
