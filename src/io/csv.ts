@@ -171,8 +171,22 @@ class CsvFeeder {
   /** Reading stopped for good (a record over the size limit). */
   halted = false;
 
+  /** Stop reading the file, with the reason. */
+  halt(line: number, message: string): void {
+    this.asm.report({ file: this.file, line, field: null, message });
+    this.carry = "";
+    this.stopped = true;
+    this.halted = true;
+  }
+
   push(chunk: string, final: boolean): void {
     if (this.halted) return;
+    if (!final && this.carry.length > 0 && chunk.indexOf("\n") < 0 && chunk.indexOf("\r") < 0) {
+      // No record can end in this chunk: parsing the carried record again would make a long one quadratic.
+      this.carry += chunk;
+      if (this.carry.length > this.maxLine) this.halt(this.state.line, `record of more than ${this.maxLine.toLocaleString("en")} characters (maxLineBytes)${this.carry.includes("\0") ? ", with NUL bytes (binary data, not CSV)" : ""}; expected one receipt a line: stopped reading this file`);
+      return;
+    }
     let text = this.carry + chunk;
     if (this.first && text.length > 0) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -295,9 +309,17 @@ export type CSVReadOptions = JSONLLimits;
  */
 class CheckedText {
   private line = 1;
-  constructor(private readonly feeder: CsvFeeder) {}
+  /** Bytes since the last LF: binary data without line ends is stopped here, before it is decoded and parsed over and over. */
+  private sinceLF = 0;
+  constructor(private readonly feeder: CsvFeeder, private readonly maxLine: number) {}
   decode(chunk: Buffer, decoder: { decode(b: Uint8Array, o?: { stream?: boolean }): string }): string {
     if (!this.feeder.sawNul && chunk.indexOf(0) >= 0) this.feeder.sawNul = true;
+    const lastLF = chunk.lastIndexOf(10);
+    this.sinceLF = lastLF < 0 ? this.sinceLF + chunk.length : chunk.length - lastLF - 1;
+    if (this.sinceLF > this.maxLine && this.feeder.sawNul) {
+      this.feeder.halt(this.line + countLF(chunk, 0, chunk.length), `NUL bytes and no line end in more than ${this.maxLine.toLocaleString("en")} bytes (maxLineBytes): binary data, not CSV; stopped reading this file`);
+      return "";
+    }
     if (!isUtf8(chunk)) {
       // A character cut by the chunk's end is not an error: the decoder carries it over.
       let from = 0;
@@ -339,7 +361,7 @@ export async function readCSVInto(asm: ReceiptAssembler, path: string, options: 
   const feeder = new CsvFeeder(asm, path, options);
   const { size } = await stat(path);
   let readBytes = 0, reserved = false;
-  const text = new CheckedText(feeder);
+  const text = new CheckedText(feeder, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     if (feeder.halted) break;
