@@ -1,7 +1,7 @@
 /**
  * Internal: minimise a mixed model's deviance over its few parameters (fixed effects and
- * random-effect factors) by damped Newton steps, with the Hessian from central differences
- * of the exact gradient.
+ * random-effect factors) by damped Newton steps, with the Hessian from differences of the
+ * exact gradient (forward while iterating, central at the optimum).
  *
  * Why not glmer's derivative-free bobyqa: with an exact gradient Newton reaches the optimum
  * to rounding in a handful of steps (glmer stops where bobyqa's trust region shrinks to
