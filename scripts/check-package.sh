@@ -10,11 +10,17 @@ cd "$(dirname "$0")/.."
 root=$PWD
 work=$(mktemp -d "${TMPDIR:-/tmp}/receipts-package-XXXXXX")
 trap 'rm -rf "$work"' EXIT
-say() { printf 'check-package: %s\n' "$*"; }
+started=$SECONDS
+say() { printf 'check-package: %s (%d s)\n' "$*" $((SECONDS - started)); }
 fail() { printf 'FAIL check-package: %s\n' "$*" >&2; exit 1; }
 
-say "npm pack (prepack builds dist/)"
-tarball=$(npm pack --silent --pack-destination "$work" | tail -1)
+# prepack rebuilds dist/ for a real publish; here build only when dist/ is older than src/.
+if [ ! -f dist/index.mjs ] || [ -n "$(find src -newer dist/index.mjs -name '*.ts' -print -quit)" ]; then
+  say "building dist/ (npm run build)"
+  npm run --silent build >/dev/null
+fi
+say "npm pack"
+tarball=$(npm pack --silent --ignore-scripts --pack-destination "$work" | tail -1)
 tarball="$work/$tarball"
 listing=$(tar tzf "$tarball")
 for must in package/dist/index.js package/dist/index.mjs package/dist/index.d.ts package/dist/index.d.mts \

@@ -5,6 +5,8 @@
 export default async function* failuresFirst(source) {
   let passed = 0, failed = 0, skipped = 0, dots = 0;
   for await (const { type, data } of source) {
+    // What a test file wrote to stderr (a crash before any test, a warning) is shown as is.
+    if (type === "test:stderr") { yield `${dots % 60 ? "\n" : ""}${data.message}`; dots = 0; continue; }
     if (type !== "test:pass" && type !== "test:fail") continue;
     // Suites pass or fail with their tests; count the tests only.
     if (data.details?.type === "suite") continue;
