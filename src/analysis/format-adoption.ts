@@ -9,7 +9,8 @@
  * default; `cluster: null` opts out) a cluster-aware test sits beside it and decides: the
  * difference in adoption between compliances and refusals with a CR1 standard error by
  * query and a t(G - 1) reference (pairedClusterDifference, as
- * `sandwich::vcovCL(lm(adopted ~ complied), ~query_id, type = "HC1")`). A difference of
+ * `sandwich::vcovCL(lm(adopted ~ complied), ~query_id, type = "HC1")`), or CR2 with
+ * Satterthwaite df below 42 queries (as clubSandwich's coef_test on that lm). A difference of
  * proportions rather than a logistic odds ratio, because the interesting case, a model
  * that never adopts the cue while refusing, has an empty cell and no finite odds ratio. The verdict follows the study's
  * reading: imitation and safety are **coupled** when the model (almost) never starts a
@@ -63,8 +64,8 @@ export type CouplingRow = GroupValues & {
   /** The cluster-aware test of no difference; the verdict uses it when present, else Fisher's. */
   cluster_p_value: number | null;
   clusters: number | null;
-  vcov_type: "CR1" | null;
-  /** "CR1 by query_id (40 clusters), t with 39 df", or null. */
+  vcov_type: "CR1" | "CR2" | null;
+  /** "CR1 by query_id (60 clusters), t with 59 df", "CR2 + Satterthwaite by query_id (20 clusters), t with 18.5 df", or null. */
   std_error_type: string | null;
   verdict: CouplingVerdict;
 };
@@ -103,8 +104,8 @@ export function formatAdoption(table: ReceiptTable, options: FormatAdoptionOptio
       ...part.group, adoption_refusal: refusal.rate, adoption_compliance: compliance.rate,
       odds_ratio: f.odds_ratio, conf_low: f.conf_low, conf_high: f.conf_high, p_value: f.p_value,
       adoption_difference: d?.estimate ?? null, cluster_conf_low: d?.conf_low ?? null, cluster_conf_high: d?.conf_high ?? null,
-      cluster_p_value: clusterP, clusters: d?.clusters ?? null, vcov_type: d === null ? null : "CR1",
-      std_error_type: d === null ? null : `CR1 by ${cluster} (${d.clusters} clusters), t with ${d.df} df`,
+      cluster_p_value: clusterP, clusters: d?.clusters ?? null, vcov_type: d?.vcov_type ?? null,
+      std_error_type: d === null ? null : `${d.vcov_type === "CR2" ? "CR2 + Satterthwaite" : "CR1"} by ${cluster} (${d.clusters} clusters), t with ${Number.isInteger(d.df) ? d.df : d.df.toFixed(1)} df`,
       verdict: (clusterP ?? f.p_value) < alpha && refusalsRarelyAdopt && (compliance.rate ?? 0) > (refusal.rate ?? 0) ? "coupled" : "separable",
     });
   }

@@ -11,7 +11,8 @@
  *   `cluster_*`; the chi-square of homogeneity (independent receipts) stays beside it,
  *   `statistic`/`df`/`p_value`, for comparison;
  * - suffix minus prefix gets a paired, query-level interval (pairedClusterDifference: CR1
- *   by query, t with G - 1 df) in `diff_low`/`diff_high`; Newcombe's independent-samples
+ *   by query with a t(G - 1) reference, or CR2 with Satterthwaite df below 42 queries) in
+ *   `diff_low`/`diff_high`; Newcombe's independent-samples
  *   interval stays in `newcombe_low`/`newcombe_high`. `diff_interval` says which is which.
  * Without query ids the chi-square decides and diff_low/diff_high are Newcombe's.
  */
@@ -112,7 +113,7 @@ export function ordering(table: ReceiptTable, options: OrderingOptions = {}): Or
       diff_low: paired?.conf_low ?? newcombe?.conf_low ?? null,
       diff_high: paired?.conf_high ?? newcombe?.conf_high ?? null,
       diff_interval: paired !== null
-        ? `paired by ${cluster} (CR1, t with ${paired.df} df; ${paired.paired_clusters} of ${paired.clusters} queries in both schedules)`
+        ? `paired by ${cluster} (${paired.vcov_type === "CR2" ? "CR2, Satterthwaite" : "CR1,"} t with ${formatDf(paired.df)} df; ${paired.paired_clusters} of ${paired.clusters} queries in both schedules)`
         : newcombe !== null ? "Newcombe (independent samples)" : null,
       diff_std_error: paired?.std_error ?? null, diff_p_value: paired?.p_value ?? null, diff_clusters: paired?.clusters ?? null,
       newcombe_low: newcombe?.conf_low ?? null, newcombe_high: newcombe?.conf_high ?? null,
@@ -146,4 +147,9 @@ function clusterTests(
     }
   }
   return { factor, paired };
+}
+
+/** Degrees of freedom for a label: whole numbers as they are, others to one decimal. */
+function formatDf(df: number): string {
+  return Number.isInteger(df) ? String(df) : df.toFixed(1);
 }

@@ -23,6 +23,8 @@
  *   GG_j = B E_j T_j E_j' B   and   H_j = B E_j Z~_j L,
  * Z~_j = diag(v) X_j the glm's model matrix scaled by dmu/deta, L the lower Cholesky factor
  * of B. See satterthwaite.ts.
+ * `linear: true` gives the same for an unweighted linear regression fitted by least squares
+ * (`vcovCR(lm(...), type = "CR2")`): v = 1 and w = 1, B = (X'X)^-1, `fitted` the fitted means.
  * Throws StatsError when a cluster has more than MAX_BLOCKS distinct blocks (continuous
  * covariates): CR2 would need that cluster's full matrix; use CR1 there.
  */
@@ -38,7 +40,7 @@ const CALLER = "withClusterRobust (CR2)";
 const MAX_BLOCKS = 2000;
 
 export function cr2Vcov(
-  modelVcov: number[][], fitted: Float64Array, data: FitData, clusters: ClusterCodes,
+  modelVcov: number[][], fitted: Float64Array, data: FitData, clusters: ClusterCodes, linear = false,
 ): { vcov: number[][]; groups: number; parts: Cr2Parts } {
   const n = fitted.length;
   const k = modelVcov.length;
@@ -107,7 +109,7 @@ export function cr2Vcov(
     const tt = new Float64Array(c), z = new Float64Array(c * k), f = new Float64Array(c * k), xs = new Float64Array(c * k), rr = new Float64Array(c);
     for (let a = 0; a < c; a++) {
       const b = order[from + a];
-      const m = size[b], w = blockWeight(b), v = mu[b] * (1 - mu[b]);
+      const m = size[b], w = blockWeight(b), v = linear ? 1 : mu[b] * (1 - mu[b]);
       tt[a] = v / w;
       const sz = Math.sqrt(m * v * w), sf = w * Math.sqrt(m), sx = Math.sqrt(m) * v;
       for (let j = 0; j < k; j++) {

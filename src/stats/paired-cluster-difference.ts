@@ -13,6 +13,10 @@
  * queries differ in how often they comply) is subtracted, as a paired test does. The
  * interval is estimate +/- qt(1 - (1 - level) / 2, G - 1) * sqrt(V) (clubSandwich's
  * "naive-t" reference; G clusters, those with receipts in either group).
+ * With fewer than CR2_BELOW_CLUSTERS (42) clusters (type "auto", the default) the variance
+ * is CR2 instead and the t reference has Satterthwaite degrees of freedom, exactly
+ * `clubSandwich::coef_test(lm(y ~ a), vcov = "CR2", cluster = g, test = "Satterthwaite")`
+ * and `conf_int`: CR1 understates the variance with few clusters (docs/inference.md).
  * Reference: Cameron & Miller (2015), J. Human Resources 50(2), sec. II-III.
  * Cost: O(n). Throws StatsError with fewer than 2 clusters or an empty group.
  *
@@ -20,14 +24,17 @@
  * pairedClusterDifference(y, isA, cluster); // { estimate, std_error, df, conf_low, conf_high, p_value, clusters }
  */
 import { clusterCodes, type ClusterLabels } from "./cluster-codes";
-import { tCriticalValue, tTwoSidedP } from "./satterthwaite";
+import { CR2_BELOW_CLUSTERS } from "./cluster-robust-vcov";
+import { cr2Vcov } from "./cr2-vcov";
+import { satterthwaiteDf, tCriticalValue, tTwoSidedP } from "./satterthwaite";
 import { StatsError } from "./stats-error";
 
 export interface PairedClusterDifference {
   estimate: number;
   std_error: number;
-  /** G - 1, the t reference's degrees of freedom. */
+  /** The t reference's degrees of freedom: G - 1 (CR1) or Satterthwaite's (CR2). */
   df: number;
+  vcov_type: "CR1" | "CR2";
   statistic: number;
   p_value: number;
   conf_low: number;
@@ -45,7 +52,7 @@ const CALLER = "pairedClusterDifference";
  * @param cluster cluster label a receipt
  */
 export function pairedClusterDifference(
-  y: ArrayLike<number>, group: ArrayLike<number>, cluster: ClusterLabels, confLevel = 0.95,
+  y: ArrayLike<number>, group: ArrayLike<number>, cluster: ClusterLabels, confLevel = 0.95, type: "auto" | "CR1" | "CR2" = "auto",
 ): PairedClusterDifference {
   const n = y.length;
   if (group.length !== n) throw new StatsError(`${CALLER} requires one group a receipt: ${group.length} groups for ${n} outcomes`);
@@ -72,14 +79,30 @@ export function pairedClusterDifference(
     sum += e[g] * e[g];
     if (seen[g] === 3) paired++;
   }
-  const variance = (groups / (groups - 1)) * ((n - 1) / (n - 2)) * sum;
+  const useCr2 = type === "CR2" || (type === "auto" && groups < CR2_BELOW_CLUSTERS);
+  let variance = (groups / (groups - 1)) * ((n - 1) / (n - 2)) * sum;
+  let df = groups - 1;
+  if (useCr2) {
+    // The least-squares fit y ~ 1 + a: B = (X'X)^-1 with X'X = [[n, na], [na, na]].
+    const det = n * na - na * na;
+    const B = [[na / det, -na / det], [-na / det, n / det]];
+    const indicator = new Float64Array(n), outcome = new Float64Array(n), fitted = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      indicator[i] = group[i];
+      outcome[i] = y[i];
+      fitted[i] = group[i] === 1 ? pa : pb;
+    }
+    const cr2 = cr2Vcov(B, fitted, { predictors: [indicator], intercept: true, successes: outcome }, { codes, groups }, true);
+    variance = cr2.vcov[1][1];
+    df = satterthwaiteDf(cr2.parts, [0, 1]);
+  }
   const se = Math.sqrt(variance);
-  const df = groups - 1;
   const estimate = pa - pb;
   const t = tCriticalValue(confLevel, df);
   const statistic = estimate / se;
   return {
     estimate, std_error: se, df, statistic, p_value: se > 0 ? tTwoSidedP(statistic, df) : NaN,
     conf_low: estimate - t * se, conf_high: estimate + t * se, clusters: groups, paired_clusters: paired,
+    vcov_type: useCr2 ? "CR2" : "CR1",
   };
 }

@@ -85,13 +85,14 @@ describe("benignEffect: cluster-robust by query_id by default", () => {
 interface PairedFixture {
   data: { y: number[]; suffix: number[]; cluster: number[] };
   estimate: number; std_error: number; df: number; p_value: number; conf_low: number; conf_high: number;
+  cr2: { std_error: number; df: number; p_value: number; conf_low: number; conf_high: number };
 }
 const pairedFx = loadFixture<Record<string, PairedFixture>>("cluster-robust-cr2.json").paired_difference;
 
 describe("suffix minus prefix, paired by query", () => {
   const d = pairedFx.data;
-  it("pairedClusterDifference matches vcovCL(lm(y ~ suffix), type = 'HC1') with a t(G - 1) interval", () => {
-    const r = pairedClusterDifference(d.y, d.suffix, d.cluster);
+  it("pairedClusterDifference, CR1: vcovCL(lm(y ~ suffix), type = 'HC1') with a t(G - 1) interval", () => {
+    const r = pairedClusterDifference(d.y, d.suffix, d.cluster, 0.95, "CR1");
     assertClose(r.estimate, pairedFx.estimate, 1e-12, "estimate");
     assertClose(r.std_error, pairedFx.std_error, 1e-10, "std_error");
     assert.equal(r.df, pairedFx.df);
@@ -102,6 +103,17 @@ describe("suffix minus prefix, paired by query", () => {
     assert.equal(r.paired_clusters, 18);
   });
 
+  it("pairedClusterDifference, 20 < 42 clusters: CR2 + Satterthwaite as coef_test(lm(y ~ suffix), 'CR2') and conf_int", () => {
+    const r = pairedClusterDifference(d.y, d.suffix, d.cluster);
+    assert.equal(r.vcov_type, "CR2");
+    assertClose(r.estimate, pairedFx.estimate, 1e-12, "estimate");
+    assertClose(r.std_error, pairedFx.cr2.std_error, 1e-9, "CR2 std_error");
+    assertClose(r.df, pairedFx.cr2.df, 1e-9, "Satterthwaite df");
+    assertClose(r.p_value, pairedFx.cr2.p_value, 1e-8, "p_value");
+    assertClose(r.conf_low, pairedFx.cr2.conf_low, 1e-9, "conf_low");
+    assertClose(r.conf_high, pairedFx.cr2.conf_high, 1e-9, "conf_high");
+  });
+
   it("ordering() reports the paired interval, labelled, with Newcombe's beside it", () => {
     const records = d.y.map((y, i) => ({
       run_id: "r", model: "A", judge: "j", query_source: "fixture", query_id: `q${d.cluster[i]}`, sample_index: i,
@@ -109,9 +121,9 @@ describe("suffix minus prefix, paired by query", () => {
     }));
     const [row] = ordering(fromRecords(records)).tests;
     assertClose(row.suffix_minus_prefix as number, pairedFx.estimate, 1e-12, "estimate");
-    assertClose(row.diff_low as number, pairedFx.conf_low, 1e-9, "paired conf_low");
-    assertClose(row.diff_high as number, pairedFx.conf_high, 1e-9, "paired conf_high");
-    assert.match(row.diff_interval as string, /^paired by query_id \(CR1, t with 19 df; 18 of 20 queries in both schedules\)$/);
+    assertClose(row.diff_low as number, pairedFx.cr2.conf_low, 1e-9, "paired conf_low");
+    assertClose(row.diff_high as number, pairedFx.cr2.conf_high, 1e-9, "paired conf_high");
+    assert.equal(row.diff_interval, "paired by query_id (CR2, Satterthwaite t with 18.5 df; 18 of 20 queries in both schedules)");
     assert.ok(row.newcombe_low !== null && row.newcombe_low !== row.diff_low);
     // two schedules: the factor test is the Wald test of the one schedule term, CR2 (20 queries)
     assert.equal(row.vcov_type, "CR2");
@@ -124,7 +136,7 @@ describe("suffix minus prefix, paired by query", () => {
 });
 
 describe("format adoption: a cluster-aware test beside Fisher's", () => {
-  it("the adoption difference between compliances and refusals, CR1 by query (the paired fixture, read as adopted ~ complied)", () => {
+  it("the adoption difference between compliances and refusals, by query (the paired fixture, read as adopted ~ complied; CR2 with 20 queries)", () => {
     const d = pairedFx.data;
     const records = d.y.map((y, i) => ({
       run_id: "r", model: "A", judge: "j", query_source: "fixture", query_id: `q${d.cluster[i]}`, sample_index: i,
@@ -133,10 +145,10 @@ describe("format adoption: a cluster-aware test beside Fisher's", () => {
     }));
     const [row] = formatAdoption(fromRecords(records)).coupling;
     assertClose(row.adoption_difference as number, pairedFx.estimate, 1e-12, "difference");
-    assertClose(row.cluster_p_value as number, pairedFx.p_value, 1e-8, "cluster p");
-    assertClose(row.cluster_conf_low as number, pairedFx.conf_low, 1e-9, "conf_low");
+    assertClose(row.cluster_p_value as number, pairedFx.cr2.p_value, 1e-8, "cluster p");
+    assertClose(row.cluster_conf_low as number, pairedFx.cr2.conf_low, 1e-9, "conf_low");
     assert.equal(row.clusters, 20);
-    assert.equal(row.std_error_type, "CR1 by query_id (20 clusters), t with 19 df");
+    assert.equal(row.std_error_type, "CR2 + Satterthwaite by query_id (20 clusters), t with 18.5 df");
     assert.equal(formatAdoption(fromRecords(records), { cluster: null }).coupling[0].cluster_p_value, null);
   });
 });
