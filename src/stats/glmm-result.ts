@@ -3,6 +3,7 @@
  * at construction; the methods only format or re-derive (tidy at another confidence level).
  * The typed arrays cannot be frozen by JavaScript: treat them as read-only.
  */
+import type { DataFrame } from "../io/dataframe";
 import { criticalValue, normalTwoSidedP } from "./distributions";
 import type { RandomEffectRow, RandomInterceptFit, RandomInterceptGlance } from "./glmm-types";
 import type { TidyTerm } from "./logistic-fit";
@@ -159,6 +160,31 @@ export class RandomInterceptFitResult implements RandomInterceptFit {
   toString(): string {
     return this.toText();
   }
+
+  /** In a tslab notebook, the text in a <pre> block; elsewhere on the console. */
+  display(): void {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      const tslab = require("tslab") as { display: { html(s: string): void } };
+      tslab.display.html(`<pre>${this.toText().replace(/&/g, "&amp;").replace(/</g, "&lt;")}</pre>`);
+    } catch {
+      console.log(this.toText());
+    }
+  }
+
+  tidyFrame(options: { confLevel?: number; exponentiate?: boolean } = {}): DataFrame {
+    return loadDataFrame().rowsToDataFrame(this.tidy(options), ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]);
+  }
+
+  randomEffectsFrame(): DataFrame {
+    return loadDataFrame().rowsToDataFrame([...this.randomEffects], ["group", "term", "sd"]);
+  }
+}
+
+/** danfo is heavy to load: only a caller that asks for a DataFrame pays for it. */
+function loadDataFrame(): typeof import("../io/dataframe") {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  return require("../io/dataframe") as typeof import("../io/dataframe");
 }
 
 function num(x: number): string {

@@ -109,4 +109,10 @@ export interface RandomInterceptFit {
   coefficient(term: string): Omit<TidyTerm, "term" | "flag">;
   toText(): string;
   toString(): string;
+  /** In a tslab notebook, the text table; elsewhere on the console. */
+  display(): void;
+  /** tidy() as a danfo DataFrame. */
+  tidyFrame(options?: { confLevel?: number; exponentiate?: boolean }): import("../io/dataframe").DataFrame;
+  /** randomEffects as a danfo DataFrame. */
+  randomEffectsFrame(): import("../io/dataframe").DataFrame;
 }

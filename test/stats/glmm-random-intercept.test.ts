@@ -92,6 +92,17 @@ for (const entry of f.fits) {
   });
 }
 
+describe("rendering", () => {
+  it("prints the method, the conditional fixed effects and the random-intercept SD; frames hold the tidy rows", () => {
+    const fit = fitRandomInterceptLogistic(design, { group: "query_id", agq: 5 });
+    const text = fit.toText();
+    assert.match(text, /binomial GLMM, adaptive Gauss-Hermite quadrature, 5 points\): 720 observations, 40 groups of 'query_id'/);
+    assert.match(text, /Random effects: query_id intercept SD 1\.246/);
+    assert.deepEqual(fit.tidyFrame().columns, ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]);
+    assert.deepEqual(fit.randomEffectsFrame().values, [["query_id", "intercept", fit.randomEffects[0].sd]]);
+  });
+});
+
 describe("the deviance function itself", () => {
   const cells = groupCells(design);
   it("equals glmer's adaptive-quadrature deviance at glmer's estimates (1e-9) and the exact Laplace written out in R (1e-9)", () => {
