@@ -16,7 +16,7 @@ import { Worker } from "node:worker_threads";
 import type { ReceiptAssembler } from "./assemble";
 import { fromWire, INPUT_TYPES, type PieceOptions, type PieceResult } from "./jsonl-piece";
 import type { PieceRequest } from "./jsonl-worker";
-import { scanOptionsOf, type JSONLReadOptions } from "./jsonl-scan";
+import { DEFAULT_MAX_LINE_BYTES, scanOptionsOf, type JSONLReadOptions } from "./jsonl-scan";
 
 export interface ParallelJSONLOptions {
   /** Worker threads (default: the machine's available parallelism). */
@@ -75,6 +75,9 @@ export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, o
   const count = Math.max(1, options.workers ?? availableParallelism());
   const pieceBytes = Math.max(1, Math.floor(options.pieceBytes ?? 4 << 20));
   const pieceOptions = scanOptionsOf(asm.validationOptions(), options);
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  /** Bytes of a line over the limit at which reading stopped (0: none). */
+  let overLong = 0;
   const handle = await open(path, "r");
   const workers: Worker[] = [];
   const load: number[] = [];
@@ -133,6 +136,7 @@ export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, o
         const nl = buffer.lastIndexOf(10, filled - 1);
         if (nl < 0) {
           carry = buffer.subarray(0, filled); // one line longer than a piece: read on
+          if (carry.length > maxLine) { overLong = carry.length; carry = new Uint8Array(0); eof = true; return null; }
           continue;
         }
         carry = new Uint8Array(filled - nl - 1); // a copy: the piece's buffer is transferred
@@ -172,6 +176,11 @@ export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, o
         reserved = true;
         asm.reserve(Math.ceil((asm.rowCount * (size - bytesMerged) / bytesMerged) * 1.01));
       }
+    }
+    if (overLong > 0) {
+      // Unlike the single-threaded reader, the line is not skipped: reading stops at it.
+      records++;
+      asm.report({ file: path, line: lineBase + 1, field: null, message: `line longer than the limit of ${maxLine.toLocaleString("en")} bytes (maxLineBytes): found no line end within it; expected one receipt a line (raise maxLineBytes if such receipts are real): stopped reading this file` });
     }
     if (records === 0) asm.report({ file: path, line: null, field: null, message: "empty file: expected one receipt (a JSON object) per line, found none" });
     return { records, sha256: hash.digest("hex") };

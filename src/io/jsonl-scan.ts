@@ -678,6 +678,10 @@ export class JSONLLines {
   tooLong(size: number, whole: boolean): void {
     this.lineNo++;
     this.records++;
+    this.reportTooLong(size, whole);
+  }
+
+  private reportTooLong(size: number, whole: boolean): void {
     this.sink.problems([{
       file: this.file, line: this.lineNo, field: null,
       message: `line longer than the limit of ${this.maxLineBytes.toLocaleString("en")} bytes (maxLineBytes): found ${whole ? size.toLocaleString("en") + " bytes" : "no line end within it"}; expected one receipt a line (raise maxLineBytes if such receipts are real)`,
@@ -695,7 +699,7 @@ export class JSONLLines {
     const first = ws(b, start, end);
     if (first === end) return; // blank
     this.records++;
-    if (end - start > this.maxLineBytes) return this.tooLong(end - start, true);
+    if (end - start > this.maxLineBytes) return this.reportTooLong(end - start, true);
     const line = this.lineNo;
     const checkText = !textChecked && !isUtf8(b.subarray(start, end));
     const scanner = this.scanner;

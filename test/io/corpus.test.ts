@@ -127,6 +127,10 @@ const CASES: Record<string, Case> = {
     files: ["long-line.jsonl"], kept: ["q1", "q3"], options: { maxLineBytes: 1000 },
     issues: [["long-line.jsonl", 2, null, "line longer than the limit of 1,000 bytes (maxLineBytes): found no line end within it; expected one receipt a line"]],
   },
+  "line over maxLineBytes, read whole": {
+    files: ["medium-line.jsonl"], kept: ["q2"], options: { maxLineBytes: 500 },
+    issues: [["medium-line.jsonl", 1, null, "line longer than the limit of 500 bytes (maxLineBytes): found 756 bytes; expected one receipt a line (raise maxLineBytes if such receipts are real)"]],
+  },
   "value over maxFieldBytes": {
     files: ["long-field.jsonl"], kept: ["q2"], options: { maxFieldBytes: 100 },
     issues: [["long-field.jsonl", 1, "response", "value of 300 bytes is longer than the limit of 100 bytes (maxFieldBytes); expected a shorter value, or raise maxFieldBytes"]],

@@ -42,6 +42,7 @@ const files: Record<string, string | Buffer> = {
   "mixed-line-endings.jsonl": receipt("q1") + "\r\n" + receipt("q2") + "\r" + receipt("q3") + "\n" + receipt("q4"),
   "long-field-name.jsonl": receipt("q1", `"${"x".repeat(100_000)}":1`) + "\n",
   "long-line.jsonl": receipt("q1") + "\n" + receipt("q2", `"response":"${"a".repeat(2000)}"`) + "\n" + receipt("q3") + "\n",
+  "medium-line.jsonl": receipt("q1", `"response":"${"m".repeat(600)}"`) + "\n" + receipt("q2") + "\n",
   "long-field.jsonl": receipt("q1", `"response":"${"b".repeat(300)}"`) + "\n" + receipt("q2", `"response":"short"`) + "\n",
   "nul-byte.jsonl": withBytes(receipt("q1") + "\n" + receipt("q2").slice(0, 20) + "§" + receipt("q2").slice(20) + "\n" + receipt("q3") + "\n", [0]),
   "zeros.jsonl": Buffer.alloc(5000),
