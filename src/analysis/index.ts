@@ -4,11 +4,12 @@ export { splitTable, type TablePart } from "./split";
 export { zeroDemonstrationRows, defaultConditionRows, orderedRows, cuedRows } from "./subsets";
 export { complianceTable, complianceCounts, DEFAULT_CONDITION_FIELDS, type ComplianceRow, type ComplianceCounts } from "./compliance-table";
 export {
-  fitHypothesis, fitCountModel, countData, transformCounts, HYPOTHESIS_TERMS,
+  fitHypothesis, fitCountModel, countData, transformCounts, resolveCluster, clusterCodesOf, HYPOTHESIS_TERMS,
   type Hypothesis, type CountScale, type HypothesisFitOptions, type CountData,
 } from "./hypothesis-fit";
 export { baselineCompliance, relativeToBaseline, type BaselineOptions, type BaselineRow, type RelativeRow } from "./baseline";
 export { totalCountTest, type TotalCountOptions, type TotalCountResult, type TotalCountPerN, type TotalCountSummary } from "./total-count-test";
+export { clusterFactorTest } from "./cluster-factor-test";
 export { benignEffect, type BenignEffectOptions, type BenignEffectResult, type BenignEffectRow } from "./benign-effect";
 export { fitConditionalHypothesis, conditionalBenignFields, type ConditionalFitOptions, type ConditionalBenignFields, type ConditionalBenignOptions } from "./conditional-benign-effect";
 export { benignSweep, type BenignSweepOptions, type BenignSweepResult, type BenignSlopeRow } from "./benign-sweep";

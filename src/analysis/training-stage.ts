@@ -17,6 +17,7 @@ import { defaultConditionRows } from "./subsets";
 export interface TrainingStageOptions {
   /** Harmful counts to pool; default: every n_harmful > 0 at which all checkpoints vary n_benign. */
   readonly harmfulCounts?: readonly number[];
+  /** Cluster of the benign coefficients' errors. Default: `query_id` when present (cluster-robust); `null` for model-based. */
   readonly cluster?: "query_id" | null;
   readonly counts?: CountScale;
   readonly alpha?: number;
@@ -83,7 +84,7 @@ export function trainingStage(table: ReceiptTable, family: string, options: Trai
   const wanted = new Set(harmfulCounts);
   const h = rows.numbers("n_harmful");
   const pooled = rows.filter((i) => wanted.has(h[i]));
-  const coefficients = benignEffect(pooled, { by: ["model", "training_stage"], cluster: options.cluster ?? null, counts, alpha, defaultConditionOnly: false }).rows
+  const coefficients = benignEffect(pooled, { by: ["model", "training_stage"], cluster: options.cluster, counts, alpha, defaultConditionOnly: false }).rows
     .sort((a, b) => stageRank(a.training_stage) - stageRank(b.training_stage));
   const curves = complianceTable(pooled, ["model", "training_stage", "n_harmful", "n_benign"]);
   let interaction: StageInteractionTest | null = null;
