@@ -18,7 +18,7 @@ import { shortName, type ValidationIssue } from "../receipt/issues";
 import { KEY_FIELDS } from "../receipt/key";
 import { compileValuesCheck, type ValuesCheck } from "../receipt/validate";
 
-/** Size limits of the JSONL reader. */
+/** Size limits of the JSONL and CSV readers (`loadReceipts` options). */
 export interface JSONLLimits {
   /**
    * Longest line accepted, in bytes (default 64 MiB). A longer line is reported (file, line,
