@@ -1,7 +1,11 @@
 /**
  * `analyze(table)`: every analysis the data supports, in one structured result receipt:
  * where the receipts came from, what was run (and what was skipped, with the reason), the
- * tables, and the verdicts. Renders to JSON and Markdown (`render-result-receipt.ts`).
+ * tables, the verdicts, and the warnings each analysis's results rest on. Verdicts are read
+ * honestly (warnings-and-verdicts.ts, verdicts.ts): multiplicity-adjusted (Holm by default),
+ * "inconclusive" from a separated or unconverged fit, shaky with any other warning, with the
+ * minimum detectable b2 and, when asked, an equivalence reading. Renders to JSON and
+ * Markdown (`render-result-receipt.ts`).
  */
 import { basename, relative, resolve, sep } from "node:path";
 import type { ReceiptTable } from "../io/receipt-table";
