@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InvalidArgumentError } from "commander";
 import { analyze } from "../analysis/analyze";
+import { analyzeColumns } from "../analysis/needed-columns";
 import { resultReceiptToJSON, resultReceiptToMarkdown } from "../analysis/render-result-receipt";
 import { formatPValue } from "../display/format-value";
 import { stepProgress } from "../display/progress";
@@ -38,9 +39,9 @@ function checkOptions(options: AnalyzeCommandOptions): { pAdjust: PAdjustMethod 
 export async function analyzeCommand(files: string[], options: AnalyzeCommandOptions, err: { write(text: string): unknown } = process.stderr): Promise<number> {
   const { pAdjust, margin } = checkOptions(options);
   const progress = stepProgress("receipts analyze", "loading receipts");
-  const table = await loadReceipts(files, { strict: true });
-  progress.phase(`analyzing ${table.numRows.toLocaleString("en-US")} receipts`);
   const cluster = options.cluster === undefined ? undefined : options.cluster === "none" ? null : (options.cluster as ReceiptFieldName);
+  const table = await loadReceipts(files, { strict: true, columns: analyzeColumns(cluster) });
+  progress.phase(`analyzing ${table.numRows.toLocaleString("en-US")} receipts`);
   const receipt = analyze(table, { cluster, alpha: options.alpha, pAdjust, equivalenceMargin: margin });
   await mkdir(options.out, { recursive: true });
   await writeFile(join(options.out, "result-receipt.json"), resultReceiptToJSON(receipt));

@@ -22,7 +22,8 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .option("--agq <K>", "with --random-intercept: adaptive Gauss-Hermite points (1 = Laplace, the default)")
     .option("--random-slope <term>", "with --random-intercept: a correlated random slope of this count term, e.g. benign (Laplace)")
     .option("--format <format>", "table or json", "table")
-    .action(async (files: string[], o: { hypothesis: "total" | "harmful" | "joint" | "all"; counts: "log1p" | "raw"; by?: string; cluster?: string; randomIntercept?: string; agq?: string; randomSlope?: string; format: "table" | "json" }) =>
+    .addOption(new Option("--engine <engine>", "memory, or duckdb: grouped counts computed out of core from the files (docs/engine.md)").choices(["memory", "duckdb"]).default("memory"))
+    .action(async (files: string[], o: { hypothesis: "total" | "harmful" | "joint" | "all"; counts: "log1p" | "raw"; by?: string; cluster?: string; randomIntercept?: string; agq?: string; randomSlope?: string; format: "table" | "json"; engine: string }) =>
       setExit(await (await import("./fit-command")).fitCommand(files, o)));
 
   program.command("analyze")

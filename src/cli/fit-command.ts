@@ -44,7 +44,7 @@ export async function fitCommand(files: string[], options: FitCommandOptions, ou
     const engineCluster = await engine.resolveClusterFromFiles(files, askedCluster);
     const counted = await engine.countDataByGroup(files, by, engineCluster);
     progress.phase("fitting from DuckDB's grouped counts");
-    return writeFits(counted.flatMap((part) => hypotheses.map((hypothesis) => glmRow(part.group, fitCountModel(part.data, hypothesis, { counts, cluster: engineCluster }), hypothesis, counts, engineCluster))), counts, options, out, progress);
+    return writeFits(counted.flatMap((part) => hypotheses.map((hypothesis) => glmRow(part.group, fitCountModel(part.data, hypothesis, { counts, cluster: engineCluster as ReceiptFieldName | null }), hypothesis, counts, engineCluster))), counts, options, out, progress);
   }
   const table = await loadReceipts(files, { strict: true, columns: [...fitColumns(by, askedCluster ?? null), "query_id", ...(glmm === null ? [] : [glmm.group])] });
   progress.phase(`fitting ${table.numRows.toLocaleString("en-US")} receipts`);

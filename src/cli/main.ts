@@ -10,7 +10,6 @@ import { finishAllProgress } from "../display/progress-registry";
 import { ReceiptValidationError } from "../receipt/issues";
 import { exitCodeOfError } from "./exit-codes";
 import { registerExtraCommands } from "./extra-commands";
-import { importCommand } from "./import-command";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { version } = require("../../package.json") as { version: string };
@@ -42,8 +41,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--by <fields>", "comma-separated fields to group by (default model,n_benign,n_harmful,schedule,format_cue)")
     .option("--format <format>", "table, json or csv", "table")
     .option("--correct-judge-error", "per group (default --by judge): sensitivity and specificity from receipts with a reference_label, and the Rogan-Gladen corrected rate with its interval")
-    .action(async (files: string[], o: { by?: string; format: "table" | "json" | "csv"; correctJudgeError?: boolean }) =>
-      setExit(await (await import("./summarize-command")).summarizeCommand(files, { by: o.by, format: o.format, correctJudgeError: o.correctJudgeError })));
+    .option("--engine <engine>", "memory (default), or duckdb: counts computed out of core from the files (docs/engine.md)")
+    .action(async (files: string[], o: { by?: string; format: "table" | "json" | "csv"; correctJudgeError?: boolean; engine?: string }) =>
+      setExit(await (await import("./summarize-command")).summarizeCommand(files, { by: o.by, format: o.format, correctJudgeError: o.correctJudgeError, engine: o.engine })));
 
   program.command("import")
     .description("other tools' evaluation logs as receipts: Inspect AI (.eval/.json), garak report.jsonl, promptfoo results.json, HarmBench results, PyRIT exports")
@@ -55,7 +55,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option("--model <name>", "HarmBench: the model (default: the results file's name)")
     .option("--behaviors <csv>", "HarmBench: behaviours CSV, for query categories")
     .action(async (files: string[], o: { out: string; from?: string; labelMap?: string; runId?: string; model?: string; behaviors?: string }) =>
-      setExit(await importCommand(files, o)));
+      setExit(await (await import("./import-command")).importCommand(files, o)));
 
   registerExtraCommands(program, setExit);
   return program;

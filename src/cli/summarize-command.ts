@@ -1,5 +1,6 @@
 import { complianceTable, DEFAULT_CONDITION_FIELDS } from "../analysis/compliance-table";
 import { judgeErrorSummary } from "../analysis/judge-error-summary";
+import { summarizeColumns } from "../analysis/needed-columns";
 import { loadReceipts } from "../io/load";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { UsageError } from "./exit-codes";
@@ -14,6 +15,8 @@ export interface SummarizeCommandOptions {
    * `by` defaults to judge.
    */
   readonly correctJudgeError?: boolean;
+  /** "memory" (default) or "duckdb": DuckDB counts the groups from the files (docs/engine.md). */
+  readonly engine?: string;
 }
 
 /** Parse a comma-separated field list, naming any field the schema does not have. */
@@ -33,7 +36,14 @@ export function parseFieldList(text: string | undefined, fallback: readonly Rece
 export async function summarizeCommand(files: string[], options: SummarizeCommandOptions, out = process.stdout): Promise<number> {
   const correct = options.correctJudgeError ?? false;
   const by = parseFieldList(options.by, correct ? ["judge"] : DEFAULT_CONDITION_FIELDS);
-  const table = await loadReceipts(files, { strict: true });
+  if (options.engine !== undefined && options.engine !== "memory") {
+    const engine = await import("../engine/duckdb");
+    engine.parseEngine(options.engine);
+    if (correct) throw new UsageError("--correct-judge-error reads the receipts' reference labels; drop --engine duckdb");
+    out.write(renderRows(await engine.complianceTableFromFiles(files, by), options.format ?? "table"));
+    return 0;
+  }
+  const table = await loadReceipts(files, { strict: true, columns: correct ? undefined : summarizeColumns(by) });
   if (!correct) {
     out.write(renderRows(complianceTable(table, by), options.format ?? "table"));
     return 0;

@@ -153,3 +153,43 @@ test("CSV larger than the bytes read before sizing the columns reads as the in-m
   assert.deepEqual(streamed.issues.map((i) => i.line), [n - 9, n - 2]);
   assert.deepEqual(streamed.toRows(), whole.toRows());
 });
+
+test("receipts whose 64-bit hashes collide are compared exactly: distinct ones kept, a true duplicate named with both lines", async () => {
+  const records = Array.from({ length: 3000 }, (_, i) => benchReceipt(i) as unknown as Record<string, unknown>);
+  const withDuplicate = [...records, records[1234]];
+  // keyHashBits 2: four hash values for 3,001 receipts, so nearly every receipt collides.
+  for (const keyHashBits of [2, 64]) {
+    const rows = fromRecords(withDuplicate, { strict: false, keyHashBits });
+    assert.equal(rows.numRows, 3000, `row path, ${keyHashBits} bits`);
+    assert.deepEqual(rows.issues.map((i) => [i.line, i.field]), [[3001, "receipt_key"]]);
+    assert.match(rows.issues[0].message, /as <input>:1235; expected each evaluation point once$/);
+    const path = join(dir, `collide-${keyHashBits}.parquet`);
+    writeFileSync(path, toParquet(fromRecords(records)));
+    // Columnar path (Parquet, several slices after a reload with a duplicate appended).
+    const columnar = fromArrow(toArrow(rows.take(Int32Array.from([...Array(3000).keys(), 1234]))), { strict: false, keyHashBits, file: "t.arrow" });
+    assert.equal(columnar.numRows, 3000);
+    assert.deepEqual(columnar.issues.map((i) => [i.file, i.line]), [["t.arrow", 3001]]);
+    assert.match(columnar.issues[0].message, /as t\.arrow:1235;/);
+    const loaded = await loadReceipts(path, { keyHashBits });
+    assert.deepEqual(loaded.values("receipt_key"), rows.values("receipt_key"));
+  }
+});
+
+test("a load with columns decodes only those (plus the key fields) and reading another field throws, naming it", async () => {
+  const table = fromRecords(Array.from({ length: 2000 }, (_, i) => benchReceipt(i)));
+  const path = join(dir, "columns.parquet");
+  writeFileSync(path, toParquet(table));
+  const arrowPath = join(dir, "columns.arrow");
+  writeFileSync(arrowPath, toArrow(table));
+  for (const p of [path, arrowPath]) {
+    const few = await loadReceipts(p, { columns: ["model", "complied"] });
+    assert.equal(few.numRows, table.numRows);
+    assert.deepEqual(few.values("model"), table.values("model"));
+    assert.deepEqual(few.flags("complied"), table.flags("complied"));
+    assert.deepEqual(few.values("query_id"), table.values("query_id")); // a key field: always read
+    assert.deepEqual(few.values("receipt_key"), table.values("receipt_key"));
+    assert.throws(() => few.values("response"), /the field response was not loaded .*columns option/);
+    assert.ok(!few.loadedFields.includes("response") && few.loadedFields.includes("judge_label"));
+  }
+  await assert.rejects(loadReceipts(path, { columns: ["no_such_field"] }), /columns: unknown field "no_such_field"/);
+});

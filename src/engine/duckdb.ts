@@ -1,0 +1,79 @@
+/**
+ * The out-of-core engine: DuckDB (embedded, `@duckdb/node-api`) reads the receipt files where
+ * they are and returns grouped counts, so memory holds patterns x clusters, never the rows.
+ * The statements are in `sufficient-statistics.sql.ts`; this file only runs them. DuckDB is
+ * loaded on first use.
+ */
+import { complianceCounts, type ComplianceRow } from "../analysis/compliance-table";
+import type { GroupValues } from "../analysis/group-by";
+import { expandPaths, formatFromPath } from "../io/load";
+import { compareGroups, fromSufficientStatistics, type CountDataPart, type SufficientStatisticsRow } from "./from-sufficient-statistics";
+import { complianceCountsSQL, nonNullCountSQL, overRelation, receiptsRelation, sufficientStatisticsSQL, type EngineFormat } from "./sufficient-statistics.sql";
+
+export type Engine = "memory" | "duckdb";
+
+/** Check an `--engine` value. */
+export function parseEngine(value: string | undefined): Engine {
+  if (value === undefined || value === "memory") return "memory";
+  if (value === "duckdb") return "duckdb";
+  throw new Error(`unknown engine ${JSON.stringify(value)}; expected memory or duckdb`);
+}
+
+/** The files of paths (folders expanded), all in one format DuckDB reads. */
+async function filesOf(paths: readonly string[]): Promise<{ files: string[]; format: EngineFormat }> {
+  const files = await expandPaths(paths);
+  if (files.length === 0) throw new Error(`${paths.join(", ")}: no receipt files`);
+  const formats = new Set(files.map((f) => formatFromPath(f)));
+  if (formats.size !== 1) throw new Error(`engine duckdb: the files mix formats (${[...formats].join(", ")}); give files of one format`);
+  const format = [...formats][0];
+  if (format !== "parquet" && format !== "jsonl" && format !== "csv") throw new Error(`engine duckdb reads Parquet, JSONL or CSV files; found ${format}`);
+  return { files, format };
+}
+
+/** Run one statement over the files and return its rows as plain objects (counts as bigint). */
+export async function queryReceipts(paths: readonly string[], statement: string): Promise<Record<string, unknown>[]> {
+  const { files, format } = await filesOf(paths);
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(overRelation(receiptsRelation(files, format), statement));
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+/** Count data per group of `by` (per cluster too when given), computed by DuckDB from the files. */
+export async function countDataByGroup(paths: readonly string[], by: readonly string[], cluster: string | null): Promise<CountDataPart[]> {
+  const rows = await queryReceipts(paths, sufficientStatisticsSQL(by, cluster));
+  return fromSufficientStatistics(rows as unknown as SufficientStatisticsRow[], by, cluster);
+}
+
+/** `complianceTable` computed by DuckDB from the files: the same rows, in the same order. */
+export async function complianceTableFromFiles(paths: readonly string[], by: readonly string[], confLevel = 0.95): Promise<ComplianceRow[]> {
+  const rows = await queryReceipts(paths, complianceCountsSQL(by));
+  const n = (v: unknown) => (typeof v === "bigint" ? Number(v) : Number(v ?? 0));
+  const out = rows.map((r) => {
+    const group: GroupValues = {};
+    for (const f of by) group[f] = typeof r[f] === "bigint" ? Number(r[f]) : ((r[f] ?? null) as GroupValues[string]);
+    return { group, counts: complianceCounts(n(r.compliances), n(r.trials), n(r.parse_errors), confLevel) };
+  });
+  out.sort((a, b) => compareGroups(a.group, b.group, by));
+  return out.map((r) => ({ ...r.group, ...r.counts }));
+}
+
+/**
+ * The cluster field, as `resolveCluster` picks it for a table: the one asked for; for
+ * undefined, query_id when some receipt in the files has one; null for none.
+ */
+export async function resolveClusterFromFiles(paths: readonly string[], cluster: string | null | undefined): Promise<string | null> {
+  if (cluster !== undefined) return cluster;
+  try {
+    const [row] = await queryReceipts(paths, nonNullCountSQL("query_id"));
+    return Number(row?.n ?? 0) > 0 ? "query_id" : null;
+  } catch {
+    return null; // the files have no query_id column
+  }
+}

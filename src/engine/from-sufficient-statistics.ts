@@ -1,0 +1,101 @@
+/**
+ * Back from grouped counts (the rows `sufficientStatisticsSQL` returns, from DuckDB or any
+ * SQL engine) to what the fit needs: per group, one row per covariate pattern (and cluster)
+ * with its compliances as successes and its judged receipts as trials. A grouped binomial
+ * fit on these rows has the 0/1 fit's estimates and likelihood, and with one cluster label
+ * a row, the same CR1 covariance (see stats/cluster-robust-vcov.ts).
+ */
+import type { CountData } from "../analysis/hypothesis-fit";
+import type { GroupValues } from "../analysis/group-by";
+
+/** One row of sufficient statistics: the group's fields, the cluster (if any), the pattern and its counts. */
+export interface SufficientStatisticsRow {
+  readonly n_benign: number | bigint;
+  readonly n_harmful: number | bigint;
+  readonly compliances: number | bigint;
+  readonly trials: number | bigint;
+  readonly parse_errors?: number | bigint;
+  readonly cluster?: string | number | bigint | null;
+  readonly [field: string]: unknown;
+}
+
+export interface CountDataPart {
+  readonly group: GroupValues;
+  readonly data: CountData;
+}
+
+/** Engines return counts as 64-bit integers; receipts counts are far below 2^53. */
+function num(v: unknown): number {
+  return typeof v === "bigint" ? Number(v) : (v as number);
+}
+
+function scalar(v: unknown): string | number | boolean | null {
+  if (v === undefined || v === null) return null;
+  return typeof v === "bigint" ? Number(v) : (v as string | number | boolean);
+}
+
+/**
+ * Count data per group of `by` from sufficient-statistics rows, groups in the kit's order
+ * (by their values: numbers numerically, nulls first), as `splitTable` orders them.
+ * `cluster`: the field the rows' `cluster` column holds (null: not clustered); its labels
+ * become codes 0 .. G-1 per group, one a row, for CR1.
+ */
+export function fromSufficientStatistics(rows: readonly SufficientStatisticsRow[], by: readonly string[] = [], cluster: string | null = null): CountDataPart[] {
+  const index = new Map<string, number>();
+  const parts: { group: GroupValues; rows: SufficientStatisticsRow[] }[] = [];
+  for (const r of rows) {
+    const group: GroupValues = {};
+    for (const f of by) group[f] = scalar(r[f]);
+    const key = by.map((f) => String(group[f])).join("\x1f");
+    let g = index.get(key);
+    if (g === undefined) { g = parts.length; index.set(key, g); parts.push({ group, rows: [] }); }
+    parts[g].rows.push(r);
+  }
+  parts.sort((a, b) => compareGroups(a.group, b.group, by));
+  return parts.map(({ group, rows: rs }) => {
+    let parseErrors = 0;
+    const keep = rs.filter((r) => {
+      parseErrors += num(r.parse_errors ?? 0);
+      return num(r.trials) > 0;
+    });
+    return {
+      group,
+      data: {
+        nBenign: Float64Array.from(keep, (r) => num(r.n_benign)),
+        nHarmful: Float64Array.from(keep, (r) => num(r.n_harmful)),
+        successes: Float64Array.from(keep, (r) => num(r.compliances)),
+        trials: Float64Array.from(keep, (r) => num(r.trials)),
+        cluster: cluster === null ? null : clusterCodes(keep, cluster),
+        clusterName: cluster,
+        parseErrors,
+      },
+    };
+  });
+}
+
+/** The rows' cluster labels as codes in order of first appearance. */
+function clusterCodes(rows: readonly SufficientStatisticsRow[], field: string): Int32Array {
+  const codes = new Int32Array(rows.length);
+  const index = new Map<unknown, number>();
+  rows.forEach((r, i) => {
+    const label = scalar(r.cluster);
+    if (label === null) throw new Error(`fromSufficientStatistics: a row has no ${field} (the cluster field); every receipt needs one for cluster-robust errors`);
+    let c = index.get(label);
+    if (c === undefined) { c = index.size; index.set(label, c); }
+    codes[i] = c;
+  });
+  return codes;
+}
+
+/** The order `groupBy` sorts groups in: field by field, nulls first, numbers numerically, else as text. */
+export function compareGroups(a: GroupValues, b: GroupValues, by: readonly string[]): number {
+  for (const f of by) {
+    const x = a[f], y = b[f];
+    if (x === y) continue;
+    if (x === null) return -1;
+    if (y === null) return 1;
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return 0;
+}
