@@ -1,10 +1,12 @@
 /**
  * After the notebooks have run (scripts/test.sh runs this file after them): the exported
  * notebook HTML, opened in headless Chromium, draws every figure the notebook showed, with
- * the number of traces the figure specs have, and logs no console error.
+ * the number of traces the figure specs have, and logs no console error; every executed
+ * copy is under 1.5 MB, has its execution counts and is trusted (signed) on this machine.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
@@ -41,3 +43,21 @@ for (const [file, figures] of cases) {
     assert.deepEqual(page.consoleErrors, []);
   });
 }
+
+test("executed notebooks: under 1.5 MB, numbered, trusted, with plotly.min.js beside them", () => {
+  const executed = readdirSync(OUT).filter((f) => f.endsWith(".ipynb")).map((f) => join(OUT, f));
+  assert.ok(executed.length > 0, `no executed notebooks in ${OUT}`);
+  assert.ok(existsSync(join(OUT, "plotly.min.js")), "plotly.min.js beside the exported notebooks");
+  for (const path of executed) {
+    assert.ok(statSync(path).size < 1.5 * 1024 * 1024, `${path}: ${statSync(path).size} bytes`);
+    const nb = JSON.parse(readFileSync(path, "utf8")) as { cells: { cell_type: string; source: string[]; execution_count: number | null }[] };
+    const code = nb.cells.filter((c) => c.cell_type === "code" && c.source.join("").trim() !== "");
+    assert.deepEqual(code.map((c) => c.execution_count), code.map((_, i) => i + 1), `${path}: execution counts`);
+  }
+  const check = spawnSync("/usr/bin/python3", ["-c",
+    "import sys, nbformat\nfrom nbformat.sign import NotebookNotary\nn = NotebookNotary()\n" +
+    "print(' '.join(p for p in sys.argv[1:] if not n.check_signature(nbformat.read(p, 4))))", ...executed], { encoding: "utf8" });
+  assert.equal(check.status, 0, check.stderr);
+  assert.equal(check.stdout.trim(), "", "untrusted executed notebooks");
+});
+
