@@ -1,93 +1,78 @@
 /**
- * I/O benchmark: one million receipts in each format, loaded into a ReceiptTable in a
- * fresh process each, reporting load time, validation throughput and peak RSS.
+ * I/O benchmark: the kit's full load of each format against the bare-library floor, and the
+ * projected load a fit does, as whole processes (start-up included), best of N each, peak
+ * RSS per process from `/usr/bin/time -v`; on a quiet machine, then with one core busy.
  *
- *   npx tsx bench/io-load.ts [--n 1000000] [--regenerate] [--profile] [--only jsonl,csv]
+ *   npm run build && node --import tsx bench/io-load.ts [--n 1000000] [--runs 3] [--only parquet,arrow] [--busy] [--regenerate]
  *
- * Targets (2-core machine): JSONL validated at >= 300,000 receipts/s; Arrow or Parquet
- * loaded in <= 1.5 s; peak RSS <= 600 MB. Files live in bench/.data/ (gitignored) and are
- * rebuilt when missing or when --n changes. `--profile` writes a V8 CPU profile per load to
- * bench/.data/prof/. Not a test: it prints a table and exits 0.
+ * Floors (bench/children/bare-load.js): Parquet = parquet-wasm `readParquet` + apache-arrow
+ * `tableFromIPC`; Arrow = `tableFromIPC`; JSONL = a `readline` + `JSON.parse` loop. Targets:
+ * Parquet <= 1.1x, Arrow <= 1.5x, JSONL <= 1.0x its floor; <= 300 B a receipt resident. The
+ * kit runs from dist/ (plain Node, as the `receipts` command does), the floors from plain
+ * Node too. Files live in bench/.data/ (gitignored). Not a test: it prints a table.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadReceipts, saveReceipts } from "../src/io/load";
-import type { ReceiptFormat } from "../src/io/receipt-table";
 import { ROW_GROUP_ROWS } from "../src/io/parquet";
+import { fitColumns } from "../src/analysis/needed-columns";
+import { arg, bestOf, busyCore, machineState, markdownTable } from "./process-timer";
 import { writeBenchCSV, writeBenchJSONL } from "./receipt-generator";
 
 const DATA = resolve(__dirname, ".data");
-const FORMATS: readonly ReceiptFormat[] = ["jsonl", "csv", "arrow", "parquet"];
-const TARGET_JSONL_RATE = 300_000, TARGET_COLUMNAR_SECONDS = 1.5, TARGET_RSS_MB = 600;
+const ROOT = resolve(__dirname, "..");
+const FORMATS = ["parquet", "arrow", "jsonl", "csv"] as const;
+const TARGET: Record<string, number | null> = { parquet: 1.1, arrow: 1.5, jsonl: 1.0, csv: null };
+const FIT = fitColumns(["model"], "query_id").join(",");
 
-interface ChildResult { rows: number; seconds: number; maxRssMB: number }
-
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-/** Child mode: load one file and print what it cost. */
-async function child(path: string): Promise<void> {
-  const t0 = performance.now();
-  const table = await loadReceipts(path);
-  const seconds = (performance.now() - t0) / 1000;
-  const result: ChildResult = { rows: table.numRows, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024 };
-  process.stdout.write(JSON.stringify(result) + "\n");
-}
-
-async function ensureFiles(n: number, regenerate: boolean): Promise<void> {
-  mkdirSync(DATA, { recursive: true });
-  const stamp = join(DATA, "stamp.json");
-  // The stamp records the Parquet row-group size too: files from an older writer are rebuilt.
-  const fresh = !regenerate && existsSync(stamp) && JSON.parse(readFileSync(stamp, "utf8")).n === n &&
-    JSON.parse(readFileSync(stamp, "utf8")).rowGroupRows === ROW_GROUP_ROWS &&
-    FORMATS.every((f) => existsSync(join(DATA, `receipts.${f}`)));
-  if (fresh) return;
-  console.error(`generating ${n.toLocaleString("en")} receipts in ${DATA} ...`);
-  await writeBenchJSONL(join(DATA, "receipts.jsonl"), n);
-  await writeBenchCSV(join(DATA, "receipts.csv"), n);
-  const table = await loadReceipts(join(DATA, "receipts.jsonl"));
-  await saveReceipts(table, join(DATA, "receipts.arrow"));
-  await saveReceipts(table, join(DATA, "receipts.parquet"));
+/** Benchmark files of n receipts (the generator's receipt i is a pure function of i). */
+export async function ensureFiles(n: number, regenerate: boolean, dir = join(DATA, String(n))): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const stamp = join(dir, "stamp.json");
+  const fresh = !regenerate && existsSync(stamp) && JSON.parse(readFileSync(stamp, "utf8")).rowGroupRows === ROW_GROUP_ROWS &&
+    FORMATS.every((f) => existsSync(join(dir, `receipts.${f}`)));
+  if (fresh) return dir;
+  console.error(`generating ${n.toLocaleString("en")} receipts in ${dir} ...`);
+  await writeBenchJSONL(join(dir, "receipts.jsonl"), n);
+  await writeBenchCSV(join(dir, "receipts.csv"), n);
+  const table = await loadReceipts(join(dir, "receipts.jsonl"));
+  await saveReceipts(table, join(dir, "receipts.arrow"));
+  await saveReceipts(table, join(dir, "receipts.parquet"));
   writeFileSync(stamp, JSON.stringify({ n, rowGroupRows: ROW_GROUP_ROWS }));
-}
-
-function runChild(path: string, profile: boolean): ChildResult {
-  const flags = ["--max-old-space-size=4096", "--import", "tsx"];
-  if (profile) flags.push("--cpu-prof", "--cpu-prof-dir", join(DATA, "prof"));
-  const out = execFileSync(process.execPath, [...flags, __filename, "--child", path], { encoding: "utf8", maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split("\n").pop()!) as ChildResult;
+  return dir;
 }
 
 async function main(): Promise<void> {
-  const childPath = arg("--child");
-  if (childPath !== undefined) return child(childPath);
+  if (!existsSync(join(ROOT, "dist", "io", "load.js"))) throw new Error("build the kit first: npm run build");
   const n = Number(arg("--n") ?? 1_000_000);
-  const only = (arg("--only")?.split(",") ?? FORMATS) as ReceiptFormat[];
-  await ensureFiles(n, process.argv.includes("--regenerate"));
-  const rows: string[][] = [["format", "file MB", "receipts", "load s", "receipts/s", "peak RSS MB", "target"]];
-  for (const format of only) {
-    const path = join(DATA, `receipts.${format}`);
-    const r = runChild(path, process.argv.includes("--profile"));
-    const rate = r.rows / r.seconds;
-    const target =
-      format === "jsonl" ? `>= ${TARGET_JSONL_RATE.toLocaleString("en")}/s: ${rate >= TARGET_JSONL_RATE ? "met" : "MISSED"}`
-      : format === "arrow" || format === "parquet" ? `<= ${TARGET_COLUMNAR_SECONDS} s: ${r.seconds <= TARGET_COLUMNAR_SECONDS ? "met" : "MISSED"}`
-      : "";
-    const rss = r.maxRssMB <= TARGET_RSS_MB ? "" : ` (RSS > ${TARGET_RSS_MB} MB)`;
-    rows.push([format, (statSync(path).size / 2 ** 20).toFixed(1), r.rows.toLocaleString("en"), r.seconds.toFixed(2),
-      Math.round(rate).toLocaleString("en"), r.maxRssMB.toFixed(0), target + rss]);
+  const runs = Number(arg("--runs") ?? 3);
+  const only = arg("--only")?.split(",") ?? [...FORMATS];
+  const dir = await ensureFiles(n, process.argv.includes("--regenerate"));
+  const stop = process.argv.includes("--busy") ? busyCore() : null;
+  try {
+    console.log(`${n.toLocaleString("en")} receipts; ${machineState()}${stop ? "; one core kept busy" : ""}; best of ${runs} processes each\n`);
+    const rows: string[][] = [["format", "file MB", "floor s", "floor MB", "kit s", "kit MB", "kit B/receipt", "ratio", "target", "fit columns s", "fit columns MB"]];
+    for (const format of only) {
+      const path = join(dir, `receipts.${format}`);
+      const floor = format === "csv" ? null : bestOf(runs, process.execPath, [join(__dirname, "children", "bare-load.js"), format, path]);
+      const kit = bestOf(runs, process.execPath, [join(__dirname, "children", "kit-load.js"), path]);
+      const projected = bestOf(runs, process.execPath, [join(__dirname, "children", "kit-load.js"), path, FIT]);
+      const ratio = floor === null ? null : kit.wallSeconds / floor.wallSeconds;
+      const target = TARGET[format];
+      rows.push([
+        format, (statSync(path).size / 2 ** 20).toFixed(1),
+        floor?.wallSeconds.toFixed(2) ?? "-", floor?.peakRssMB.toFixed(0) ?? "-",
+        kit.wallSeconds.toFixed(2), kit.peakRssMB.toFixed(0), ((kit.peakRssMB * 2 ** 20) / n).toFixed(0),
+        ratio === null ? "-" : `${ratio.toFixed(2)}x`,
+        target === null ? "-" : `<= ${target}x: ${ratio !== null && ratio <= target ? "met" : "MISSED"}`,
+        projected.wallSeconds.toFixed(2), projected.peakRssMB.toFixed(0),
+      ]);
+    }
+    console.log(markdownTable(rows));
+    console.log(`\nfit columns: ${FIT} (plus the key fields every load checks)`);
+  } finally {
+    stop?.();
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  const line = (row: string[]) => "| " + row.map((cell, c) => (c === 0 || c === row.length - 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(" | ") + " |";
-  console.log(line(rows[0]));
-  console.log("|" + widths.map((w, c) => (c === 0 || c === widths.length - 1 ? "-".repeat(w + 1) + "-" : "-".repeat(w + 1) + ":")).join("|") + "|");
-  for (const row of rows.slice(1)) console.log(line(row));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });

@@ -15,3 +15,7 @@ export { clusteredMcNemar, type ClusteredMcNemar } from "./stats/clustered-mcnem
 export { pairedModelComparison, type PairedModelOptions, type PairedModelComparison } from "./analysis/paired-models";
 export { showTable, rowsToHtml, type ShowTableOptions } from "./display/show-table";
 export { buildReceiptFigure, receiptFigureInputs, defaultComplianceCells, type ReceiptFigureInputs } from "./plots/receipt-figures";
+export { fromSufficientStatistics, type SufficientStatisticsRow, type CountDataPart } from "./engine/from-sufficient-statistics";
+export { countDataByGroup, complianceTableFromFiles, queryReceipts, type Engine } from "./engine/duckdb";
+export { sufficientStatisticsSQL, complianceCountsSQL, receiptsRelation, SUFFICIENT_STATISTICS_COLUMNS } from "./engine/sufficient-statistics.sql";
+export { fitColumns, summarizeColumns, analyzeColumns, ANALYZE_COLUMNS } from "./analysis/needed-columns";

@@ -1,0 +1,76 @@
+/**
+ * Whole processes timed as a user meets them: each run is a fresh process under
+ * `/usr/bin/time -v`, so start-up (Node, Python, module loading) is included and the peak RSS
+ * is that process's own, not inherited from the benchmark. Best of N for every side alike.
+ * Optionally with one core kept busy by a spinning process for the whole measurement.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+
+export interface ProcessRun {
+  readonly wallSeconds: number;
+  readonly userSeconds: number;
+  readonly systemSeconds: number;
+  readonly peakRssMB: number;
+  readonly stdout: string;
+}
+
+/** Parse `/usr/bin/time -v`'s report. */
+function parseTimeReport(report: string): Omit<ProcessRun, "stdout"> {
+  const field = (label: string) => {
+    const line = report.split("\n").find((l) => l.includes(label));
+    if (line === undefined) throw new Error(`/usr/bin/time -v printed no "${label}"`);
+    return line.slice(line.lastIndexOf(": ") + 2).trim();
+  };
+  const wall = field("Elapsed (wall clock) time").split(":").map(Number);
+  const wallSeconds = wall.reduce((acc, v) => acc * 60 + v, 0);
+  return {
+    wallSeconds,
+    userSeconds: Number(field("User time (seconds)")),
+    systemSeconds: Number(field("System time (seconds)")),
+    peakRssMB: Number(field("Maximum resident set size (kbytes)")) / 1024,
+  };
+}
+
+/** Run a command once under /usr/bin/time -v. */
+export function timeProcess(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ProcessRun {
+  if (!existsSync("/usr/bin/time")) throw new Error("the benchmarks need /usr/bin/time (Debian package time)");
+  const report = resolve(`/tmp/process-timer-${process.pid}.txt`);
+  const stdout = execFileSync("/usr/bin/time", ["-v", "-o", report, command, ...args], { env, encoding: "utf8", maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "inherit"] });
+  const text = execFileSync("cat", [report], { encoding: "utf8" });
+  execFileSync("rm", ["-f", report]);
+  return { ...parseTimeReport(text), stdout };
+}
+
+/** Best (least wall time) of `runs` runs, with that run's peak RSS; also the largest peak RSS seen. */
+export function bestOf(runs: number, command: string, args: readonly string[], env?: NodeJS.ProcessEnv): ProcessRun & { maxPeakRssMB: number; runs: number } {
+  const all = Array.from({ length: runs }, () => timeProcess(command, args, env));
+  const best = all.reduce((a, b) => (b.wallSeconds < a.wallSeconds ? b : a));
+  return { ...best, maxPeakRssMB: Math.max(...all.map((r) => r.peakRssMB)), runs };
+}
+
+/** Keep one core busy (a spinning Node process) until the returned function is called. */
+export function busyCore(): () => void {
+  const spinner: ChildProcess = spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" });
+  return () => { spinner.kill("SIGKILL"); };
+}
+
+/** The machine's load, to print beside the figures. */
+export function machineState(): string {
+  const loadavg = execFileSync("cat", ["/proc/loadavg"], { encoding: "utf8" }).trim().split(" ").slice(0, 3).join(" ");
+  const cpus = execFileSync("nproc", { encoding: "utf8" }).trim();
+  return `${cpus} cores, load average ${loadavg}`;
+}
+
+export function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** A Markdown table of rows (first row the header; numbers right-aligned). */
+export function markdownTable(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  const line = (row: string[]) => "| " + row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(" | ") + " |";
+  return [line(rows[0]), "|" + widths.map((w, c) => (c === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|", ...rows.slice(1).map(line)].join("\n");
+}
