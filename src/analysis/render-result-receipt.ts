@@ -14,20 +14,23 @@ const pct = (v: number | null | undefined) => (v === null || v === undefined ? "
 
 /**
  * Text from the data made safe for Markdown (CommonMark and GitHub's tables): line breaks
- * and tabs become spaces, other control characters are dropped, `&`, `<` and `>` become
- * entities (no raw HTML), and the characters that start code, emphasis, links or table
- * cells (`` \ ` * _ [ ] | ~ ``) are backslash-escaped. It renders as the original text.
+ * and tabs become spaces, other control characters are dropped, `&` and `<` become entities
+ * (no tag, comment or autolink can open), the characters that start code, emphasis, links,
+ * quotes, headings or table cells (`` \ ` * _ [ ] | ~ > # ``) are backslash-escaped, and so
+ * is a list marker at the start (`-`, `+`, `1.`). It renders as the original text.
  *
  * @example
- * escapeMarkdown("<script>x</script> | `a`"); // "&lt;script&gt;x&lt;/script&gt; \\| \\`a\\`"
+ * escapeMarkdown("<script>x</script> | `a`"); // "&lt;script\\>x&lt;/script\\> \\| \\`a\\`"
  */
 export function escapeMarkdown(s: string): string {
   return s
     .replace(/\r\n|[\r\n\t\u2028\u2029]/g, " ")
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]/g, "")
-    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-    .replace(/[\\`*_[\]|~]/g, (c) => "\\" + c);
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;")
+    .replace(/[\\`*_[\]|~>#]/g, (c) => "\\" + c)
+    // a list marker at the start would nest a list where the text begins a list item
+    .replace(/^(\d*)([-+.)])/, (_m, digits: string, c: string) => (digits || c === "-" || c === "+" ? `${digits}\\${c}` : c));
 }
 
 /** One table cell: strings escaped, numbers by the kit's formatter (p-value columns as p-values), lists joined. */
@@ -45,7 +48,7 @@ export function markdownTable(rows: readonly object[], columns: readonly string[
   return head + rows.map((r) => `| ${columns.map((c) => cell(c, (r as Record<string, unknown>)[c])).join(" | ")} |`).join("\n") + "\n";
 }
 
-const RATE_COLUMNS = ["rate", "conf_low", "conf_high", "baseline_rate", "difference", "diff_low", "diff_high", "suffix_minus_prefix", "adoption_refusal", "adoption_compliance"];
+const RATE_COLUMNS = ["rate", "conf_low", "conf_high", "baseline_rate", "difference", "diff_low", "diff_high", "newcombe_low", "newcombe_high", "suffix_minus_prefix", "adoption_refusal", "adoption_compliance"];
 const rateCell = (c: string, v: unknown) => (RATE_COLUMNS.includes(c) && typeof v === "number" ? pct(v) : defaultCell(c, v));
 
 /** A verdict as read: the label, and what makes it shaky when anything does. */
@@ -139,7 +142,7 @@ export function resultReceiptToMarkdown(r: ResultReceipt): string {
     out.push(markdownTable(r.formatAdoption.adoption, ["model", "format_cue", "format_cue_text", "outcome", "n", "adopted", "rate", "conf_low", "conf_high"], undefined, rateCell));
     const clusterColumns = present(r.formatAdoption.coupling, ["adoption_difference", "cluster_conf_low", "cluster_conf_high", "cluster_p_value", "std_error_type"]);
     out.push("\n" + markdownTable(r.formatAdoption.coupling, ["model", "format_cue", "adoption_refusal", "adoption_compliance", "odds_ratio", "conf_low", "conf_high", "p_value", ...clusterColumns, "verdict"], ["model", "cue", "adoption among refusals", "among compliances", "odds ratio", "OR 95% low", "OR 95% high", "Fisher p", ...clusterColumns, "verdict"],
-      (c, v) => (c.startsWith("adoption_") && typeof v === "number" ? pct(v) : defaultCell(c, v))));
+      (c, v) => ((c.startsWith("adoption_") || c.startsWith("cluster_conf_")) && typeof v === "number" ? pct(v) : defaultCell(c, v))));
     out.push(warningList(w.format_adoption));
   }
   out.push(`\n## Breakdowns by query source\n`);
@@ -160,7 +163,7 @@ function withWarnings<T extends { verdict: string }>(rows: readonly T[], subject
     const kinds = [...new Set(warnings.filter((x) => x.subject === subjectOf(row)).map((x) => x.kind))];
     if (kinds.length === 0) return row;
     const unusable = kinds.some((k) => (UNRELIABLE_KINDS as readonly string[]).includes(k));
-    return { ...row, verdict: `${unusable ? "inconclusive" : row.verdict} (${unusable ? "" : "shaky: "}${kinds.join(", ")})` };
+    return { ...row, verdict: `${unusable ? "inconclusive" : row.verdict} (${unusable ? "" : "shaky: "}${kinds.join(", ")})`.replace(/_/g, " ") };
   });
 }
 

@@ -36,7 +36,12 @@ function records() {
 }
 
 test("escapeMarkdown: no raw HTML, no table break, no code span, no link, no line break", () => {
-  assert.equal(escapeMarkdown("<script>x</script>"), "&lt;script&gt;x&lt;/script&gt;");
+  assert.equal(escapeMarkdown("<script>x</script>"), "&lt;script\\>x&lt;/script\\>");
+  assert.equal(escapeMarkdown("# heading"), "\\# heading");
+  assert.equal(escapeMarkdown("> quote"), "\\> quote");
+  assert.equal(escapeMarkdown("- item"), "\\- item");
+  assert.equal(escapeMarkdown("12. item"), "12\\. item");
+  assert.equal(escapeMarkdown("GPT-OSS-20B v1.5"), "GPT-OSS-20B v1.5", "ordinary names stay readable");
   assert.equal(escapeMarkdown("a|b"), "a\\|b");
   assert.equal(escapeMarkdown("`x`"), "\\`x\\`");
   assert.equal(escapeMarkdown("[a](b)"), "\\[a\\](b)");
@@ -51,7 +56,7 @@ test("the Markdown result receipt carries hostile model, judge and source names 
   assert.doesNotMatch(md, /<script|<b>|<chat>/);
   assert.doesNotMatch(md, /(^|[^\\])\]\(javascript/, "the link's brackets are escaped");
   assert.ok(md.includes("\\[click\\](javascript:alert(1))"));
-  assert.ok(md.includes("&lt;script&gt;alert(1)&lt;/script&gt;\\|x"));
+  assert.ok(md.includes("&lt;script\\>alert(1)&lt;/script\\>\\|x"));
   assert.ok(md.includes("judge\\`rm -rf\\` second line"));
   const tables = md.split("\n\n").filter((b) => b.trimStart().startsWith("| "));
   for (const t of tables) {
