@@ -156,9 +156,6 @@ export class ReceiptLineScanner {
   private readonly maxFieldBytes: number;
   private readonly cacheBytes: (Uint8Array | null)[] = new Array(SLOTS.length * CACHE_SIZE).fill(null);
   private readonly cacheText: (string | null)[] = new Array(SLOTS.length * CACHE_SIZE).fill(null);
-  /** Each repeating field's last value, tried before the table. */
-  private readonly lastBytes: (Uint8Array | null)[] = SLOTS.map(() => null);
-  private readonly lastText: (string | null)[] = SLOTS.map(() => null);
   // What scanString found about the string it scanned.
   private sEscaped = false;
   private sAscii = true;
@@ -382,12 +379,14 @@ export class ReceiptLineScanner {
         if (c === 116 && b[p + 1] === 114 && b[p + 2] === 117 && b[p + 3] === 101 && p + 4 <= end) { this.values[slot] = true; return p + 4; }
         if (c === 102 && b[p + 1] === 97 && b[p + 2] === 108 && b[p + 3] === 115 && b[p + 4] === 101 && p + 5 <= end) { this.values[slot] = false; return p + 5; }
         break;
-      case Kind.Text:
       case Kind.Cached:
+        if (c === 34) return this.cachedValue(b, p, end, slot);
+        break;
+      case Kind.Text:
         if (c === 34) {
           const q = this.scanString(b, p, end);
           if (q < 0) return -1;
-          this.values[slot] = KINDS[slot] === Kind.Cached ? this.cachedString(b, p + 1, q - 1, slot) : this.stringValue(b, p + 1, q - 1);
+          this.values[slot] = this.stringValue(b, p + 1, q - 1);
           return q;
         }
         break;
@@ -402,40 +401,35 @@ export class ReceiptLineScanner {
   }
 
   /**
-   * A repeating string: a small table per field, indexed by a hash of the bytes, remembers
-   * recent values, so a value seen before is the same string (no allocation; dictionaries
-   * compare it by identity).
+   * A repeating string at `b[p]` (a quote) into `values[slot]`: a small table per field,
+   * indexed by a hash of the bytes taken while they are scanned, remembers recent values, so
+   * a value seen before is the same string (no allocation; dictionaries compare it by
+   * identity). Values with escapes or non-ASCII bytes are read the general way, uncached.
    */
-  private cachedString(b: Bytes, from: number, to: number, slot: number): string | null {
-    const len = to - from;
-    if (this.sEscaped || len > 64) return this.stringValue(b, from, to);
-    // Most often the value is the previous row's.
-    const previous = this.lastBytes[slot];
-    if (previous !== null && previous.length === len) {
+  private cachedValue(b: Bytes, p: number, end: number, slot: number): number {
+    const from = p + 1;
+    let i = from, h = 0, c = 0;
+    while (STRING_BYTE[(c = b[i])] === 0) { h = (Math.imul(h, 31) + c) | 0; i++; }
+    const len = i - from;
+    if (c !== 34 || i >= end || len > 64) {
+      const q = this.scanString(b, p, end);
+      if (q >= 0) this.values[slot] = this.stringValue(b, from, q - 1);
+      return q;
+    }
+    const at = slot * CACHE_SIZE + ((h ^ len) & (CACHE_SIZE - 1));
+    const known = this.cacheBytes[at];
+    if (known !== null && known.length === len) {
       let k = 0;
-      while (k < len && previous[k] === b[from + k]) k++;
-      if (k === len) return this.lastText[slot];
+      while (k < len && known[k] === b[from + k]) k++;
+      if (k === len) { this.values[slot] = this.cacheText[at]; return i + 1; }
     }
-    let h = len;
-    for (let i = from; i < to; i++) h = (Math.imul(h, 31) + b[i]) | 0;
-    const at = slot * CACHE_SIZE + (h & (CACHE_SIZE - 1));
-    const last = this.cacheBytes[at];
-    if (last !== null && last.length === len) {
-      let k = 0;
-      while (k < len && last[k] === b[from + k]) k++;
-      if (k === len) {
-        this.lastBytes[slot] = last;
-        return (this.lastText[slot] = this.cacheText[at]);
-      }
-    }
-    const text = this.stringValue(b, from, to);
-    if (text !== null) {
-      const copy = new Uint8Array(len);
-      for (let k = 0; k < len; k++) copy[k] = b[from + k];
-      this.cacheBytes[at] = this.lastBytes[slot] = copy;
-      this.cacheText[at] = this.lastText[slot] = text;
-    }
-    return text;
+    const text = b.latin1Slice(from, i);
+    const copy = new Uint8Array(len);
+    for (let k = 0; k < len; k++) copy[k] = b[from + k];
+    this.cacheBytes[at] = copy;
+    this.cacheText[at] = text;
+    this.values[slot] = text;
+    return i + 1;
   }
 
   private list(b: Bytes, p: number, end: number, slot: number): number {
