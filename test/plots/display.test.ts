@@ -88,6 +88,7 @@ describe("showFigure", () => {
         throw new Error("Not ready");
       },
       log: (l) => lines.push(l),
+      plotlyDir: null,
     });
     assert.equal(lines.length, 1);
     assert.match(lines[0], /\(not displayed: Not ready\)$/);
