@@ -160,7 +160,6 @@ export class ReceiptLineScanner {
   private sEscaped = false;
   private sAscii = true;
   private sLone = -1;
-  private sNul = -1;
   private num = 0;
   private unknownKeys: Set<string> | null = null;
   /** The field whose name or value is being read, for problems. */
@@ -273,7 +272,7 @@ export class ReceiptLineScanner {
       p = ws(b, p + 1, end);
       // Derived fields given in the file are read too: the check compares them with what they derive from.
       const read = slot >= INPUT_COUNT || (slot >= 0 && (this.wanted === null || this.wanted[slot]));
-      p = read ? this.value(b, p, end, slot) : this.skip(b, p, end, slot);
+      p = read ? this.value(b, p, end, slot) : this.skip(b, p, end);
       if (p < 0) return this.syntax();
       p = ws(b, p, end);
       if (p >= end) return this.syntax();
@@ -295,12 +294,11 @@ export class ReceiptLineScanner {
 
   /**
    * Scan the string at `b[p]` (a quote). Returns the position after the closing quote or
-   * -1 when it is not a JSON string; notes escapes, non-ASCII bytes, lone surrogates, NULs.
+   * -1 when it is not a JSON string; notes escapes, non-ASCII bytes and lone surrogates.
    */
   private scanString(b: Bytes, p: number, end: number): number {
     let escaped = false, ascii = true;
     this.sLone = -1;
-    this.sNul = -1;
     let i = p + 1;
     for (;;) {
       // Plain bytes in one table lookup each; the line's terminator (or the buffer's end) stops the loop.
@@ -325,10 +323,7 @@ export class ReceiptLineScanner {
         if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) { i += 2; continue; }
         return -1;
       }
-      if (c < 32) {
-        if (c === 0 && this.sNul < 0) this.sNul = i;
-        return -1;
-      }
+      if (c < 32) return -1; // a raw control character (a NUL is named by the line's check)
       if (c >= 128) ascii = false;
       i++;
     }
@@ -395,7 +390,7 @@ export class ReceiptLineScanner {
         break;
     }
     // A value of the wrong type: skipped here, worded by the row validator.
-    const q = this.skip(b, p, end, slot);
+    const q = this.skip(b, p, end);
     this.values[slot] = WRONG;
     return q;
   }
@@ -446,7 +441,7 @@ export class ReceiptLineScanner {
         p = q;
       } else {
         ok = false;
-        p = this.skip(b, p, end, slot);
+        p = this.skip(b, p, end);
         if (p < 0) return -1;
       }
       p = ws(b, p, end);
@@ -495,10 +490,10 @@ export class ReceiptLineScanner {
 
   /**
    * Skip any JSON value at `p` (checking it is JSON: strings, numbers, literals, nesting),
-   * without building it. Strings in it are checked for lone surrogates, NULs and size as
+   * without building it. Strings in it are checked for lone surrogates, invalid UTF-8 and size as
    * read values are. Returns the position after it, or -1.
    */
-  private skip(b: Bytes, p: number, end: number, slot: number): number {
+  private skip(b: Bytes, p: number, end: number): number {
     let depth = 0;
     for (;;) {
       p = ws(b, p, end);
