@@ -137,6 +137,10 @@ export function fitLogistic(design: LogisticDesign, options: FitOptions = {}): L
     if (pass >= maxIterations || factor === null) break;
     devOld = deviance;
     if (pass === 0) {
+      // R's first step: weighted least squares of the working response z = eta0 + (y - mu0) / (mu0 (1 - mu0)),
+      // so the right-hand side is X'W eta0 plus the score at the start. Without the score a
+      // saturated fit would reproduce the starting values and stop there, "converged".
+      for (let j = 0; j < k; j++) startRhs[j] += score[j];
       beta.set(choleskySolve(factor, k, startRhs));
     } else {
       step = choleskySolve(factor, k, score);

@@ -24,10 +24,10 @@ export function patternModel(
   const columns = intercept ? [new Float64Array(count).fill(1), ...patterns.values] : patterns.values;
   const sums: PatternSums = {
     successes: new Float64Array(count), trials: new Float64Array(count),
-    startWeight: new Float64Array(count), startRhs: new Float64Array(count), startLogLik: new Float64Array(count),
+    startWeight: new Float64Array(count), startRhs: new Float64Array(count), startLogLik: new Float64Array(count), startResidual: new Float64Array(count),
     zeroRows: new Float64Array(count), fullRows: new Float64Array(count), active: new Uint8Array(count),
   };
-  const { successes: sumS, trials: sumT, startWeight, startRhs, startLogLik, zeroRows, fullRows, active } = sums;
+  const { successes: sumS, trials: sumT, startWeight, startRhs, startLogLik, startResidual, zeroRows, fullRows, active } = sums;
   // The starting pass's terms of a row depend on (s, t) only: 0/1 rows take them from a table.
   const start0 = startingTerms(0, 1);
   const start1 = startingTerms(1, 1);
@@ -52,6 +52,7 @@ export function patternModel(
       startWeight[g] = zeros * start0.weight + ones * start1.weight;
       startRhs[g] = zeros * start0.weightEta + ones * start1.weightEta;
       startLogLik[g] = zeros * start0.logLik + ones * start1.logLik;
+      startResidual[g] = zeros * start0.residual + ones * start1.residual;
     }
   }
   let last = start0;
@@ -85,6 +86,7 @@ export function patternModel(
     startWeight[g] += pw * terms0.weight;
     startRhs[g] += pw * terms0.weightEta;
     startLogLik[g] += pw * terms0.logLik;
+    startResidual[g] += pw * terms0.residual;
   }
   const rowScale = new Float64Array(count);
   for (let g = 0; g < count; g++) rowScale[g] = Math.sqrt(sumT[g]);
@@ -121,6 +123,8 @@ interface PatternSums {
   startWeight: Float64Array;
   startRhs: Float64Array;
   startLogLik: Float64Array;
+  /** Starting pass: sum of weight x (s - t mu0), the score's terms at the start. */
+  startResidual: Float64Array;
   /** Rows with positive weight x trials and 0 successes, and with successes = trials. */
   zeroRows: Float64Array;
   fullRows: Float64Array;
@@ -137,6 +141,8 @@ interface StartingTerms {
   weightEta: number;
   /** s eta - t log(1 + e^eta): the row's log-likelihood at the start (before the prior weight). */
   logLik: number;
+  /** s - t mu: the row's score term at the start (before the prior weight). */
+  residual: number;
 }
 
 /** A row's terms at R's starting values, computed as accumulatePass's first pass does. */
@@ -158,10 +164,10 @@ function startingTerms(s: number, t: number): StartingTerms {
     softplus = Math.log1p(e);
   }
   const weight = t * mu * oneMinusMu;
-  return { mu, weight, weightEta: weight * e0, logLik: s * e0 - t * softplus };
+  return { mu, weight, weightEta: weight * e0, logLik: s * e0 - t * softplus, residual: s - t * mu };
 }
 
-/** The first pass on patterns: X'WX, X'W eta0 and the log-likelihood from the per-row sums. The score is not needed (left 0). */
+/** The first pass on patterns: X'WX, X'W eta0, the score and the log-likelihood from the per-row sums. */
 function startingPassPatterns(
   columns: readonly Float64Array[], sums: PatternSums, hessian: Float64Array, score: Float64Array, startRhs: Float64Array,
 ): PassResult {
@@ -174,10 +180,12 @@ function startingPassPatterns(
   for (let g = 0; g < count; g++) {
     const w = sums.startWeight[g];
     const rhs = sums.startRhs[g];
+    const residual = sums.startResidual[g];
     logLik += sums.startLogLik[g];
     for (let j = 0; j < k; j++) {
       const x = columns[j][g];
       startRhs[j] += x * rhs;
+      score[j] += x * residual;
       const wx = w * x;
       for (let m = 0; m <= j; m++) hessian[j * k + m] += wx * columns[m][g];
     }
