@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
+import { writeFilesAtomic } from "../io/write-atomic";
 import { join } from "node:path";
 import { InvalidArgumentError } from "commander";
 import { analyze } from "../analysis/analyze";
@@ -44,8 +45,11 @@ export async function analyzeCommand(files: string[], options: AnalyzeCommandOpt
   progress.phase(`analyzing ${table.numRows.toLocaleString("en-US")} receipts`);
   const receipt = analyze(table, { cluster, alpha: options.alpha, pAdjust, equivalenceMargin: margin });
   await mkdir(options.out, { recursive: true });
-  await writeFile(join(options.out, "result-receipt.json"), resultReceiptToJSON(receipt));
-  await writeFile(join(options.out, "result-receipt.md"), resultReceiptToMarkdown(receipt));
+  // Both files or neither: a full disk leaves the previous JSON and Markdown as they were.
+  await writeFilesAtomic([
+    { path: join(options.out, "result-receipt.json"), data: resultReceiptToJSON(receipt) },
+    { path: join(options.out, "result-receipt.md"), data: resultReceiptToMarkdown(receipt) },
+  ]);
   progress.done();
   err.write(`wrote ${join(options.out, "result-receipt.json")} and ${join(options.out, "result-receipt.md")}\n`);
   const adjusted = pAdjust === "none" ? "" : `, ${pAdjust}-adjusted p = `;

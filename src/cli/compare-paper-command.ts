@@ -2,7 +2,8 @@
  * `receipts compare-paper [DIR]`: every published figure of the reference study beside the
  * kit's refit on the bundled data (or any receipts), and whether each target passes.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
+import { writeFileAtomic } from "../io/write-atomic";
 import { dirname, join } from "node:path";
 import { comparePaper, loadPaperTargets, paperComparisonTally, paperVsKitMarkdown, PAPER_TARGETS_PATH } from "../analysis/compare-paper";
 import { loadReceipts } from "../io/load";
@@ -55,7 +56,7 @@ export async function comparePaperCommand(options: ComparePaperCommandOptions = 
   else out.write(renderRows(rows.map((r) => ({ ...r, criterion: r.criterion })), "table"));
   if (options.markdownOut) {
     await mkdir(dirname(options.markdownOut), { recursive: true });
-    await writeFile(options.markdownOut, markdown);
+    await writeFileAtomic(options.markdownOut, markdown);
   }
   const tally = paperComparisonTally(rows);
   err.write(`${tally.passed} of ${tally.targets} published targets pass${tally.failed ? `; failing: ${tally.failing.join("; ")}` : ""}\n`);

@@ -3,7 +3,8 @@
  * notebook from the bundled data, written under out/, with a line saying where each went.
  */
 import { spawnSync } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
+import { writeFileAtomic, writeFilesAtomic } from "../io/write-atomic";
 import { join, relative, resolve } from "node:path";
 import { analyze } from "../analysis/analyze";
 import { comparePaper, loadPaperTargets, paperComparisonTally, paperVsKitMarkdown, type PaperComparisonTally } from "../analysis/compare-paper";
@@ -54,14 +55,16 @@ export async function reproduceCommand(options: ReproduceOptions = {}, log = (s:
     const result = d.name === "paper-calibrated" ? paperResult : analyze(table);
     const dir = join(out, "result-receipts", d.name);
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, "result-receipt.json"), resultReceiptToJSON(result));
-    await writeFile(join(dir, "result-receipt.md"), resultReceiptToMarkdown(result));
+    await writeFilesAtomic([
+      { path: join(dir, "result-receipt.json"), data: resultReceiptToJSON(result) },
+      { path: join(dir, "result-receipt.md"), data: resultReceiptToMarkdown(result) },
+    ]);
     log(`result receipt (${d.name}): ${rel(join(dir, "result-receipt.md"))}, ${rel(join(dir, "result-receipt.json"))}`);
   }
 
   // Paper versus kit.
   const comparison = comparePaper(paper, loadPaperTargets());
-  await writeFile(join(out, "paper-vs-kit.md"), paperVsKitMarkdown(comparison));
+  await writeFileAtomic(join(out, "paper-vs-kit.md"), paperVsKitMarkdown(comparison));
   const tally = paperComparisonTally(comparison);
   log(`paper versus kit: ${rel(join(out, "paper-vs-kit.md"))} (${tally.passed} of ${tally.targets} targets reproduced` +
     `${tally.shown ? `; ${tally.shown} figures shown, not targets` : ""})${tally.failed ? `; failing: ${tally.failing.join("; ")}` : ""}`);

@@ -3,7 +3,8 @@
  * folder, reusing one headless Chromium for every image. The CLI parses flags and calls
  * `plotCommand`; `listFigures` prints the catalogue for `--list`.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../io/write-atomic";
 import { extname, join, resolve } from "node:path";
 import { parse as parseCsv } from "csv-parse/sync";
 import type { Figure } from "./figure";
@@ -86,7 +87,7 @@ export async function plotCommand(options: PlotCommandOptions): Promise<PlotComm
     const t = performance.now();
     const path = join(outDir, "figures.html");
     const html = figuresToHtmlDocument(figures.map(([, f]) => f), { title: "Safety receipt figures", width: options.width, height: options.height });
-    await writeFile(path, html);
+    await writeFileAtomic(path, html);
     written.push({ path, format: "html", bytes: Buffer.byteLength(html), ms: performance.now() - t, figure: "report" });
     log(`figures.html: ${figures.length} figures in one page`);
   }

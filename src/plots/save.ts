@@ -6,7 +6,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
+import { writeFileAtomic } from "../io/write-atomic";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Figure } from "./figure";
@@ -202,14 +203,14 @@ async function saveWith(
     if (options.plotlyJs === "sibling") {
       const name = basename(plotlyBundlePath());
       const sibling = join(dirname(out), name);
-      if (!existsSync(sibling)) await copyFile(plotlyBundlePath(), sibling);
+      if (!existsSync(sibling)) await writeFileAtomic(sibling, await readFile(plotlyBundlePath()));
       plotlyJs = { src: name };
     }
-    await writeFile(out, figureToHtmlDocument(fig, { width: options.width, height: options.height, plotlyJs }));
+    await writeFileAtomic(out, figureToHtmlDocument(fig, { width: options.width, height: options.height, plotlyJs }));
   } else {
     const r = typeof renderer === "function" ? await renderer() : renderer;
     const bytes = format === "png" ? await r.png(fig, options) : await r.svg(fig, options);
-    await writeFile(out, bytes);
+    await writeFileAtomic(out, bytes);
   }
   const { size } = await stat(out);
   return { path: out, format, bytes: size, ms: performance.now() - started };
