@@ -15,6 +15,7 @@ import { rowSlicesForWriting, rowsForWriting } from "./rows-for-writing";
 import { writeChunksAtomic } from "./write-atomic";
 import { isUtf8 } from "node:buffer";
 import { shortName } from "../receipt/issues";
+import { neutraliseFormula, restoreFormula } from "./csv-formula";
 import { DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_LINE_BYTES, firstInvalidUtf8, type JSONLLimits } from "./jsonl-scan";
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -44,7 +45,8 @@ function typedCell(spec: FieldSpec | undefined, cell: Cell): unknown {
         return value;
       }
     default:
-      return value;
+      // Text cells: undo the formula neutralisation the writer applies (see csv-formula.ts).
+      return restoreFormula(value);
   }
 }
 
@@ -389,7 +391,8 @@ function csvText(rows: readonly Record<string, unknown>[], header: boolean): str
     cast: {
       boolean: (b: boolean) => (b ? "true" : "false"),
       // Null is written as a bare empty cell; the empty string is quoted so it reads back as "".
-      string: (s: string) => (s === "" ? { value: "", quoted_empty: true } : s),
+      // Text a spreadsheet would run as a formula gets a leading ' (OWASP; undone on reading).
+      string: (s: string) => (s === "" ? { value: "", quoted_empty: true } : neutraliseFormula(s)),
     },
   });
 }

