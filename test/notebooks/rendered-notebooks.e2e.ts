@@ -44,6 +44,27 @@ for (const [file, figures] of cases) {
   });
 }
 
+/** Figures an executed notebook showed: outputs carrying the Plotly MIME bundle. */
+function figureOutputs(ipynb: string): number {
+  const nb = JSON.parse(readFileSync(ipynb, "utf8")) as { cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
+  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.["application/vnd.plotly.v1+json"] !== undefined).length;
+}
+
+// Every other notebook (01, 03, 06, 07, 08 ...): each figure it showed is drawn, none fails, no console error.
+const checked = new Set(cases.map(([f]) => f));
+const others = existsSync(OUT) ? readdirSync(OUT).filter((f) => f.endsWith(".html") && !checked.has(f)) : [];
+for (const file of others) {
+  test(`${file} draws every figure the notebook showed, with no console errors`, async () => {
+    const shown = figureOutputs(join(OUT, file.replace(/\.html$/, ".ipynb")));
+    if (shown === 0) return; // a notebook of tables only (01)
+    const page = await countRenderedTraces(join(OUT, file), { browser });
+    assert.equal(page.plots, shown, "plots on the page");
+    assert.ok(page.traces > 0, "drawn traces");
+    assert.deepEqual(page.failedFigures, []);
+    assert.deepEqual(page.consoleErrors, []);
+  });
+}
+
 test("executed notebooks: under 1.5 MB, numbered, trusted, with plotly.min.js beside them", () => {
   const executed = readdirSync(OUT).filter((f) => f.endsWith(".ipynb")).map((f) => join(OUT, f));
   assert.ok(executed.length > 0, `no executed notebooks in ${OUT}`);
