@@ -70,6 +70,7 @@ async function main(): Promise<void> {
         target === null ? "-" : `<= ${target}x: ${ratio !== null && ratio <= target ? "met" : "MISSED"}`,
         projected.wallSeconds.toFixed(2), cpu(projected), projected.peakRssMB.toFixed(0),
       ]);
+      console.error(rows[rows.length - 1].join("  "));
     }
     console.log(markdownTable(rows));
     console.log(`\nfit columns: ${FIT} (plus the key fields every load checks)`);

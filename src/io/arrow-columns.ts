@@ -7,7 +7,7 @@
  * path's; good rows have their keys computed and deduplicated and the input vectors are
  * kept as they are.
  */
-import { Bool, Data, DataType, Dictionary, Float, Float64, Int, Int32, List, makeData, makeVector, Utf8, type Table, type Vector } from "apache-arrow";
+import { Bool, Data, DataType, Dictionary, Float, Float64, Int, Int32, List, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
 import { INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { makeChecker } from "../receipt/check-value";
 import type { ReceiptAssembler } from "./assemble";
@@ -32,6 +32,54 @@ export function isCanonical(table: Table): boolean {
     if (field !== undefined && !sameArrowType(field.type, arrowTypeOf(spec))) return false;
   }
   return true;
+}
+
+/**
+ * A table with its plain-string columns dictionary-encoded where the schema declares a
+ * dictionary (what pandas, DuckDB or Spark write: strings, not dictionaries), the same values
+ * and nulls, so such a table can take the columnar path instead of the row path. Other
+ * columns are kept as they are. Returns the table itself when nothing needs encoding.
+ */
+export function encodeDictionaryStrings(table: Table): Table {
+  let changed = false;
+  const columns: Record<string, Vector> = {};
+  for (const field of table.schema.fields) {
+    const v = table.getChild(field.name)!;
+    const spec = INPUT_FIELDS[INDEX.get(field.name) ?? -1];
+    if (spec !== undefined && field.type instanceof Utf8 && arrowTypeOf(spec) instanceof Dictionary) {
+      columns[field.name] = makeVector(v.data.map(encodeUtf8Data));
+      changed = true;
+    } else columns[field.name] = v;
+  }
+  return changed ? new Table(columns) : table;
+}
+
+function encodeUtf8Data(d: Data): Data {
+  const o = d.valueOffsets as Int32Array, bytes = d.values as Uint8Array;
+  const from = o[0], to = o[d.length];
+  let ascii = true;
+  for (let b = from; b < to; b++) if (bytes[b] > 127) { ascii = false; break; }
+  const all = ascii ? decoder.decode(bytes.subarray(from, to)) : "";
+  const index = new Map<string, number>();
+  const words: string[] = [];
+  const codes = new Int32Array(d.length);
+  for (let i = 0; i < d.length; i++) {
+    if (!valid(d, i)) continue;
+    const a = o[i], b = o[i + 1];
+    const word = ascii ? all.substring(a - from, b - from) : decoder.decode(bytes.subarray(a, b));
+    let c = index.get(word);
+    if (c === undefined) { c = words.length; index.set(word, c); words.push(word); }
+    codes[i] = c;
+  }
+  const nullBitmap = d.nullCount > 0 ? copyBits(d) : undefined;
+  return makeData({ type: new Dictionary(new Utf8(), new Int32()), length: d.length, nullCount: d.nullCount, nullBitmap, data: codes, dictionary: vectorFromArray(words, new Utf8()) });
+}
+
+/** A Data's validity bits starting at its first row (a sliced Data keeps an offset into them). */
+function copyBits(d: Data): Uint8Array {
+  const out = new Uint8Array((d.length + 7) >> 3);
+  for (let i = 0; i < d.length; i++) if (valid(d, i)) out[i >> 3] |= 1 << (i & 7);
+  return out;
 }
 
 const CHECKERS = INPUT_FIELDS.map(makeChecker);

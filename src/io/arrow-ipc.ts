@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
-import { feedCanonicalTable, isCanonical } from "./arrow-columns";
+import { encodeDictionaryStrings, feedCanonicalTable, isCanonical } from "./arrow-columns";
 import { ReceiptTable } from "./receipt-table";
 import { writeFileAtomic } from "./write-atomic";
 
@@ -52,6 +52,13 @@ export function checkArrowColumns(asm: ReceiptAssembler, table: Pick<Table, "sch
 export function feedArrowRows(asm: ReceiptAssembler, table: Table, file: string | null, canonical: boolean, lineBase = 0): void {
   if (canonical) {
     feedCanonicalTable(asm, table, file, lineBase);
+    return;
+  }
+  // Strings where the kit keeps dictionaries (other writers' usual output): encoded, the
+  // columnar path applies; its checks and messages are the row path's.
+  const encoded = encodeDictionaryStrings(table);
+  if (encoded !== table && isCanonical(encoded)) {
+    feedCanonicalTable(asm, encoded, file, lineBase);
     return;
   }
   const loaded = asm.loaded === null ? null : new Set(asm.loadedFieldNames());
