@@ -185,10 +185,17 @@ export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: st
   const names = INPUT_FIELDS.map((f) => f.name);
   const keys = keyColumns(kept);
   const { hi, lo } = keyLanesOfColumns(keys, n, null);
-  const keep = new Int32Array(n);
-  let kept_ = 0;
   asm.reserve(n);
   asm.beginPart((i) => keyTextOfColumns(keys, i));
+  let anyFlag = false;
+  for (let i = 0; i < n && !anyFlag; i++) if (flag[i] !== 0) anyFlag = true;
+  if (!anyFlag) {
+    // Every row passed the column checks: register the keys in one loop.
+    asm.addColumns(kept, asm.addPartKeys(hi, lo, file, lineBase));
+    return;
+  }
+  const keep = new Int32Array(n);
+  let kept_ = 0;
   for (let i = 0; i < n; i++) {
     const line = lineBase + i + 1;
     if (flag[i] !== 0) {

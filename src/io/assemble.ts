@@ -120,6 +120,33 @@ class KeyIndex {
     this.hi = grow(this.hi); this.lo = grow(this.lo); this.file = grow(this.file); this.line = grow(this.line);
   }
 
+  /**
+   * Insert a key whose hash no row has yet, in one probe sequence: returns true when inserted,
+   * false (nothing changed) when some row has the same hash, for the caller to compare exactly.
+   * Rows pushed this way must be `reserve`d first.
+   */
+  insertNew(hi: number, lo: number, file: number, line: number): boolean {
+    const mask = this.slots.length - 1;
+    let s = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
+    for (;;) {
+      const r = this.slots[s];
+      if (r < 0) break;
+      if (this.lo[r] === lo && this.hi[r] === hi) return false;
+      s = (s + 1) & mask;
+    }
+    const r = this.length++;
+    this.hi[r] = hi; this.lo[r] = lo;
+    this.file[r] = file;
+    this.line[r] = line;
+    this.slots[s] = r;
+    return true;
+  }
+
+  /** Whether `extra` more keys fit without growing (see `reserve`). */
+  hasRoom(extra: number): boolean {
+    return this.length + extra <= this.hi.length && (this.length + extra) * 2 <= this.slots.length;
+  }
+
   pushAt(hi: number, lo: number, file: string | null, line: number | null): void {
     if (this.length === this.hi.length) this.resize(this.hi.length * 2);
     const r = this.length++;
@@ -134,7 +161,7 @@ class KeyIndex {
     return { file: this.files[this.file[row]], line: this.line[row] < 0 ? null : this.line[row] };
   }
 
-  private fileIndex(file: string | null): number {
+  fileIndex(file: string | null): number {
     if (file === this.lastFile) return this.lastFileIndex;
     let i = this.files.indexOf(file);
     if (i < 0) { i = this.files.length; this.files.push(file); }
@@ -282,6 +309,33 @@ export class ReceiptAssembler {
    */
   beginPart(text: (partRow: number) => string): void {
     this.pending = { base: this.keys.length, partRows: [], text };
+  }
+
+  /**
+   * `addPartKey` for every row of a part begun with `beginPart`, rows numbered from
+   * `lineBase + 1`: one probe a row for the common case of a new hash. Returns the part rows
+   * kept (null: all of them).
+   */
+  addPartKeys(hi: Uint32Array, lo: Uint32Array, file: string | null, lineBase: number): Int32Array | null {
+    const n = hi.length, part = this.pending!;
+    this.keys.reserve(n);
+    const fileIndex = this.keys.fileIndex(file);
+    const maskHi = this.hashMaskHi, maskLo = this.hashMaskLo;
+    let keep: Int32Array | null = null, kept = 0;
+    for (let i = 0; i < n; i++) {
+      let added = this.keys.insertNew((hi[i] & maskHi) >>> 0, (lo[i] & maskLo) >>> 0, fileIndex, lineBase + i + 1);
+      // An earlier row with the same hash: compared exactly (a duplicate is reported there).
+      if (!added) added = this.register(hi[i], lo[i], file, lineBase + i + 1, FROM_PART, i);
+      if (added) {
+        part.partRows.push(i);
+        if (keep !== null) keep[kept] = i;
+        kept++;
+      } else if (keep === null) {
+        keep = new Int32Array(n);
+        for (let r = 0; r < kept; r++) keep[r] = r;
+      }
+    }
+    return keep === null ? null : keep.slice(0, kept);
   }
 
   /** `addKeyHalves` for row `partRow` of the part begun with `beginPart`. */
