@@ -4,13 +4,23 @@
  * and a likelihood-ratio test that it differs between stages: the pooled model with
  * stage-specific intercepts and harmful slopes, with and without the stage x log(n_benign + 1)
  * interaction.
+ *
+ * The interaction test is cluster-robust by query when queries are known: every query is asked
+ * at every checkpoint and count, so the LRT, which treats receipts as independent, is off in a
+ * direction that depends on how queries differ (docs/inference.md). The larger model is then
+ * fitted on the receipts and its interaction terms get a joint Wald test with errors clustered
+ * by query: "auto" (CR1, `sandwich::vcovCL(type = "HC1")`, and a chi-square reference from 42
+ * clusters on; CR2 with clubSandwich's HTZ F test below), as `clusterFactorTest` does. `differs`
+ * follows that test; the LRT (`statistic`, `df`, `p_value`, `differs_lrt`) stays beside it
+ * for comparison and decides only when there is no cluster-robust test.
  */
 import type { ReceiptTable } from "../io/receipt-table";
-import { TRAINING_STAGES } from "../receipt/fields";
-import { fitLogistic, likelihoodRatioTest } from "../stats";
+import { TRAINING_STAGES, type ReceiptFieldName } from "../receipt/fields";
+import { fitLogistic, likelihoodRatioTest, waldTest, type LogisticFit } from "../stats";
 import { benignEffect, type BenignEffectRow } from "./benign-effect";
+import { NO_CLUSTER_TEST, type ClusterFactorTest } from "./cluster-factor-test";
 import { complianceTable, type ComplianceRow } from "./compliance-table";
-import { transformCounts, type CountScale } from "./hypothesis-fit";
+import { clusterCodesOf, resolveCluster, transformCounts, type ClusterType, type CountScale } from "./hypothesis-fit";
 import { splitTable } from "./split";
 import { defaultConditionRows } from "./subsets";
 
@@ -18,19 +28,26 @@ export interface TrainingStageOptions {
   /** Harmful counts to pool; default: every n_harmful > 0 at which all checkpoints vary n_benign. */
   readonly harmfulCounts?: readonly number[];
   /** Cluster of the benign coefficients' errors. Default: `query_id` when present (cluster-robust); `null` for model-based. */
-  readonly cluster?: "query_id" | null;
+  readonly cluster?: ReceiptFieldName | null;
+  /** Which cluster-robust errors: "auto" (default; CR2 below 42 clusters, else CR1), "CR1" or "CR2". */
+  readonly clusterType?: ClusterType;
   readonly counts?: CountScale;
   readonly alpha?: number;
 }
 
-export interface StageInteractionTest {
+export type StageInteractionTest = {
   model_family: string;
   stages: string;
+  /** The likelihood-ratio test on grouped cells (receipts as independent), kept for comparison. */
   statistic: number;
   df: number;
   p_value: number;
+  /** The LRT's verdict. */
+  differs_lrt: boolean;
+  /** The verdict of the test `test` names: the cluster-robust Wald test when there is one, else the LRT. */
   differs: boolean;
-}
+  test: "cluster-robust Wald" | "likelihood ratio";
+} & ClusterFactorTest;
 
 export interface TrainingStageResult {
   readonly family: string;
@@ -88,22 +105,32 @@ export function trainingStage(table: ReceiptTable, family: string, options: Trai
     .sort((a, b) => stageRank(a.training_stage) - stageRank(b.training_stage));
   const curves = complianceTable(pooled, ["model", "training_stage", "n_harmful", "n_benign"]);
   let interaction: StageInteractionTest | null = null;
+  const models = coefficients.map((c) => c.model);
   try {
-    interaction = stageInteraction(curves, family, counts, alpha, coefficients.map((c) => c.model));
-  } catch {
+    const lrt = stageInteraction(curves, counts, models);
+    const cluster = resolveCluster(pooled, options.cluster);
+    const robust = cluster === null ? NO_CLUSTER_TEST : clusteredStageInteraction(pooled, cluster, options.clusterType ?? "auto", counts, models);
+    const differsLrt = lrt.p_value < alpha;
+    interaction = {
+      model_family: family, stages: models.join(" -> "), statistic: lrt.statistic, df: lrt.df, p_value: lrt.p_value,
+      differs_lrt: differsLrt,
+      differs: robust.cluster_p_value !== null ? robust.cluster_p_value < alpha : differsLrt,
+      test: robust.cluster_p_value !== null ? "cluster-robust Wald" : "likelihood ratio",
+      ...robust,
+    };
+  } catch (e) {
+    // A receipt without the cluster field is the caller's error, not a missing test.
+    if (e instanceof Error && e.message.startsWith("cluster-robust errors by")) throw e;
     interaction = null;
   }
   return { family, harmfulCounts, coefficients, curves, interaction };
 }
 
-/** LRT of stage x benign interaction on grouped cells (stage-specific intercepts and harmful slopes in both models). */
-function stageInteraction(cells: ComplianceRow[], family: string, counts: CountScale, alpha: number, models: string[]): StageInteractionTest {
-  const used = cells.filter((c) => c.n > 0);
-  const xb = transformCounts(Float64Array.from(used, (c) => c.n_benign as number), counts);
-  const xh = transformCounts(Float64Array.from(used, (c) => c.n_harmful as number), counts);
-  const stageOf = used.map((c) => models.indexOf(c.model as string));
-  const successes = Float64Array.from(used, (c) => c.complied);
-  const trials = Float64Array.from(used, (c) => c.n);
+/**
+ * The pooled design: harmful and benign slopes, stage-specific intercepts and harmful slopes,
+ * and (apart) the stage x benign interaction columns.
+ */
+function stageDesign(stageOf: ArrayLike<number>, xh: Float64Array, xb: Float64Array, models: readonly string[]) {
   const terms: string[] = ["harmful", "benign"];
   const columns: Float64Array[] = [xh, xb];
   const interactionTerms: string[] = [];
@@ -115,8 +142,63 @@ function stageInteraction(cells: ComplianceRow[], family: string, counts: CountS
     interactionTerms.push(`stage:${models[s]}:benign`);
     interactionColumns.push(d.map((v, i) => v * xb[i]));
   }
+  return { terms, columns, interactionTerms, interactionColumns };
+}
+
+/** LRT of stage x benign interaction on grouped cells (stage-specific intercepts and harmful slopes in both models). */
+function stageInteraction(cells: ComplianceRow[], counts: CountScale, models: string[]) {
+  const used = cells.filter((c) => c.n > 0);
+  const xb = transformCounts(Float64Array.from(used, (c) => c.n_benign as number), counts);
+  const xh = transformCounts(Float64Array.from(used, (c) => c.n_harmful as number), counts);
+  const stageOf = used.map((c) => models.indexOf(c.model as string));
+  const successes = Float64Array.from(used, (c) => c.complied);
+  const trials = Float64Array.from(used, (c) => c.n);
+  const { terms, columns, interactionTerms, interactionColumns } = stageDesign(stageOf, xh, xb, models);
   const small = fitLogistic({ terms, columns, successes, trials });
   const large = fitLogistic({ terms: [...terms, ...interactionTerms], columns: [...columns, ...interactionColumns], successes, trials });
-  const test = likelihoodRatioTest(small, large);
-  return { model_family: family, stages: models.join(" -> "), statistic: test.statistic, df: test.df, p_value: test.p_value, differs: test.p_value < alpha };
+  return likelihoodRatioTest(small, large);
+}
+
+/**
+ * Joint cluster-robust Wald test of the stage x benign terms: the larger model fitted on the
+ * receipts (parse errors left out), errors clustered by `cluster`. R:
+ * glm(complied ~ harmful + benign + stage + stage:harmful + stage:benign, binomial), then
+ * vcovCL(type = "HC1") and t(b) solve(V) b on the interaction terms, or
+ * clubSandwich::Wald_test(fit, constrain_zero(...), vcov = "CR2", test = "HTZ")
+ * (test/analysis/fixtures/stage-sweep-baseline-cluster.R).
+ */
+function clusteredStageInteraction(pooled: ReceiptTable, cluster: ReceiptFieldName, type: ClusterType, counts: CountScale, models: string[]): ClusterFactorTest {
+  const codesAll = clusterCodesOf(pooled, cluster);
+  const y = pooled.flags("complied"), nb = pooled.numbers("n_benign"), nh = pooled.numbers("n_harmful");
+  const model = pooled.values("model");
+  const keep: number[] = [];
+  for (let i = 0; i < y.length; i++) if (y[i] >= 0 && models.includes(model[i] as string)) keep.push(i);
+  const codes = Int32Array.from(keep, (i) => codesAll[i]);
+  const groups = new Set(codes).size;
+  if (groups < 2) return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `${groups} cluster of ${cluster}: no cluster-robust test` };
+  const xb = transformCounts(Float64Array.from(keep, (i) => nb[i]), counts);
+  const xh = transformCounts(Float64Array.from(keep, (i) => nh[i]), counts);
+  const stageOf = keep.map((i) => models.indexOf(model[i] as string));
+  const { terms, columns, interactionTerms, interactionColumns } = stageDesign(stageOf, xh, xb, models);
+  let fit: LogisticFit;
+  try {
+    fit = fitLogistic({ terms: [...terms, ...interactionTerms], columns: [...columns, ...interactionColumns], successes: Float64Array.from(keep, (i) => y[i]) });
+  } catch (e) {
+    return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `the interaction fit failed: ${(e as Error).message}` };
+  }
+  if (!fit.converged) {
+    const why = fit.separation !== null ? "separation in the interaction model: no finite estimate, no Wald test" : "the interaction fit did not converge";
+    return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: why };
+  }
+  let robust: LogisticFit, w: ReturnType<typeof waldTest>;
+  try {
+    robust = fit.withClusterRobust(codes, cluster, { type });
+    w = waldTest(robust, interactionTerms.map((t) => robust.terms.map((u) => (u === t ? 1 : 0))));
+  } catch (e) {
+    return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `no cluster-robust Wald test: ${(e as Error).message}` };
+  }
+  return {
+    cluster_statistic: w.statistic, cluster_df: w.df, cluster_df_denom: w.df_denom, cluster_p_value: w.p_value,
+    std_error_type: robust.stdErrorType, vcov_type: robust.vcovType === "CR2" ? "CR2" : "CR1", clusters: groups, cluster_note: null,
+  };
 }
