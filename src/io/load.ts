@@ -119,6 +119,8 @@ export function fromDataFrame(df: DataFrame, options: LoadOptions = {}): Receipt
 export async function saveReceipts(table: ReceiptTable, path: string): Promise<void> {
   const format = formatFromPath(path);
   if (format === null) throw new Error(`saveReceipts: cannot tell the format of ${path}; expected .jsonl, .csv, .arrow or .parquet`);
+  // A table loaded with `columns` holds nulls for the fields it did not read: writing it would lose them.
+  if (table.loadedFields.length < table.fieldNames.length) throw new Error(`saveReceipts: this table was loaded with only some fields (${table.loadedFields.join(", ")}); load it without the columns option to write it`);
   if (format === "jsonl") return writeJSONL(table, path);
   if (format === "csv") return writeCSV(table, path);
   if (format === "arrow") return writeArrow(table, path);

@@ -13,7 +13,7 @@ import { test } from "node:test";
 import { fromArrow, toArrow } from "../../src/io/arrow-ipc";
 import { fromCSV, toCSV, writeCSV } from "../../src/io/csv";
 import { toJSONL, writeJSONL } from "../../src/io/jsonl";
-import { fromRecords, loadReceipts } from "../../src/io/load";
+import { fromRecords, loadReceipts, saveReceipts } from "../../src/io/load";
 import { fromParquet, PARQUET_SLICE_ROWS, ROW_GROUP_ROWS, toParquet } from "../../src/io/parquet";
 import { benchReceipt } from "../../bench/receipt-generator";
 
@@ -192,4 +192,6 @@ test("a load with columns decodes only those (plus the key fields) and reading a
     assert.ok(!few.loadedFields.includes("response") && few.loadedFields.includes("judge_label"));
   }
   await assert.rejects(loadReceipts(path, { columns: ["no_such_field"] }), /columns: unknown field "no_such_field"/);
+  // Writing a projected table would turn the fields not read into nulls.
+  await assert.rejects(saveReceipts(await loadReceipts(path, { columns: ["model"] }), join(dir, "out.parquet")), /loaded with only some fields/);
 });
