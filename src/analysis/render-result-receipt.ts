@@ -9,6 +9,7 @@
 import { formatPValue, formatValue as fmt } from "../display/format-value";
 import type { ResultReceipt } from "./analyze";
 import { UNRELIABLE_KINDS, type AnalysisWarning } from "./warnings";
+import type { StageInteractionTest } from "./training-stage";
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? "" : (100 * v).toFixed(1) + "%");
 
@@ -121,14 +122,14 @@ export function resultReceiptToMarkdown(r: ResultReceipt): string {
   }
   if (r.benignSweep) {
     out.push(`\n## Benign sweep at fixed harmful count\n`);
-    out.push(markdownTable(withWarnings(r.benignSweep.slopes, (x) => `${x.model} / n_harmful = ${x.n_harmful}`, w.benign_sweep), ["model", "n_harmful", "benign_values", "estimate", "conf_low", "conf_high", "p_value", "verdict"]));
+    out.push(markdownTable(withWarnings(r.benignSweep.slopes, (x) => `${x.model} / n_harmful = ${x.n_harmful}`, w.benign_sweep), ["model", "n_harmful", "benign_values", "estimate", "conf_low", "conf_high", "p_value", "verdict", ...("std_error_type" in (r.benignSweep.slopes[0] ?? {}) ? ["std_error_type"] : [])]));
     out.push(warningList(w.benign_sweep));
   }
   for (const s of r.trainingStage) {
     out.push(`\n## Training stage: ${escapeMarkdown(s.family)}\n\nHarmful counts pooled: ${s.harmfulCounts.join(", ")}.\n`);
     out.push(markdownTable(withWarnings(s.coefficients, (x) => x.label, w.training_stage), ["model", "training_stage", "estimate", "conf_low", "conf_high", "p_value", "verdict"],
       ["model", "training_stage", "estimate", "conf_low", "conf_high", "p_value", "unadjusted verdict"]));
-    if (s.interaction) out.push(`\nStage x log(n_benign + 1) interaction (${escapeMarkdown(s.interaction.stages)}): LR ${fmt(s.interaction.statistic)} on ${s.interaction.df} df, p = ${formatPValue(s.interaction.p_value)}; the benign effect ${s.interaction.differs ? "differs" : "does not differ significantly"} between stages.\n`);
+    if (s.interaction) out.push(`\n${stageInteractionLine(s.interaction)}\n`);
     out.push(warningList(w.training_stage.filter((x) => s.coefficients.some((c) => c.label === x.subject))));
   }
   if (r.ordering) {
@@ -183,3 +184,15 @@ export function resultReceiptToJSON(r: ResultReceipt): string {
   return JSON.stringify(r, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2) + "\n";
 }
 
+/** The stage x benign test in words: the cluster-robust Wald test when there is one, the LRT beside it. */
+function stageInteractionLine(t: StageInteractionTest): string {
+  const lrt = `LR ${fmt(t.statistic)} on ${t.df} df, p = ${formatPValue(t.p_value)}`;
+  const verdict = `the benign effect ${t.differs ? "differs" : "does not differ significantly"} between stages`;
+  const head = `Stage x log(n_benign + 1) interaction (${escapeMarkdown(t.stages)})`;
+  if (t.cluster_p_value === null || t.cluster_p_value === undefined) {
+    return `${head}: ${lrt}${t.cluster_note ? ` (no cluster-robust test: ${escapeMarkdown(t.cluster_note)})` : ""}; ${verdict}.`;
+  }
+  const ref = t.cluster_df_denom !== null ? `HTZ F test on ${t.cluster_df} and ${fmt(t.cluster_df_denom)} df` : `chi-square on ${t.cluster_df} df`;
+  return `${head}: cluster-robust Wald test (${escapeMarkdown(t.std_error_type ?? "")}), Q = ${fmt(t.cluster_statistic ?? NaN)}, ${ref}, p = ${formatPValue(t.cluster_p_value)}; ${verdict}. ` +
+    `Likelihood-ratio test (receipts as independent, for comparison): ${lrt}.`;
+}

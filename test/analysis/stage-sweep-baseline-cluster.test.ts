@@ -12,6 +12,8 @@ import { describe, it } from "node:test";
 import { fromRecords } from "../../src";
 import { relativeToBaseline } from "../../src/analysis/baseline";
 import { benignSweep } from "../../src/analysis/benign-sweep";
+import { analyze } from "../../src/analysis/analyze";
+import { resultReceiptToMarkdown } from "../../src/analysis/render-result-receipt";
 import { trainingStage } from "../../src/analysis/training-stage";
 
 const fx = JSON.parse(readFileSync(join(__dirname, "fixtures", "stage-sweep-baseline-cluster.json"), "utf8"));
@@ -102,6 +104,11 @@ describe("trainingStage: cluster-robust Wald test of the stage x benign terms be
     close(interaction.cluster_p_value, R.cr2.p_value, 1e-8, "HTZ p");
     assert.equal(interaction.differs, R.cr2.p_value < 0.05);
     assert.equal(interaction.differs_lrt, R.lrt.p_value < 0.05);
+  });
+  it("the result receipt's Markdown names the cluster-robust test and keeps the LRT beside it", () => {
+    const md = resultReceiptToMarkdown(analyze(fromRecords(receipts(rows, 50))));
+    assert.match(md, /Stage x log\(n_benign \+ 1\) interaction \(F-base -\\> F-sft -\\> F-rlhf\): cluster-robust Wald test \(CR1 by query\\_id \(50 clusters\)\), Q = [0-9.]+, chi-square on 2 df/);
+    assert.match(md, /Likelihood-ratio test \(receipts as independent, for comparison\): LR [0-9.]+ on 2 df/);
   });
   it("cluster: null: the LRT alone decides", () => {
     const { interaction } = trainingStage(fromRecords(receipts(rows, 50)), "F", { cluster: null });
