@@ -53,18 +53,25 @@ test("convert keeps every receipt; summarize --format json gives Wilson interval
 });
 
 test("fit --format json has the documented shape", async () => {
+  // Default: cluster-robust by query_id (the sample has 4 queries a model, so CR2 with
+  // Satterthwaite degrees of freedom, each term carrying its df).
   const r = await run(["fit", SAMPLE, "--hypothesis", "all", "--by", "model", "--format", "json"]);
   assert.equal(r.code, 0);
   const { fits } = JSON.parse(r.out);
   assert.equal(fits.length, 2 * 3);
   const joint = fits.find((f: { hypothesis: string }) => f.hypothesis === "joint");
   assert.deepEqual(joint.terms.map((t: { term: string }) => t.term), ["intercept", "harmful", "benign"]);
-  assert.deepEqual(Object.keys(joint.terms[0]), ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]);
+  assert.deepEqual(Object.keys(joint.terms[0]), ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high", "df"]);
   assert.deepEqual(Object.keys(joint.glance), ["log_lik", "deviance", "null_deviance", "aic", "bic", "n_obs", "df_residual", "converged", "iterations"]);
   assert.equal(joint.counts, "log1p");
-  assert.equal(joint.cluster, null);
-  const c = JSON.parse((await run(["fit", SAMPLE, "--hypothesis", "joint", "--cluster", "query_id", "--format", "json"])).out);
-  assert.equal(c.fits[0].cluster, "query_id");
+  assert.equal(joint.cluster, "query_id");
+  assert.match(joint.std_error_type, /^CR2 \+ Satterthwaite by query_id \(\d+ clusters\)$/);
+  assert.ok(joint.warnings.some((w: string) => /only \d+ clusters/.test(w)), "few clusters are warned about");
+  // --cluster none: model-based errors, no df column.
+  const m = JSON.parse((await run(["fit", SAMPLE, "--hypothesis", "joint", "--cluster", "none", "--format", "json"])).out);
+  assert.equal(m.fits[0].cluster, null);
+  assert.equal(m.fits[0].std_error_type, "model-based");
+  assert.deepEqual(Object.keys(m.fits[0].terms[0]), ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"]);
 });
 
 test("analyze writes result-receipt.json and result-receipt.md", async () => {
