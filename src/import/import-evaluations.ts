@@ -64,7 +64,7 @@ function fromOne(tool: SourceTool, input: Input, options: ImportOptions & { file
   const asm = new ReceiptAssembler(opts);
   const file = options.file ?? null;
   const rows = addParsedLog(asm, parse(tool, input, file, opts, behaviors), file, opts);
-  asm.closeSource(file, "memory", input instanceof Uint8Array || typeof input === "string" ? sha256Hex(input) : null, rows, 0, 0);
+  asm.closeSource(file, `import:${tool}`, input instanceof Uint8Array || typeof input === "string" ? sha256Hex(input) : null, rows, 0, 0);
   return finish(asm, notes);
 }
 
@@ -131,7 +131,7 @@ export async function importEvaluations(paths: string | readonly string[], optio
     const tool = options.from ?? detectSourceTool(data, path);
     const rowsBefore = asm.rowCount, issuesBefore = asm.issues.length;
     const read = addParsedLog(asm, parse(tool, data, path, opts, behaviors), path, opts);
-    asm.closeSource(path, "memory", sha256Hex(data), read, rowsBefore, issuesBefore);
+    asm.closeSource(path, `import:${tool}`, sha256Hex(data), read, rowsBefore, issuesBefore);
   }
   return finish(asm, notes);
 }

@@ -17,7 +17,8 @@ export type ReceiptFormat = "jsonl" | "csv" | "arrow" | "parquet";
 /** Where rows came from: one entry per loaded file (or in-memory input). */
 export interface SourceFile {
   readonly path: string | null;
-  readonly format: ReceiptFormat | "memory" | "dataframe";
+  /** The file's format; `import:<tool>` for another tool's log read by `receipts import` (e.g. `import:inspect`). */
+  readonly format: ReceiptFormat | "memory" | "dataframe" | `import:${string}`;
   /** SHA-256 of the file's bytes, for the result receipt's provenance. */
   readonly sha256: string | null;
   readonly rowsRead: number;

@@ -326,3 +326,13 @@ test("fromGarakReport takes the report text", () => {
   const text = require("node:fs").readFileSync(fixture("garak-complete.jsonl"), "utf8");
   assert.equal(fromGarakReport(text).numRows, 1);
 });
+
+test("an imported file's provenance names the tool it came from", async () => {
+  const { importEvaluations } = await import("../../src/import");
+  const { readdirSync } = await import("node:fs");
+  const dir = join(__dirname, "fixtures");
+  const garak = readdirSync(dir).find((f) => f === "garak-report.jsonl");
+  assert.ok(garak, "a garak fixture");
+  const table = await importEvaluations([join(dir, garak!)]);
+  assert.deepEqual(table.sources.map((s) => s.format), ["import:garak"]);
+});
