@@ -11,7 +11,11 @@ export interface TablePart {
 export function splitTable(table: ReceiptTable, by: readonly ReceiptFieldName[]): TablePart[] {
   if (by.length === 0) return [{ group: {}, table }];
   const { groups, groupOf } = groupBy(table, by);
-  const members: number[][] = groups.map(() => []);
-  for (let i = 0; i < groupOf.length; i++) members[groupOf[i]].push(i);
-  return groups.map((group, g) => ({ group, table: table.take(Int32Array.from(members[g])) }));
+  // each group's rows, in table order, as consecutive runs of one index array (a counting sort)
+  const start = new Int32Array(groups.length + 1);
+  for (let i = 0; i < groupOf.length; i++) start[groupOf[i] + 1]++;
+  for (let g = 0; g < groups.length; g++) start[g + 1] += start[g];
+  const rows = new Int32Array(groupOf.length), next = start.slice(0, groups.length);
+  for (let i = 0; i < groupOf.length; i++) rows[next[groupOf[i]]++] = i;
+  return groups.map((group, g) => ({ group, table: table.take(rows.subarray(start[g], start[g + 1])) }));
 }
