@@ -10,6 +10,20 @@ export interface TablePart {
 /** One sub-table per distinct combination of the `by` fields (one part holding everything when `by` is empty). */
 export function splitTable(table: ReceiptTable, by: readonly ReceiptFieldName[]): TablePart[] {
   if (by.length === 0) return [{ group: {}, table }];
+  // analyses split the same (memoised, see subsets.ts) selection by the same fields again and
+  // again; a table never changes, so the parts are made once. Callers get their own array and
+  // group objects (some sort the parts).
+  let made = splits.get(table);
+  if (made === undefined) splits.set(table, (made = new Map()));
+  const key = JSON.stringify(by);
+  let parts = made.get(key);
+  if (parts === undefined) made.set(key, (parts = split(table, by)));
+  return parts.map((p) => ({ group: { ...p.group }, table: p.table }));
+}
+
+const splits = new WeakMap<ReceiptTable, Map<string, TablePart[]>>();
+
+function split(table: ReceiptTable, by: readonly ReceiptFieldName[]): TablePart[] {
   const { groups, groupOf } = groupBy(table, by);
   // each group's rows, in table order, as consecutive runs of one index array (a counting sort)
   const start = new Int32Array(groups.length + 1);
