@@ -33,10 +33,28 @@ const DENSE_LIMIT = 1 << 22;
 const SPECS = new Map<string, FieldSpec>((RECEIPT_FIELDS as readonly FieldSpec[]).map((s) => [s.name, s]));
 
 export function groupBy(table: ReceiptTable, by: readonly ReceiptFieldName[]): Grouping {
+  // a table (a frozen view) never changes, and analyses group the same tables by the same
+  // fields over and over: the groupings and the coded columns are kept per table. Callers get
+  // their own copies (they may sort or fill them).
+  let cached = cache.get(table);
+  if (cached === undefined) cache.set(table, (cached = { columns: new Map(), groupings: new Map() }));
+  const key = JSON.stringify(by);
+  let g = cached.groupings.get(key);
+  if (g === undefined) cached.groupings.set(key, (g = group(table, by, cached.columns)));
+  return { by: g.by, groups: g.groups.map((v) => ({ ...v })), groupOf: g.groupOf.slice() };
+}
+
+const cache = new WeakMap<ReceiptTable, { columns: Map<ReceiptFieldName, CodedColumn>; groupings: Map<string, Grouping> }>();
+
+function group(table: ReceiptTable, by: readonly ReceiptFieldName[], coded: Map<ReceiptFieldName, CodedColumn>): Grouping {
   const n = table.numRows;
   let codes = new Int32Array(n); // all rows in one group until a field splits them
   let cardinality = 1;
-  const columns = by.map((f) => codedColumn(table, f));
+  const columns = by.map((f) => {
+    let c = coded.get(f);
+    if (c === undefined) coded.set(f, (c = codedColumn(table, f)));
+    return c;
+  });
   for (const column of columns) {
     const k = column.values.length;
     const combined = new Float64Array(n);
