@@ -160,7 +160,25 @@ export interface ResultReceipt {
   readonly warnings: ReceiptWarnings;
 }
 
-const distinctStrings = (t: ReceiptTable, f: ReceiptFieldName) => (t.distinct(f) as string[]).map(String).sort();
+/** A dictionary field's codes, or null when its chunks carry different dictionaries (read values then). */
+function dictionaryOf(t: ReceiptTable, f: ReceiptFieldName): ReturnType<ReceiptTable["dictionary"]> | null {
+  try {
+    return t.dictionary(f);
+  } catch (e) {
+    if (/several dictionaries/.test((e as Error).message)) return null;
+    throw e;
+  }
+}
+
+/** The distinct non-null values of a dictionary field, as sorted strings (from its codes: no per-row strings). */
+function distinctStrings(t: ReceiptTable, f: ReceiptFieldName): string[] {
+  const dict = dictionaryOf(t, f);
+  if (dict === null) return (t.distinct(f) as string[]).map(String).sort();
+  const { codes, labels } = dict;
+  const used = new Uint8Array(labels.length);
+  for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) used[codes[i]] = 1;
+  return [...new Set(labels.filter((_, c) => used[c] === 1))].map(String).sort();
+}
 
 /**
  * A path as the result receipt records it: relative to the working directory, so a receipt
@@ -194,11 +212,24 @@ export function provenanceOf(table: ReceiptTable): Provenance {
   };
 }
 
+/** The distinct (a, b) pairs (counts; NaN is null), without a string per row. */
+function distinctPairs(a: Float64Array, b: Float64Array): Set<string> {
+  const seen = new Set<string>();
+  const last = new Map<number, number>(); // the last b seen with each a: most rows repeat it and need no string
+  for (let i = 0; i < a.length; i++) {
+    if (last.get(a[i]) === b[i]) continue;
+    last.set(a[i], b[i]);
+    seen.add(`${a[i]}/${b[i]}`);
+  }
+  return seen;
+}
+
 /** Run what the data supports; anything it cannot support is listed in `skipped` with the reason. */
 export function analyze(table: ReceiptTable, options: AnalyzeOptions = {}): ResultReceipt {
   const alpha = options.alpha ?? 0.05;
   const by = options.by ?? ["model"];
-  const hasQueryIds = table.values("query_id").some((q) => q !== null);
+  const queryIds = dictionaryOf(table, "query_id");
+  const hasQueryIds = queryIds === null ? table.values("query_id").some((q) => q !== null) : queryIds.codes.some((c) => c >= 0);
   const cluster = options.cluster === undefined ? (hasQueryIds ? "query_id" : null) : options.cluster;
   const skipped: SkippedAnalysis[] = [];
   const attempt = <T>(name: string, precondition: string | null, run: () => T): T | null => {
@@ -215,8 +246,7 @@ export function analyze(table: ReceiptTable, options: AnalyzeOptions = {}): Resu
   };
   const zero = zeroDemonstrationRows(table).numRows;
   const main = defaultConditionRows(table);
-  const mainHarmful = main.values("n_harmful");
-  const conditions = new Set(main.values("n_benign").map((b, i) => `${b}/${mainHarmful[i]}`));
+  const conditions = distinctPairs(main.numbers("n_benign"), main.numbers("n_harmful"));
   const baseline = attempt("baseline", zero === 0 ? "no zero-demonstration receipts (n_benign = n_harmful = 0)" : null, () => baselineCompliance(table, { by }));
   const relative = attempt("relative to baseline", zero === 0 ? "no zero-demonstration receipts" : null, () => relativeToBaseline(table, { by }));
   const totalCount = attempt("total-count hypothesis", main.numRows === 0 ? "no receipts in the default condition (no cue, benign-before-harmful order)" : null, () => {

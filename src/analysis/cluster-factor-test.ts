@@ -49,14 +49,26 @@ export function clusterFactorTest(
   clusterName: string, type: ClusterType = "auto",
 ): ClusterFactorTest {
   const n = rows.length;
-  const levels = [...new Set(Array.from(rows, (i) => level[i]))].sort((a, b) => a - b);
+  // plain loops over the row indices (no per-row closures or iterators): this runs once per N
+  // and per condition on tens of thousands of receipts
+  const seen = new Set<number>();
+  for (let r = 0; r < n; r++) seen.add(level[rows[r]]);
+  const levels = [...seen].sort((a, b) => a - b);
   if (levels.length < 2) return { ...NO_CLUSTER_TEST, cluster_note: "one level only" };
-  const codes = Int32Array.from(rows, (i) => cluster[i]);
-  const groups = new Set(codes).size;
+  const codes = new Int32Array(n);
+  for (let r = 0; r < n; r++) codes[r] = cluster[rows[r]];
+  const groups = distinctCount(codes);
   if (groups < 2) return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `${groups} cluster of ${clusterName}: no cluster-robust test` };
   const others = levels.slice(1);
-  const columns = others.map((l) => Float64Array.from(rows, (i) => (level[i] === l ? 1 : 0)));
-  const successes = Float64Array.from(rows, (i) => complied[i]);
+  const columns = others.map(() => new Float64Array(n));
+  const column = new Map<number, Float64Array>(others.map((l, j) => [l, columns[j]]));
+  const successes = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    const i = rows[r], l = level[i];
+    const c = l === l ? column.get(l) : undefined; // NaN equals no level (as with ===)
+    if (c !== undefined) c[r] = 1;
+    successes[r] = complied[i];
+  }
   let fit: LogisticFit;
   try {
     fit = fitLogistic({ terms: others.map((l) => `level_${l}`), columns, successes });
@@ -76,4 +88,21 @@ export function clusterFactorTest(
     cluster_statistic: w.statistic, cluster_df: w.df, cluster_df_denom: w.df_denom, cluster_p_value: w.p_value,
     std_error_type: robust.stdErrorType, vcov_type: robust.vcovType === "CR2" ? "CR2" : "CR1", clusters: groups, cluster_note: null,
   };
+}
+
+/** Number of distinct codes (cluster codes are small non-negative integers; anything else goes through a Set). */
+function distinctCount(codes: Int32Array): number {
+  let max = -1;
+  for (let r = 0; r < codes.length; r++) {
+    if (codes[r] < 0) return new Set(codes).size;
+    if (codes[r] > max) max = codes[r];
+  }
+  if (max >= 4 * codes.length + 1024) return new Set(codes).size;
+  const mark = new Uint8Array(max + 1);
+  let count = 0;
+  for (let r = 0; r < codes.length; r++) if (mark[codes[r]] === 0) {
+    mark[codes[r]] = 1;
+    count++;
+  }
+  return count;
 }

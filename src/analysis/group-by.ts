@@ -48,25 +48,18 @@ const cache = new WeakMap<ReceiptTable, { columns: Map<ReceiptFieldName, CodedCo
 
 function group(table: ReceiptTable, by: readonly ReceiptFieldName[], coded: Map<ReceiptFieldName, CodedColumn>): Grouping {
   const n = table.numRows;
-  let codes = new Int32Array(n); // all rows in one group until a field splits them
-  let cardinality = 1;
   const columns = by.map((f) => {
     let c = coded.get(f);
     if (c === undefined) coded.set(f, (c = codedColumn(table, f)));
     return c;
   });
-  for (const column of columns) {
-    const k = column.values.length;
-    const combined = new Float64Array(n);
-    for (let i = 0; i < n; i++) combined[i] = codes[i] * k + column.codes[i];
-    const renumbered = renumber(combined, cardinality * k);
-    codes = renumbered.codes;
-    cardinality = renumbered.count;
-  }
-  // groups in order of first appearance (what the string-keyed version gave), then sorted
-  const { codes: groupOf, count, first } = renumber(codes, cardinality);
-  const groups: GroupValues[] = new Array(count);
-  for (let g = 0; g < count; g++) {
+  // all rows in one group until a field splits them; each field refines the groups, numbered
+  // in order of first appearance (what the string-keyed version gave), then they are sorted
+  let step: Renumbered = { codes: new Int32Array(n), first: n > 0 ? [0] : [] };
+  for (const column of columns) step = refine(step, column);
+  const { codes: groupOf, first } = step;
+  const groups: GroupValues[] = new Array(first.length);
+  for (let g = 0; g < first.length; g++) {
     const values: GroupValues = {};
     for (let c = 0; c < by.length; c++) values[by[c]] = columns[c].values[columns[c].codes[first[g]]];
     groups[g] = values;
@@ -74,15 +67,22 @@ function group(table: ReceiptTable, by: readonly ReceiptFieldName[], coded: Map<
   return sortGroups({ by, groups, groupOf });
 }
 
-/** Dense codes in order of first appearance of the keys (each in [0, space)), and the first row of each. */
-function renumber(keys: ArrayLike<number>, space: number): { codes: Int32Array; count: number; first: number[] } {
-  const n = keys.length;
+/** Dense group codes in order of first appearance, and the first row of each group. */
+interface Renumbered {
+  readonly codes: Int32Array;
+  readonly first: number[];
+}
+
+/** The groups of `prev` split by one more field: key (group, code) renumbered densely. */
+function refine(prev: Renumbered, column: CodedColumn): Renumbered {
+  const n = prev.codes.length, k = column.values.length, space = prev.first.length * k;
+  const groupCodes = prev.codes, fieldCodes = column.codes;
   const codes = new Int32Array(n);
   const first: number[] = [];
   if (space <= DENSE_LIMIT) {
     const slot = new Int32Array(space).fill(-1);
     for (let i = 0; i < n; i++) {
-      const key = keys[i];
+      const key = groupCodes[i] * k + fieldCodes[i];
       let g = slot[key];
       if (g < 0) {
         g = slot[key] = first.length;
@@ -93,16 +93,17 @@ function renumber(keys: ArrayLike<number>, space: number): { codes: Int32Array; 
   } else {
     const slot = new Map<number, number>();
     for (let i = 0; i < n; i++) {
-      let g = slot.get(keys[i]);
+      const key = groupCodes[i] * k + fieldCodes[i]; // below n * n: exact as a double
+      let g = slot.get(key);
       if (g === undefined) {
         g = first.length;
-        slot.set(keys[i], g);
+        slot.set(key, g);
         first.push(i);
       }
       codes[i] = g;
     }
   }
-  return { codes, count: first.length, first };
+  return { codes, first };
 }
 
 /** A field's codes, read from the typed column its Arrow type gives (arrow-schema.ts). */
