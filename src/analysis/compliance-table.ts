@@ -23,6 +23,19 @@ export type ComplianceRow = GroupValues & ComplianceCounts;
 export const DEFAULT_CONDITION_FIELDS: readonly ReceiptFieldName[] = ["model", "n_benign", "n_harmful", "schedule", "format_cue"];
 
 export function complianceTable(table: ReceiptTable, by: readonly ReceiptFieldName[] = DEFAULT_CONDITION_FIELDS, confLevel = 0.95): ComplianceRow[] {
+  // analyses (and their warnings) ask for the same table's compliance by the same fields more
+  // than once; a table never changes, so each table is made once. Callers get their own rows.
+  let made = tables.get(table);
+  if (made === undefined) tables.set(table, (made = new Map()));
+  const key = `${confLevel} ${JSON.stringify(by)}`;
+  let rows = made.get(key);
+  if (rows === undefined) made.set(key, (rows = compliance(table, by, confLevel)));
+  return rows.map((r) => ({ ...r }));
+}
+
+const tables = new WeakMap<ReceiptTable, Map<string, ComplianceRow[]>>();
+
+function compliance(table: ReceiptTable, by: readonly ReceiptFieldName[], confLevel: number): ComplianceRow[] {
   const { groups, groupOf } = groupBy(table, by);
   const complied = table.flags("complied");
   const n = new Float64Array(groups.length), x = new Float64Array(groups.length), pe = new Float64Array(groups.length);

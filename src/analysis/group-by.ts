@@ -223,7 +223,13 @@ function sortGroups(g: Grouping): Grouping {
     return 0;
   });
   const rank = new Int32Array(order.length);
-  order.forEach((old, i) => (rank[old] = i));
-  const groupOf = g.groupOf.map((x) => rank[x]);
+  let moved = false;
+  order.forEach((old, i) => {
+    rank[old] = i;
+    if (old !== i) moved = true;
+  });
+  if (!moved) return { by: g.by, groups: g.groups, groupOf: g.groupOf };
+  const groupOf = new Int32Array(g.groupOf.length);
+  for (let i = 0; i < groupOf.length; i++) groupOf[i] = rank[g.groupOf[i]];
   return { by: g.by, groups: order.map((i) => g.groups[i]), groupOf };
 }
