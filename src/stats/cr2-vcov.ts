@@ -32,6 +32,7 @@ import type { ClusterCodes } from "./cluster-codes";
 import type { Cr2Parts } from "./cr2-parts";
 import { symmetricPower } from "./cr2-symmetric-power";
 import type { FitData } from "./logistic-fit-types";
+import { choleskyFactor } from "./linear-algebra";
 import { findRowPatterns } from "./row-patterns";
 import { StatsError } from "./stats-error";
 
@@ -96,7 +97,8 @@ export function cr2Vcov(
   for (let b = 0; b < count; b++) if (size[b] > 0) order[fill[blockCluster[b]]++] = b;
 
   const B = Float64Array.from(modelVcov.flat());
-  const L = lowerCholesky(B, k);
+  const L = choleskyFactor(B, k);
+  if (L === null) throw new StatsError(`${CALLER}: the model covariance matrix is not positive definite`);
   const meat = new Float64Array(k * k);
   const gg = new Float64Array(groups * k * k);
   const h = new Float64Array(groups * k * k);
@@ -179,20 +181,3 @@ function matMul(a: Float64Array, rows: number, inner: number, b: Float64Array, c
   return out;
 }
 
-/** L with L L' = a (a symmetric positive definite), row-major; R's t(chol(a)). */
-function lowerCholesky(a: Float64Array, k: number): Float64Array {
-  const l = new Float64Array(k * k);
-  for (let j = 0; j < k; j++) {
-    let d = a[j * k + j];
-    for (let m = 0; m < j; m++) d -= l[j * k + m] * l[j * k + m];
-    if (!(d > 0)) throw new StatsError(`${CALLER}: the model covariance matrix is not positive definite`);
-    const ljj = Math.sqrt(d);
-    l[j * k + j] = ljj;
-    for (let i = j + 1; i < k; i++) {
-      let s = a[i * k + j];
-      for (let m = 0; m < j; m++) s -= l[i * k + m] * l[j * k + m];
-      l[i * k + j] = s / ljj;
-    }
-  }
-  return l;
-}
