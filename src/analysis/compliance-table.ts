@@ -34,10 +34,13 @@ export function complianceTable(table: ReceiptTable, by: readonly ReceiptFieldNa
 }
 
 const tables = new WeakMap<ReceiptTable, Map<string, ComplianceRow[]>>();
+/** A view's flags are gathered from the full column on every call: once per table is enough. */
+const compliedFlags = new WeakMap<ReceiptTable, Int8Array>();
 
 function compliance(table: ReceiptTable, by: readonly ReceiptFieldName[], confLevel: number): ComplianceRow[] {
   const { groups, groupOf } = groupBy(table, by);
-  const complied = table.flags("complied");
+  let complied = compliedFlags.get(table);
+  if (complied === undefined) compliedFlags.set(table, (complied = table.flags("complied")));
   const n = new Float64Array(groups.length), x = new Float64Array(groups.length), pe = new Float64Array(groups.length);
   for (let i = 0; i < groupOf.length; i++) {
     const g = groupOf[i];
