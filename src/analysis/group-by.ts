@@ -119,8 +119,9 @@ function codedColumn(table: ReceiptTable, field: ReceiptFieldName): CodedColumn 
     if (dict !== null) return dictionaryCodes(dict.codes, dict.labels);
   } else if (spec?.kind === "integer" || spec?.kind === "number") return numberCodes(table.numbers(field));
   else if (spec?.kind === "boolean") {
-    const flags = table.flags(field);
-    return { codes: Int32Array.from(flags, (f) => f + 1), values: [null, false, true] };
+    const flags = table.flags(field), codes = new Int32Array(flags.length);
+    for (let i = 0; i < flags.length; i++) codes[i] = flags[i] + 1;
+    return { codes, values: [null, false, true] };
   }
   return valueCodes(table.values(field));
 }
@@ -131,6 +132,10 @@ function dictionaryCodes(raw: Int32Array, labels: readonly string[]): CodedColum
   const seen = new Map<string, number>();
   const values: GroupValue[] = [];
   labels.forEach((label, j) => {
+    if (label === null || label === undefined) {
+      local[j] = -1; // a null dictionary entry groups with the nulls
+      return;
+    }
     let c = seen.get(label);
     if (c === undefined) {
       c = values.length;
@@ -142,7 +147,7 @@ function dictionaryCodes(raw: Int32Array, labels: readonly string[]): CodedColum
   const nullCode = values.length;
   values.push(null);
   const codes = new Int32Array(raw.length);
-  for (let i = 0; i < raw.length; i++) codes[i] = raw[i] < 0 ? nullCode : local[raw[i]];
+  for (let i = 0; i < raw.length; i++) codes[i] = raw[i] < 0 || local[raw[i]] < 0 ? nullCode : local[raw[i]];
   return { codes, values };
 }
 
