@@ -28,8 +28,14 @@ import {
 } from "./warnings-and-verdicts";
 
 export interface AnalyzeOptions {
-  /** Cluster field for robust errors in the benign-effect fits (default "query_id" when present; null for none). */
+  /** Cluster field for robust errors in every analysis (default "query_id" when present; null for model-based). */
   readonly cluster?: ReceiptFieldName | null;
+  /**
+   * Also fit the random-intercept model per model and report the conditional b2 (for a given
+   * query) beside the population-averaged one (across queries). Default true; it costs about
+   * a second on the bundled 600k receipts.
+   */
+  readonly conditional?: boolean;
   readonly alpha?: number;
   /** Fields that identify a model (default ["model"]). */
   readonly by?: readonly ReceiptFieldName[];
@@ -248,33 +254,33 @@ export function analyze(table: ReceiptTable, options: AnalyzeOptions = {}): Resu
   const main = defaultConditionRows(table);
   const conditions = distinctPairs(main.numbers("n_benign"), main.numbers("n_harmful"));
   const baseline = attempt("baseline", zero === 0 ? "no zero-demonstration receipts (n_benign = n_harmful = 0)" : null, () => baselineCompliance(table, { by }));
-  const relative = attempt("relative to baseline", zero === 0 ? "no zero-demonstration receipts" : null, () => relativeToBaseline(table, { by }));
+  const relative = attempt("relative to baseline", zero === 0 ? "no zero-demonstration receipts" : null, () => relativeToBaseline(table, { by, cluster }));
   const totalCount = attempt("total-count hypothesis", main.numRows === 0 ? "no receipts in the default condition (no cue, benign-before-harmful order)" : null, () => {
-    const r = totalCountTest(table, { by, alpha });
+    const r = totalCountTest(table, { by, alpha, cluster });
     if (r.perN.length === 0) throw new Error("no total N with two or more harmful fractions");
     return r;
   });
   let benignFits: readonly LogisticFit[] = [];
   const benign = attempt("harmful-count versus joint (benign effect)", conditions.size < 3 ? `the default condition has ${conditions.size} distinct (n_benign, n_harmful) cells; the joint model needs at least 3` : null,
     () => {
-      const r = benignEffect(table, { by, cluster, alpha });
+      const r = benignEffect(table, { by, cluster, alpha, conditional: options.conditional ?? true });
       benignFits = r.fits;
       return r.rows;
     });
   const sweep = attempt("benign sweep at fixed harmful count", null, () => {
-    const r = benignSweep(table, { by, alpha });
+    const r = benignSweep(table, { by, alpha, cluster });
     if (r.slopes.length === 0) throw new Error("no n_harmful > 0 with two or more n_benign values");
     return r;
   });
   const families = familiesWithStages(table);
   if (families.length === 0) skipped.push({ analysis: "training stage", reason: "no model_family with more than one checkpoint" });
-  const stages = families.map((f) => attempt(`training stage (${f})`, null, () => trainingStage(table, f, { alpha, cluster: cluster === "query_id" ? "query_id" : null }))).filter((x): x is TrainingStageResult => x !== null);
+  const stages = families.map((f) => attempt(`training stage (${f})`, null, () => trainingStage(table, f, { alpha, cluster }))).filter((x): x is TrainingStageResult => x !== null);
   const order = attempt("ordering", orderedRows(table).numRows === 0 ? "no receipts with both kinds of demonstration under an explicit schedule" : null, () => {
-    const r = ordering(table, { by, alpha });
+    const r = ordering(table, { by, alpha, cluster });
     if (r.tests.length === 0) throw new Error("no condition observed under two or more schedules");
     return r;
   });
-  const format = attempt("format adoption", cuedRows(table).numRows === 0 ? "no receipts with a format cue and adopted_cue recorded" : null, () => formatAdoption(table, { by, alpha }));
+  const format = attempt("format adoption", cuedRows(table).numRows === 0 ? "no receipts with a format cue and adopted_cue recorded" : null, () => formatAdoption(table, { by, alpha, cluster }));
   const margin = options.equivalenceMargin ?? null;
   if (margin !== null && !(margin > 0 && Number.isFinite(margin))) throw new Error(`analyze: equivalenceMargin must be a positive number, found ${margin}`);
   const pAdjust = options.pAdjust ?? "holm";

@@ -60,6 +60,12 @@ export interface CountData {
   readonly parseErrors: number;
 }
 
+/** out[k] = from[rows[k]] in a plain loop (TypedArray.from with a map function costs a call per row). */
+function gatherRows<T extends Float64Array | Int32Array>(from: ArrayLike<number>, rows: Int32Array, out: T): T {
+  for (let k = 0; k < rows.length; k++) out[k] = from[rows[k]];
+  return out;
+}
+
 /** Receipts as count data: grouped by cell, or one row per receipt when clustering. */
 export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null = null): CountData {
   const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
@@ -70,11 +76,11 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
     const keep = new Int32Array(y.length - parseErrors);
     for (let i = 0, m = 0; i < y.length; i++) if (y[i] >= 0) keep[m++] = i;
     return {
-      nBenign: Float64Array.from(keep, (i) => nb[i]),
-      nHarmful: Float64Array.from(keep, (i) => nh[i]),
-      successes: Float64Array.from(keep, (i) => y[i]),
+      nBenign: gatherRows(nb, keep, new Float64Array(keep.length)),
+      nHarmful: gatherRows(nh, keep, new Float64Array(keep.length)),
+      successes: gatherRows(y, keep, new Float64Array(keep.length)),
       trials: new Float64Array(keep.length).fill(1),
-      cluster: Int32Array.from(keep, (i) => codes[i]),
+      cluster: gatherRows(codes, keep, new Int32Array(keep.length)),
       clusterName: cluster,
       parseErrors,
     };

@@ -19,6 +19,8 @@ export interface AnalyzeCommandOptions {
   readonly pAdjust?: string;
   /** A positive number, as typed. */
   readonly equivalenceMargin?: string | number;
+  /** Fit the random-intercept model for the conditional b2 (default true; `--no-conditional`). */
+  readonly conditional?: boolean;
 }
 
 const P_ADJUST = ["holm", "bonferroni", "BH", "none"] as const;
@@ -43,7 +45,7 @@ export async function analyzeCommand(files: string[], options: AnalyzeCommandOpt
   const cluster = options.cluster === undefined ? undefined : options.cluster === "none" ? null : (options.cluster as ReceiptFieldName);
   const table = await loadReceipts(files, { strict: true, columns: analyzeColumns(cluster) });
   progress.phase(`analyzing ${table.numRows.toLocaleString("en-US")} receipts`);
-  const receipt = analyze(table, { cluster, alpha: options.alpha, pAdjust, equivalenceMargin: margin });
+  const receipt = analyze(table, { cluster, alpha: options.alpha, pAdjust, equivalenceMargin: margin, conditional: options.conditional ?? true });
   await mkdir(options.out, { recursive: true });
   // Both files or neither: a full disk leaves the previous JSON and Markdown as they were.
   await writeFilesAtomic([
