@@ -9,7 +9,8 @@ say() { printf 'setup: %s\n' "$*"; }
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
-  say "Node $node_major found; the kit needs Node 20 or newer"; exit 1
+  # Exit 3: the environment, not the data or the command line (the kit's exit codes).
+  say "Node $node_major found; the kit needs Node 20 or newer"; exit 3
 fi
 
 if [ ! -x node_modules/.bin/tslab ]; then
@@ -29,7 +30,7 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null; then sudo="sudo"; else
-      say "need Debian packages ${apt_missing[*]} but am not root and have no sudo; install them and rerun"; exit 1
+      say "need Debian packages ${apt_missing[*]} but am not root and have no sudo; install them and rerun"; exit 3
     fi
   fi
   say "installing Debian packages: ${apt_missing[*]}"
