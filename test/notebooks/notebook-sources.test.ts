@@ -11,7 +11,7 @@ import { test } from "node:test";
 const DIR = join(__dirname, "..", "..", "notebooks");
 const MAX_LINE = 100;
 /** Notebooks whose lines are still being wrapped by their author; remove once they are. */
-const PENDING_WRAP = new Set(["08-import-your-evaluations.ipynb"]);
+const PENDING_WRAP = new Set<string>();
 
 interface Cell { cell_type: string; source: string[]; outputs?: unknown[]; execution_count?: number | null }
 
