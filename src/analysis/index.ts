@@ -36,3 +36,4 @@ export {
 export { judgeErrorSummary, type JudgeErrorSummaryOptions, type JudgeErrorRow, type JudgeErrorCounts } from "./judge-error-summary";
 export { judgeCorrectedFit, type JudgeCorrectedFitOptions, type JudgeCorrectedFitResult, type JudgeCorrectedTerm } from "./judge-corrected-fit";
 export { judgeCorrectionCoverage, type JudgeCoverageScenario, type JudgeCoverageResult } from "./judge-correction-coverage";
+export { powerLawCurve, type PowerLawOptions, type PowerLawX, type PowerLawFit, type PowerLawRow, type PowerLawPointFields, type PowerLawPoint, type PowerLawCurve } from "./power-law-curve";
