@@ -13,7 +13,7 @@ import { makeChecker } from "../receipt/check-value";
 import type { ReceiptAssembler } from "./assemble";
 import { arrowTypeOf, NullColumns } from "./arrow-schema";
 import { columnBuilderFor } from "./column-builder";
-import { dictionaryWords, flattenDictionary, flattenNumbers, keyColumns, keyLanesOfColumns, keyTextOfColumns, valid } from "./key-columns";
+import { dictionaryWords, flattenDictionary, keyColumns, keyLanesOfColumns, keyTextOfColumns, numbersOf, valid } from "./key-columns";
 
 /** Whether two Arrow types are the same for our purposes (dictionary ids aside). */
 export function sameArrowType(a: DataType, b: DataType): boolean {
@@ -238,17 +238,30 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
   }
   if (type instanceof Int32 || type instanceof Float64) {
     const lo = spec.minimum ?? -Infinity, hi = spec.maximum ?? Infinity;
-    const integer = spec.kind === "integer";
+    // Each case is its own tight loop over the batch's buffer (no type test or getter a row).
+    const int32 = type instanceof Int32, integer = spec.kind === "integer";
     let k = 0;
     for (const d of v.data) {
       const vals = d.values as Int32Array | Float64Array;
-      const nulls = d.nullCount > 0;
-      for (let i = 0; i < d.length; i++) {
-        const x = vals[i];
-        const ok = integer ? (type instanceof Int32 || Number.isSafeInteger(x)) && x >= lo && x <= hi : x >= lo && x <= hi && Number.isFinite(x);
-        if (!ok && (!nulls || valid(d, i))) flag[k + i] = 1;
+      const nulls = d.nullCount > 0, n = d.length;
+      if (int32) {
+        if (lo === -Infinity && hi === Infinity) { k += n; continue; }
+        for (let i = 0; i < n; i++) {
+          const x = vals[i];
+          if (!(x >= lo && x <= hi) && (!nulls || valid(d, i))) flag[k + i] = 1;
+        }
+      } else if (integer) {
+        for (let i = 0; i < n; i++) {
+          const x = vals[i];
+          if (!(Number.isSafeInteger(x) && x >= lo && x <= hi) && (!nulls || valid(d, i))) flag[k + i] = 1;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const x = vals[i];
+          if (!(x >= lo && x <= hi && Number.isFinite(x)) && (!nulls || valid(d, i))) flag[k + i] = 1;
+        }
       }
-      k += d.length;
+      k += n;
     }
     return;
   }
@@ -277,7 +290,7 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
 function crossCheck(present: (Vector | null)[], kept: Vector[], flag: Uint8Array): void {
   const n = flag.length;
   const col = (name: string) => kept[INDEX.get(name)!];
-  const nb = flattenNumbers(col("n_benign")), nh = flattenNumbers(col("n_harmful"));
+  const nb = numbersOf(col("n_benign")), nh = numbersOf(col("n_harmful"));
   if (present[INDEX.get("schedule")!] !== null) {
     const { codes, words } = flattenDictionary(col("schedule"));
     const none = words.indexOf("none");

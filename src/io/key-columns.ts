@@ -34,6 +34,8 @@ export function dictionaryWords(d: Data): (string | null)[] {
 export interface Codes { codes: Int32Array; words: (string | null)[] }
 
 export function flattenDictionary(v: Vector): Codes {
+  const own = ownCodes(v);
+  if (own !== null) return own;
   const codes = new Int32Array(v.length);
   const words: (string | null)[] = [];
   const index = new Map<string | null, number>();
@@ -53,6 +55,35 @@ export function flattenDictionary(v: Vector): Codes {
     else for (let i = 0; i < d.length; i++, k++) codes[k] = valid(d, i) ? map[vals[i]] : -1;
   }
   return { codes, words };
+}
+
+/**
+ * The codes of a one-batch dictionary column without nulls whose words are distinct and
+ * whose codes are all in range: the batch's own index buffer (no copy, no lookup a row).
+ * Null otherwise. Callers only read the codes.
+ */
+function ownCodes(v: Vector): Codes | null {
+  if (v.data.length !== 1) return null;
+  const d = v.data[0];
+  if (d.nullCount !== 0 || !(d.values instanceof Int32Array)) return null;
+  const words = dictionaryWords(d);
+  if (new Set(words).size !== words.length) return null;
+  const vals = (d.values as Int32Array).subarray(0, d.length);
+  const m = words.length;
+  for (let i = 0; i < vals.length; i++) if (vals[i] >>> 0 >= m) return null;
+  return { codes: vals, words };
+}
+
+/**
+ * An integer or float column's values, NaN for null: the batch's own buffer when there is
+ * one batch without nulls (read only), else a float64 copy (`flattenNumbers`).
+ */
+export function numbersOf(v: Vector): ArrayLike<number> {
+  if (v.data.length === 1 && v.data[0].nullCount === 0) {
+    const d = v.data[0], vals = d.values;
+    if (vals instanceof Int32Array || vals instanceof Float64Array) return vals.subarray(0, d.length);
+  }
+  return flattenNumbers(v);
 }
 
 /** An integer column as float64, NaN for null. */
@@ -83,7 +114,7 @@ export function keyColumn(spec: FieldSpec, v: Vector): KeyColumn {
     return { codes, texts };
   }
   // Integers (counts, sample_index): one code per distinct value, small ones by lookup.
-  const nums = spec.kind === "integer" ? flattenNumbers(v) : null;
+  const nums = spec.kind === "integer" ? numbersOf(v) : null;
   const codes = new Int32Array(v.length);
   const texts: string[] = [];
   const index = new Map<unknown, number>();
