@@ -8,7 +8,7 @@
  * 600k receipts this is what keeps `analyze` from spending seconds hashing strings.
  */
 import { RECEIPT_FIELDS, type FieldSpec, type ReceiptFieldName } from "../receipt/fields";
-import type { ReceiptTable } from "../io/receipt-table";
+import { sharedRowCodes, type ReceiptTable } from "../io/receipt-table";
 
 export type GroupValues = Record<string, string | number | boolean | null>;
 type GroupValue = GroupValues[string];
@@ -106,8 +106,22 @@ function refine(prev: Renumbered, column: CodedColumn): Renumbered {
   return { codes, first };
 }
 
-/** A field's codes, read from the typed column its Arrow type gives (arrow-schema.ts). */
+/**
+ * A field's codes. Dictionary, boolean and small-integer fields are coded once on the whole
+ * loaded table and gathered for a view: their codes stand for exactly the same values in any
+ * subset (groups are numbered by first appearance of a row, not by code, so the grouping is
+ * the same). Other fields are coded on the view itself.
+ */
 function codedColumn(table: ReceiptTable, field: ReceiptFieldName): CodedColumn {
+  const shared = sharedRowCodes(table, `groupBy:${field}`, (full) => {
+    const c = directCodedColumn(full, field);
+    return c.exact ? c : null;
+  });
+  return shared ?? directCodedColumn(table, field);
+}
+
+/** Codes and whether they are exact for any subset (true unless coded by value through a Map). */
+function directCodedColumn(table: ReceiptTable, field: ReceiptFieldName): CodedColumn & { exact: boolean } {
   const spec = SPECS.get(field);
   if (spec?.dictionary || spec?.kind === "enum") {
     let dict: ReturnType<ReceiptTable["dictionary"]> | null = null;
@@ -116,14 +130,14 @@ function codedColumn(table: ReceiptTable, field: ReceiptFieldName): CodedColumn 
     } catch (e) {
       if (!/several dictionaries/.test((e as Error).message)) throw e;
     }
-    if (dict !== null) return dictionaryCodes(dict.codes, dict.labels);
+    if (dict !== null) return { ...dictionaryCodes(dict.codes, dict.labels), exact: true };
   } else if (spec?.kind === "integer" || spec?.kind === "number") return numberCodes(table.numbers(field));
   else if (spec?.kind === "boolean") {
     const flags = table.flags(field), codes = new Int32Array(flags.length);
     for (let i = 0; i < flags.length; i++) codes[i] = flags[i] + 1;
-    return { codes, values: [null, false, true] };
+    return { codes, values: [null, false, true], exact: true };
   }
-  return valueCodes(table.values(field));
+  return { ...valueCodes(table.values(field)), exact: false };
 }
 
 /** Dictionary codes with repeated labels merged (a key is the value, not the code) and null last. */
@@ -152,7 +166,7 @@ function dictionaryCodes(raw: Int32Array, labels: readonly string[]): CodedColum
 }
 
 /** A number column (NaN is null): small non-negative integers index an array directly, anything else goes through a Map. */
-function numberCodes(x: Float64Array): CodedColumn {
+function numberCodes(x: Float64Array): CodedColumn & { exact: boolean } {
   const n = x.length;
   let integral = true, max = 0;
   for (let i = 0; i < n; i++) {
@@ -192,7 +206,8 @@ function numberCodes(x: Float64Array): CodedColumn {
       codes[i] = c;
     }
   }
-  return { codes, values };
+  // the Map path keeps the first value seen of each key (0 or -0): exact only on this table
+  return { codes, values, exact: integral };
 }
 
 /** Any other column (plain strings, lists): keyed by the value, lists by their text. */

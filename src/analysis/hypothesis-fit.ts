@@ -66,6 +66,9 @@ function gatherRows<T extends Float64Array | Int32Array>(from: ArrayLike<number>
   return out;
 }
 
+/** Counts below this index the cell array directly in countData. */
+const DENSE_COUNTS = 512;
+
 /** Receipts as count data: grouped by cell, or one row per receipt when clustering. */
 export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null = null): CountData {
   const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
@@ -87,8 +90,23 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
   }
   const cells = new Map<number, number>();
   const b: number[] = [], h: number[] = [], s: number[] = [], t: number[] = [];
+  // demonstration counts are small integers: their cell is looked up in an array, the rest
+  // (never in practice) through the Map; cells are numbered by first appearance either way
+  const dense = new Int32Array(DENSE_COUNTS * DENSE_COUNTS).fill(-1);
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0) continue;
+    const bi = nb[i], hi = nh[i];
+    if (bi >= 0 && bi < DENSE_COUNTS && hi >= 0 && hi < DENSE_COUNTS && (bi | 0) === bi && (hi | 0) === hi) {
+      const d = bi * DENSE_COUNTS + hi;
+      let c = dense[d];
+      if (c < 0) {
+        c = dense[d] = b.length;
+        b.push(bi); h.push(hi); s.push(0); t.push(0);
+      }
+      s[c] += y[i];
+      t[c] += 1;
+      continue;
+    }
     const key = nb[i] * 1048576 + nh[i];
     let c = cells.get(key);
     if (c === undefined) {

@@ -51,6 +51,10 @@ class ColumnCache {
   readonly flags = new Map<string, Int8Array>();
   readonly dictionaries = new Map<string, DictionaryColumn>();
   readonly values = new Map<string, unknown[]>();
+  /** Values derived from full columns by `sharedRowCodes`, by key. */
+  readonly derived = new Map<string, { codes: Int32Array } | null>();
+  /** The whole loaded table as a ReceiptTable (what `sharedRowCodes` derives from). */
+  full: ReceiptTable | null = null;
   private table: Table;
   private receiptKey: (() => Vector) | null;
   readonly loaded: ReadonlySet<string> | null;
@@ -98,11 +102,12 @@ export class ReceiptTable {
   private readonly selection: Int32Array | null;
   private readonly materialised: { table?: Table } = {};
 
-  constructor(arrow: Table, sources: readonly SourceFile[] = [], issues: readonly ValidationIssue[] = [], view?: { cache: ColumnCache; selection: Int32Array }, lazy?: LazyColumns) {
+  constructor(arrow: Table, sources: readonly SourceFile[] = [], issues: readonly ValidationIssue[] = [], view?: { cache: ColumnCache; selection: Int32Array | null }, lazy?: LazyColumns) {
     this.sources = sources;
     this.issues = issues;
     this.cache = view?.cache ?? new ColumnCache(arrow, lazy);
     this.selection = view?.selection ?? null;
+    views.set(this, { cache: this.cache, selection: this.selection });
     Object.freeze(this);
   }
 
@@ -286,6 +291,29 @@ export class ReceiptTable {
   toString(): string {
     return `ReceiptTable(${this.numRows} receipts, ${this.loadedFields.length} fields, ${this.issues.length} issues)`;
   }
+}
+
+/** Each table's column cache and selection, for `sharedRowCodes` (the fields are private). */
+const views = new WeakMap<ReceiptTable, { cache: ColumnCache; selection: Int32Array | null }>();
+
+/**
+ * Internal (analysis/group-by.ts): per-row codes derived once from the whole loaded table
+ * and shared by every view of it, gathered for this table's rows; the other fields of what
+ * `make` returns are shared as they are. `make` receives the whole table and returns null
+ * when its codes cannot stand for a view's (then this returns null). Why: analyses group
+ * dozens of views of the same 600k receipts by the same fields, and coding a field once
+ * beats gathering and re-coding it a view at a time.
+ */
+export function sharedRowCodes<T extends { codes: Int32Array }>(table: ReceiptTable, key: string, make: (full: ReceiptTable) => T | null): T | null {
+  const { cache, selection } = views.get(table)!;
+  let made = cache.derived.get(key) as T | null | undefined;
+  if (made === undefined) {
+    if (cache.full === null) cache.full = selection === null ? table : new ReceiptTable(cache.base, table.sources, table.issues, { cache, selection: null });
+    made = make(cache.full);
+    cache.derived.set(key, made);
+  }
+  if (made === null) return null;
+  return selection === null ? made : { ...made, codes: gatherInt32(made.codes, selection) };
 }
 
 // One gather a typed-array type: a generic loop sees several array kinds and runs
