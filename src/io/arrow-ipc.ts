@@ -5,7 +5,8 @@
  * types takes the columnar path in `arrow-columns.ts`.
  */
 import { createHash } from "node:crypto";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
+import { Worker } from "node:worker_threads";
 import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
@@ -119,46 +120,90 @@ export function fromArrow(input: Uint8Array | Table, options: LoadOptions & { fi
   return asm.finish();
 }
 
-/** Bytes read a call by `readHashed`: large enough that the calls are few, small enough to overlap. */
+/** Bytes read a call by `readWhole`: few calls (`readFile` reads in 512 KiB round trips). */
 const READ_CHUNK = 16 * 2 ** 20;
 
-/**
- * A whole file's bytes in one buffer and their SHA-256: each chunk is hashed on this thread
- * while the next one is read on the thread pool, so the digest costs little beyond the read
- * (`readFile` then hashing took the sum of both, and reads in 512 KiB round trips).
- */
-async function readHashed(path: string): Promise<{ bytes: Uint8Array; sha256: string }> {
+/** Files at least this large have their SHA-256 computed on a worker thread while this one validates. */
+const HASH_OFF_THREAD_BYTES = 32 * 2 ** 20;
+
+/** A whole file's bytes in one buffer, with its size and modification time when opened. */
+async function readWhole(path: string): Promise<{ bytes: Uint8Array; size: number; mtimeMs: number }> {
   const fh = await open(path, "r");
   try {
-    const size = (await fh.stat()).size;
+    const { size, mtimeMs } = await fh.stat();
     const bytes = Buffer.allocUnsafe(size);
-    const hash = createHash("sha256");
-    const readAt = (at: number) => fh.read(bytes, at, Math.min(READ_CHUNK, size - at), at);
     let got = 0;
-    let next = size > 0 ? readAt(0) : null;
-    while (next !== null) {
-      const { bytesRead } = await next;
-      const from = got;
+    while (got < size) {
+      const { bytesRead } = await fh.read(bytes, got, Math.min(READ_CHUNK, size - got), got);
+      if (bytesRead === 0) break;
       got += bytesRead;
-      next = bytesRead > 0 && got < size ? readAt(got) : null;
-      hash.update(bytes.subarray(from, got));
     }
-    return { bytes: got === size ? bytes : bytes.subarray(0, got), sha256: hash.digest("hex") };
+    return { bytes: got === size ? bytes : bytes.subarray(0, got), size, mtimeMs };
   } finally {
     await fh.close();
   }
 }
 
-export async function readArrowInto(asm: ReceiptAssembler, path: string, options: LoadOptions): Promise<{ records: number; sha256: string }> {
-  const { bytes, sha256 } = await readHashed(path);
-  let table: Table;
+/*
+ * The worker streams the file through SHA-256 in 8 MiB reads (little memory) and reports the
+ * file's size and modification time before and after, so a file changed meanwhile is noticed
+ * and hashed from the loaded bytes instead.
+ */
+const HASH_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { openSync, readSync, fstatSync, closeSync } = require("node:fs");
+const { createHash } = require("node:crypto");
+const fd = openSync(workerData, "r");
+try {
+  const before = fstatSync(fd), buf = Buffer.allocUnsafe(8 * 2 ** 20), hash = createHash("sha256");
+  let pos = 0, n;
+  while ((n = readSync(fd, buf, 0, buf.length, pos)) > 0) { hash.update(buf.subarray(0, n)); pos += n; }
+  const after = fstatSync(fd);
+  const same = before.size === after.size && before.mtimeMs === after.mtimeMs && pos === after.size;
+  parentPort.postMessage({ hex: hash.digest("hex"), size: same ? pos : -1, mtimeMs: after.mtimeMs });
+} finally { closeSync(fd); }
+`;
+
+/** The file's SHA-256 from a worker thread, or null (worker failed; the caller hashes the bytes itself). */
+function hashOffThread(path: string): { digest: Promise<{ hex: string; size: number; mtimeMs: number } | null>; stop: () => void } {
+  let worker: Worker;
   try {
-    table = decodeArrowIPC(bytes, path);
-  } catch (e) {
-    asm.report({ file: path, line: null, field: null, message: (e as Error).message.replace(`${path}: `, "") });
-    return { records: 0, sha256 };
+    worker = new Worker(HASH_WORKER, { eval: true, workerData: path });
+  } catch {
+    return { digest: Promise.resolve(null), stop: () => undefined };
   }
-  return { records: feedArrowTable(asm, table, path, options), sha256 };
+  const digest = new Promise<{ hex: string; size: number; mtimeMs: number } | null>((resolve) => {
+    worker.once("message", (m) => resolve(m));
+    worker.once("error", () => resolve(null));
+    worker.once("exit", () => resolve(null));
+  });
+  return { digest, stop: () => void worker.terminate() };
+}
+
+export async function readArrowInto(asm: ReceiptAssembler, path: string, options: LoadOptions): Promise<{ records: number; sha256: string }> {
+  // A large file is hashed on another thread while this one reads and validates it (the
+  // digest is then of the same bytes unless the file changed, which the sizes and times show).
+  const { size: expected } = await stat(path);
+  const off = expected >= HASH_OFF_THREAD_BYTES ? hashOffThread(path) : null;
+  try {
+    const { bytes, size, mtimeMs } = await readWhole(path);
+    const sha256 = async (): Promise<string> => {
+      const d = off === null ? null : await off.digest;
+      if (d !== null && d.size === size && d.size === bytes.length && d.mtimeMs === mtimeMs) return d.hex;
+      return createHash("sha256").update(bytes).digest("hex");
+    };
+    let table: Table;
+    try {
+      table = decodeArrowIPC(bytes, path);
+    } catch (e) {
+      asm.report({ file: path, line: null, field: null, message: (e as Error).message.replace(`${path}: `, "") });
+      return { records: 0, sha256: await sha256() };
+    }
+    const records = feedArrowTable(asm, table, path, options);
+    return { records, sha256: await sha256() };
+  } finally {
+    off?.stop();
+  }
 }
 
 /** Arrow IPC file-format bytes of a receipt table (dictionary-encoded run fields). */

@@ -71,42 +71,50 @@ class KeyIndex {
   file = new Int32Array(1024);
   line = new Int32Array(1024);
   length = 0;
-  private slots = new Int32Array(2048).fill(-1);
+  /**
+   * Open-addressing slots, two int32 each: the row plus one (0 for empty, so a new table
+   * needs no filling) and its hash's low lane, so a probe compares hashes in the slot's own
+   * cache line instead of reading the row's.
+   */
+  private slots = new Int32Array(2 * 2048);
+  /** Number of slots (a power of two). */
+  private size = 2048;
   private readonly files: (string | null)[] = [];
   private lastFile: string | null | undefined = undefined;
   private lastFileIndex = -1;
 
   /** Where the search for rows with this hash starts. */
   firstSlot(hi: number, lo: number): number {
-    return (lo ^ Math.imul(hi, 0x9e3779b1)) & (this.slots.length - 1);
+    return (lo ^ Math.imul(hi, 0x9e3779b1)) & (this.size - 1);
   }
 
   /** The first slot from `slot` on holding a row with this hash, or -1 (none left). */
   nextWithHash(hi: number, lo: number, slot: number): number {
-    const mask = this.slots.length - 1;
+    const mask = this.size - 1, lo32 = lo | 0;
     for (let s = slot; ; s = (s + 1) & mask) {
-      const r = this.slots[s];
+      const r = this.slots[2 * s] - 1;
       if (r < 0) return -1;
-      if (this.lo[r] === lo && this.hi[r] === hi) return s;
+      if (this.slots[2 * s + 1] === lo32 && this.hi[r] === hi) return s;
     }
   }
 
   rowAt(slot: number): number {
-    return this.slots[slot];
+    return this.slots[2 * slot] - 1;
   }
 
   nextSlot(slot: number): number {
-    return (slot + 1) & (this.slots.length - 1);
+    return (slot + 1) & (this.size - 1);
   }
 
   /** Make room for `extra` more keys. */
   reserve(extra: number): void {
     const need = this.length + extra;
     if (need > this.hi.length) this.resize(need);
-    if (need * 2 > this.slots.length) {
-      let size = this.slots.length;
+    if (need * 2 > this.size) {
+      let size = this.size;
       while (need * 2 > size) size *= 2;
-      this.slots = new Int32Array(size).fill(-1);
+      this.slots = new Int32Array(2 * size);
+      this.size = size;
       for (let r = 0; r < this.length; r++) this.place(r);
     }
   }
@@ -126,25 +134,26 @@ class KeyIndex {
    * Rows pushed this way must be `reserve`d first.
    */
   insertNew(hi: number, lo: number, file: number, line: number): boolean {
-    const mask = this.slots.length - 1;
+    const mask = this.size - 1, slots = this.slots, lo32 = lo | 0;
     let s = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     for (;;) {
-      const r = this.slots[s];
+      const r = slots[2 * s] - 1;
       if (r < 0) break;
-      if (this.lo[r] === lo && this.hi[r] === hi) return false;
+      if (slots[2 * s + 1] === lo32 && this.hi[r] === hi) return false;
       s = (s + 1) & mask;
     }
     const r = this.length++;
     this.hi[r] = hi; this.lo[r] = lo;
     this.file[r] = file;
     this.line[r] = line;
-    this.slots[s] = r;
+    slots[2 * s] = r + 1;
+    slots[2 * s + 1] = lo32;
     return true;
   }
 
   /** Whether `extra` more keys fit without growing (see `reserve`). */
   hasRoom(extra: number): boolean {
-    return this.length + extra <= this.hi.length && (this.length + extra) * 2 <= this.slots.length;
+    return this.length + extra <= this.hi.length && (this.length + extra) * 2 <= this.size;
   }
 
   pushAt(hi: number, lo: number, file: string | null, line: number | null): void {
@@ -153,7 +162,7 @@ class KeyIndex {
     this.hi[r] = hi; this.lo[r] = lo;
     this.file[r] = this.fileIndex(file);
     this.line[r] = line ?? -1;
-    if (this.length * 2 > this.slots.length) this.rehash();
+    if (this.length * 2 > this.size) this.rehash();
     else this.place(r);
   }
 
@@ -171,14 +180,16 @@ class KeyIndex {
   }
 
   private place(r: number): void {
-    const mask = this.slots.length - 1;
+    const mask = this.size - 1;
     let s = (this.lo[r] ^ Math.imul(this.hi[r], 0x9e3779b1)) & mask;
-    while (this.slots[s] >= 0) s = (s + 1) & mask;
-    this.slots[s] = r;
+    while (this.slots[2 * s] !== 0) s = (s + 1) & mask;
+    this.slots[2 * s] = r + 1;
+    this.slots[2 * s + 1] = this.lo[r] | 0;
   }
 
   private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2).fill(-1);
+    this.size *= 2;
+    this.slots = new Int32Array(2 * this.size);
     for (let r = 0; r < this.length; r++) this.place(r);
   }
 }
@@ -201,12 +212,19 @@ interface Batch {
   readonly rows: Int32Array | null;
 }
 
+function growPartRows(part: PendingPart, capacity: number): void {
+  const next = new Int32Array(capacity);
+  next.set(part.partRows.subarray(0, part.count));
+  part.partRows = next;
+}
+
 /** Rows whose keys are registered but whose values are not appended yet (one columnar part). */
 interface PendingPart {
   /** Index in the key index of the part's first registered row. */
   readonly base: number;
-  /** The part row of each registered row. */
-  readonly partRows: number[];
+  /** The part row of each registered row (the first `count` entries; grown as needed). */
+  partRows: Int32Array;
+  count: number;
   /** Key text of a part row. */
   readonly text: (partRow: number) => string;
 }
@@ -308,7 +326,7 @@ export class ReceiptAssembler {
    * whose key text `text` gives) and their values handed over afterwards with `addColumns`.
    */
   beginPart(text: (partRow: number) => string): void {
-    this.pending = { base: this.keys.length, partRows: [], text };
+    this.pending = { base: this.keys.length, partRows: new Int32Array(16), count: 0, text };
   }
 
   /**
@@ -319,6 +337,8 @@ export class ReceiptAssembler {
   addPartKeys(hi: Uint32Array, lo: Uint32Array, file: string | null, lineBase: number): Int32Array | null {
     const n = hi.length, part = this.pending!;
     this.keys.reserve(n);
+    if (part.count + n > part.partRows.length) growPartRows(part, part.count + n);
+    const partRows = part.partRows;
     const fileIndex = this.keys.fileIndex(file);
     const maskHi = this.hashMaskHi, maskLo = this.hashMaskLo;
     let keep: Int32Array | null = null, kept = 0;
@@ -327,7 +347,7 @@ export class ReceiptAssembler {
       // An earlier row with the same hash: compared exactly (a duplicate is reported there).
       if (!added) added = this.register(hi[i], lo[i], file, lineBase + i + 1, FROM_PART, i);
       if (added) {
-        part.partRows.push(i);
+        partRows[part.count++] = i;
         if (keep !== null) keep[kept] = i;
         kept++;
       } else if (keep === null) {
@@ -341,7 +361,9 @@ export class ReceiptAssembler {
   /** `addKeyHalves` for row `partRow` of the part begun with `beginPart`. */
   addPartKey(hi: number, lo: number, file: string | null, line: number | null, partRow: number): boolean {
     if (!this.register(hi, lo, file, line, FROM_PART, partRow)) return false;
-    this.pending!.partRows.push(partRow);
+    const part = this.pending!;
+    if (part.count === part.partRows.length) growPartRows(part, 2 * part.count);
+    part.partRows[part.count++] = partRow;
     return true;
   }
 

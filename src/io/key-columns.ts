@@ -182,7 +182,7 @@ export function keyLanesOfColumns(keys: readonly KeyColumn[], n: number, skip: U
       const codes = last.codes!, mine = col.codes;
       for (let i = 0; i < n; i++) codes[i] = codes[i] * m + mine[i];
       groups[groups.length - 1] = { codes, a: ja, b: jb };
-    } else groups.push({ codes: Int32Array.from(col.codes), a, b });
+    } else groups.push({ codes: col.codes.slice(), a, b }); // a copy: joining writes into it
   });
   const hi = new Uint32Array(n), lo = new Uint32Array(n);
   const G = groups.length;
