@@ -99,6 +99,20 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
     for (const i of rows) x += y[i];
     return { complied: x, n: rows.length };
   });
+  // each model's baseline cluster codes and outcomes, gathered once for all its cells
+  const baseGathered = new Map<number, { ids: Int32Array; y: Float64Array }>();
+  const baseArrays = (model: number, rows: number[]) => {
+    let made = baseGathered.get(model);
+    if (made === undefined) {
+      made = { ids: new Int32Array(rows.length), y: new Float64Array(rows.length) };
+      for (let k = 0; k < rows.length; k++) {
+        made.ids[k] = codes![rows[k]];
+        made.y[k] = y[rows[k]];
+      }
+      baseGathered.set(model, made);
+    }
+    return made;
+  };
   const cells = complianceTable(table, fields, conf); // the same groups, in the same order
   const out: RelativeRow[] = [];
   cells.forEach((c, g) => {
@@ -122,11 +136,9 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
         yy[k] = y[i];
         arm[k] = 1;
       }
-      for (let k = m; k < len; k++) {
-        const i = inBase[k - m];
-        ids[k] = codes[i];
-        yy[k] = y[i];
-      }
+      const b0 = baseArrays(modelOfCell[g], inBase);
+      ids.set(b0.ids, m);
+      yy.set(b0.y, m);
       try {
         paired = pairedClusterDifference(yy, arm, ids, conf, options.clusterType ?? "auto");
       } catch (e) {

@@ -135,12 +135,20 @@ function stageDesign(stageOf: ArrayLike<number>, xh: Float64Array, xb: Float64Ar
   const columns: Float64Array[] = [xh, xb];
   const interactionTerms: string[] = [];
   const interactionColumns: Float64Array[] = [];
+  const n = stageOf.length;
   for (let s = 1; s < models.length; s++) {
-    const d = Float64Array.from(stageOf, (k) => (k === s ? 1 : 0));
+    // plain loops (the clustered test builds these on every receipt)
+    const d = new Float64Array(n), dh = new Float64Array(n), db = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = stageOf[i] === s ? 1 : 0;
+      d[i] = v;
+      dh[i] = v * xh[i];
+      db[i] = v * xb[i];
+    }
     terms.push(`stage:${models[s]}`, `stage:${models[s]}:harmful`);
-    columns.push(d, d.map((v, i) => v * xh[i]));
+    columns.push(d, dh);
     interactionTerms.push(`stage:${models[s]}:benign`);
-    interactionColumns.push(d.map((v, i) => v * xb[i]));
+    interactionColumns.push(db);
   }
   return { terms, columns, interactionTerms, interactionColumns };
 }
@@ -170,19 +178,30 @@ function stageInteraction(cells: ComplianceRow[], counts: CountScale, models: st
 function clusteredStageInteraction(pooled: ReceiptTable, cluster: ReceiptFieldName, type: ClusterType, counts: CountScale, models: string[]): ClusterFactorTest {
   const codesAll = clusterCodesOf(pooled, cluster);
   const y = pooled.flags("complied"), nb = pooled.numbers("n_benign"), nh = pooled.numbers("n_harmful");
-  const model = pooled.values("model");
-  const keep: number[] = [];
-  for (let i = 0; i < y.length; i++) if (y[i] >= 0 && models.includes(model[i] as string)) keep.push(i);
-  const codes = Int32Array.from(keep, (i) => codesAll[i]);
+  const stageAll = stageOfRows(pooled, models);
+  const keepAll = new Int32Array(y.length);
+  let m = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] >= 0 && stageAll[i] >= 0) keepAll[m++] = i;
+  const keep = keepAll.subarray(0, m);
+  // the kept receipts' columns, gathered in plain loops
+  const codes = new Int32Array(m), stageOf = new Int32Array(m);
+  const benign = new Float64Array(m), harmful = new Float64Array(m), successes = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    const i = keep[k];
+    codes[k] = codesAll[i];
+    stageOf[k] = stageAll[i];
+    benign[k] = nb[i];
+    harmful[k] = nh[i];
+    successes[k] = y[i];
+  }
   const groups = new Set(codes).size;
   if (groups < 2) return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `${groups} cluster of ${cluster}: no cluster-robust test` };
-  const xb = transformCounts(Float64Array.from(keep, (i) => nb[i]), counts);
-  const xh = transformCounts(Float64Array.from(keep, (i) => nh[i]), counts);
-  const stageOf = keep.map((i) => models.indexOf(model[i] as string));
+  const xb = transformCounts(benign, counts);
+  const xh = transformCounts(harmful, counts);
   const { terms, columns, interactionTerms, interactionColumns } = stageDesign(stageOf, xh, xb, models);
   let fit: LogisticFit;
   try {
-    fit = fitLogistic({ terms: [...terms, ...interactionTerms], columns: [...columns, ...interactionColumns], successes: Float64Array.from(keep, (i) => y[i]) });
+    fit = fitLogistic({ terms: [...terms, ...interactionTerms], columns: [...columns, ...interactionColumns], successes });
   } catch (e) {
     return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `the interaction fit failed: ${(e as Error).message}` };
   }
@@ -201,4 +220,22 @@ function clusteredStageInteraction(pooled: ReceiptTable, cluster: ReceiptFieldNa
     cluster_statistic: w.statistic, cluster_df: w.df, cluster_df_denom: w.df_denom, cluster_p_value: w.p_value,
     std_error_type: robust.stdErrorType, vcov_type: robust.vcovType === "CR2" ? "CR2" : "CR1", clusters: groups, cluster_note: null,
   };
+}
+
+/** Each receipt's stage: the index of its model in `models`, -1 for another model or none (from the dictionary codes when there is one dictionary). */
+function stageOfRows(table: ReceiptTable, models: readonly string[]): Int32Array {
+  let dict: ReturnType<ReceiptTable["dictionary"]> | null = null;
+  try {
+    dict = table.dictionary("model");
+  } catch (e) {
+    if (!/several dictionaries/.test((e as Error).message)) throw e;
+  }
+  if (dict !== null) {
+    const stageOfCode = dict.labels.map((label) => models.indexOf(label));
+    const out = new Int32Array(dict.codes.length);
+    for (let i = 0; i < out.length; i++) out[i] = dict.codes[i] < 0 ? -1 : stageOfCode[dict.codes[i]];
+    return out;
+  }
+  const model = table.values("model");
+  return Int32Array.from(model, (v) => models.indexOf(v as string));
 }
