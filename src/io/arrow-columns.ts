@@ -13,7 +13,7 @@ import { makeChecker } from "../receipt/check-value";
 import type { ReceiptAssembler } from "./assemble";
 import { arrowTypeOf, NullColumns } from "./arrow-schema";
 import { columnBuilderFor } from "./column-builder";
-import { dictionaryWords, flattenDictionary, keyColumns, keyLanesOfColumns, keyTextOfColumns, numbersOf, valid } from "./key-columns";
+import { dictionaryWords, flattenDictionary, keyColumns, keyLanesOfColumns, keyTextOfColumns, nullBits, bitSet, numbersOf, valid } from "./key-columns";
 
 /** Whether two Arrow types are the same for our purposes (dictionary ids aside). */
 export function sameArrowType(a: DataType, b: DataType): boolean {
@@ -97,8 +97,9 @@ function eachString(v: Vector, visit: (s: string, row: number) => void): void {
     for (let b = from; b < to; b++) if (bytes[b] > 127) { ascii = false; break; }
     // ASCII text decodes once, and byte offsets are character offsets.
     const all = ascii ? decoder.decode(bytes.subarray(from, to)) : "";
+    const bits = nullBits(d), off = d.offset;
     for (let i = 0; i < d.length; i++, k++) {
-      if (!valid(d, i)) continue;
+      if (bits !== null && !bitSet(bits, off + i)) continue;
       const a = o[i], b = o[i + 1];
       visit(ascii ? all.substring(a - from, b - from) : decoder.decode(bytes.subarray(a, b)), k);
     }
@@ -212,7 +213,11 @@ export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: st
 
 function flagNulls(v: Vector, flag: Uint8Array): void {
   let k = 0;
-  for (const d of v.data) for (let i = 0; i < d.length; i++, k++) if (!valid(d, i)) flag[k] = 1;
+  for (const d of v.data) {
+    const bits = nullBits(d), off = d.offset;
+    if (bits === null) { k += d.length; continue; }
+    for (let i = 0; i < d.length; i++, k++) if (!bitSet(bits, off + i)) flag[k] = 1;
+  }
 }
 
 function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): void {
@@ -231,7 +236,8 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
         if (word === null || check(word) !== null) { bad[w] = 1; anyBad = true; }
       }
       const vals = d.values as Int32Array;
-      if (anyBad) for (let i = 0; i < d.length; i++) if (valid(d, i) && bad[vals[i]]) flag[k + i] = 1;
+      const bits = nullBits(d), off = d.offset;
+      if (anyBad) for (let i = 0; i < d.length; i++) if ((bits === null || bitSet(bits, off + i)) && bad[vals[i]]) flag[k + i] = 1;
       k += d.length;
     }
     return;
@@ -243,22 +249,22 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
     let k = 0;
     for (const d of v.data) {
       const vals = d.values as Int32Array | Float64Array;
-      const nulls = d.nullCount > 0, n = d.length;
+      const bits = nullBits(d), off = d.offset, n = d.length;
       if (int32) {
         if (lo === -Infinity && hi === Infinity) { k += n; continue; }
         for (let i = 0; i < n; i++) {
           const x = vals[i];
-          if (!(x >= lo && x <= hi) && (!nulls || valid(d, i))) flag[k + i] = 1;
+          if (!(x >= lo && x <= hi) && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
         }
       } else if (integer) {
         for (let i = 0; i < n; i++) {
           const x = vals[i];
-          if (!(Number.isSafeInteger(x) && x >= lo && x <= hi) && (!nulls || valid(d, i))) flag[k + i] = 1;
+          if (!(Number.isSafeInteger(x) && x >= lo && x <= hi) && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
         }
       } else {
         for (let i = 0; i < n; i++) {
           const x = vals[i];
-          if (!(x >= lo && x <= hi && Number.isFinite(x)) && (!nulls || valid(d, i))) flag[k + i] = 1;
+          if (!(x >= lo && x <= hi && Number.isFinite(x)) && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
         }
       }
       k += n;
@@ -309,9 +315,9 @@ function crossCheck(present: (Vector | null)[], kept: Vector[], flag: Uint8Array
   if (ids !== null) {
     let k = 0;
     for (const d of ids.data) {
-      const o = d.valueOffsets as Int32Array;
+      const o = d.valueOffsets as Int32Array, bits = nullBits(d), off = d.offset;
       for (let i = 0; i < d.length; i++, k++)
-        if (valid(d, i) && o[i + 1] - o[i] !== nb[k] + nh[k]) flag[k] = 1;
+        if ((bits === null || bitSet(bits, off + i)) && o[i + 1] - o[i] !== nb[k] + nh[k]) flag[k] = 1;
     }
   }
 }
@@ -337,9 +343,9 @@ function digits(b: Uint8Array, a: number, len: number): number {
 function checkTimestamps(v: Vector, check: (value: unknown) => string | null, flag: Uint8Array): void {
   let k = 0;
   for (const d of v.data) {
-    const o = d.valueOffsets as Int32Array, b = d.values as Uint8Array;
+    const o = d.valueOffsets as Int32Array, b = d.values as Uint8Array, bits = nullBits(d), off = d.offset;
     for (let i = 0; i < d.length; i++, k++) {
-      if (!valid(d, i)) continue;
+      if (bits !== null && !bitSet(bits, off + i)) continue;
       const a = o[i], len = o[i + 1] - a;
       if ((len === 20 || (len === 24 && b[a + 19] === 46 && digits(b, a + 20, 3) >= 0)) && b[a + len - 1] === 90 &&
         b[a + 4] === 45 && b[a + 7] === 45 && b[a + 10] === 84 && b[a + 13] === 58 && b[a + 16] === 58 && digits(b, a, 4) >= 0) {

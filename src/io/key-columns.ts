@@ -19,6 +19,19 @@ export function valid(d: Data, i: number): boolean {
   return (d.nullBitmap[j >> 3] & (1 << (j & 7))) !== 0;
 }
 
+/**
+ * The validity bitmap of a Data that has nulls (the bits `valid` reads), else null: read
+ * once a loop, since `nullCount` is a getter that dispatches on the type each call.
+ */
+export function nullBits(d: Data): Uint8Array | null {
+  return d.nullCount === 0 || !d.nullBitmap || d.nullBitmap.length === 0 ? null : d.nullBitmap;
+}
+
+/** Whether bit j of a validity bitmap is set (row j - offset valid). */
+export function bitSet(bits: Uint8Array, j: number): boolean {
+  return (bits[j >> 3] & (1 << (j & 7))) !== 0;
+}
+
 /** The words of a dictionary Data's dictionary (null where null). */
 export function dictionaryWords(d: Data): (string | null)[] {
   const dict = d.dictionary!;
