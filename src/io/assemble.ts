@@ -15,7 +15,7 @@ import { KEY_FIELDS, keyHalvesOfText, keyLanesOfValues, keyOfText, keyText } fro
 import { INPUT_INDEX, validateInto, type RecordLocation, type ValidateOptions } from "../receipt/validate";
 import { NullColumns, receiptArrowSchema } from "./arrow-schema";
 import { columnBuilderFor, rowAppender, type ColumnBuilder } from "./column-builder";
-import { receiptKeyVector } from "./key-columns";
+import { bitSet, nullBits, receiptKeyVector } from "./key-columns";
 import { ReceiptTable, type ReceiptFormat, type SourceFile } from "./receipt-table";
 
 export interface LoadOptions extends ValidateOptions {
@@ -591,7 +591,8 @@ function deriveFromColumns(nBenign: Vector, nHarmful: Vector, label: Vector): Re
   // fixed-width buffers of a sliced Data already start at its first row (only bitmaps keep the offset)
   const codes = (l.values as Int32Array).subarray(0, l.length);
   const labels = new Array<string | null>(l.length);
-  for (let i = 0; i < l.length; i++) labels[i] = l.nullCount > 0 && !l.getValid(i) ? null : words[codes[i]];
+  const bits = nullBits(l), off = l.offset; // read once, not the nullCount getter a row
+  for (let i = 0; i < l.length; i++) labels[i] = bits !== null && !bitSet(bits, off + i) ? null : words[codes[i]];
   return deriveColumns(
     (b.values as Int32Array).subarray(0, b.length),
     (h.values as Int32Array).subarray(0, h.length),
