@@ -2,20 +2,23 @@
  * Internal: text, Markdown and HTML renderings of a logistic fit, for the console, reports
  * and tslab notebooks. Numbers are shown to 4 significant digits; p-values in exponent form.
  */
+import { SMALLEST_PRINTED_P } from "../display/format-value";
 import type { LogisticFit } from "./logistic-fit-types";
 
 const HEADER = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"];
 
-function num(x: number): string {
+/** An estimate in a fit's text table: 4 significant digits, exponent form outside [1e-3, 1e6). Shared with the GLMM's tables. */
+export function num(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (x === 0) return "0";
   const a = Math.abs(x);
   return a >= 1e-3 && a < 1e6 ? x.toPrecision(4) : x.toExponential(3);
 }
 
-function pValue(p: number): string {
+/** A p-value in a fit's text table; "< 1e-300" below what a double keeps, as every table of the kit prints it. */
+export function pValue(p: number): string {
   if (!Number.isFinite(p)) return String(p);
-  if (p === 0) return "<1e-300";
+  if (p < SMALLEST_PRINTED_P) return "< 1e-300";
   return p >= 1e-3 ? p.toPrecision(3) : p.toExponential(2);
 }
 

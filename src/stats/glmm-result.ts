@@ -4,10 +4,12 @@
  * The typed arrays cannot be frozen by JavaScript: treat them as read-only.
  */
 import type { DataFrame } from "../io/dataframe";
-import { criticalValue, normalTwoSidedP } from "./distributions";
+import { criticalValue } from "./distributions";
+import { num, pValue } from "./format-fit";
 import type { RandomEffectRow, RandomInterceptFit, RandomInterceptGlance } from "./glmm-types";
 import type { TidyTerm } from "./logistic-fit";
 import { StatsError } from "./stats-error";
+import { waldColumns } from "./wald-columns";
 
 export interface RandomInterceptCore {
   terms: readonly string[];
@@ -66,21 +68,12 @@ export class RandomInterceptFitResult implements RandomInterceptFit {
     this.terms = Object.freeze([...core.terms]);
     this.estimates = core.estimates;
     this.vcov = Object.freeze(core.vcov.map((r) => Object.freeze([...r])));
-    this.stdErrors = new Float64Array(k);
-    this.statistics = new Float64Array(k);
-    this.pValues = new Float64Array(k);
-    this.confLow = new Float64Array(k);
-    this.confHigh = new Float64Array(k);
-    const z = criticalValue(core.confLevel, "fitRandomInterceptLogistic");
-    for (let j = 0; j < k; j++) {
-      const v = core.vcov[j][j];
-      const se = v >= 0 ? Math.sqrt(v) : NaN;
-      this.stdErrors[j] = se;
-      this.statistics[j] = core.estimates[j] / se;
-      this.pValues[j] = normalTwoSidedP(this.statistics[j]);
-      this.confLow[j] = core.estimates[j] - z * se;
-      this.confHigh[j] = core.estimates[j] + z * se;
-    }
+    const wald = waldColumns(core.estimates, core.vcov, core.confLevel, null, "fitRandomInterceptLogistic");
+    this.stdErrors = wald.stdErrors;
+    this.statistics = wald.statistics;
+    this.pValues = wald.pValues;
+    this.confLow = wald.confLow;
+    this.confHigh = wald.confHigh;
     this.confLevel = core.confLevel;
     this.group = Object.freeze({ ...core.group });
     this.randomEffects = Object.freeze(core.randomEffects.map((r) => Object.freeze({ ...r })));
@@ -187,15 +180,3 @@ function loadDataFrame(): typeof import("../io/dataframe") {
   return require("../io/dataframe") as typeof import("../io/dataframe");
 }
 
-function num(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return "0";
-  const a = Math.abs(x);
-  return a >= 1e-3 && a < 1e6 ? x.toPrecision(4) : x.toExponential(3);
-}
-
-function pValue(p: number): string {
-  if (!Number.isFinite(p)) return String(p);
-  if (p === 0) return "< 1e-300";
-  return p >= 1e-3 ? p.toPrecision(3) : p.toExponential(2);
-}

@@ -8,13 +8,14 @@ import { clusterCodes, type ClusterLabels } from "./cluster-codes";
 import { clusterRobustVcov, CR2_BELOW_CLUSTERS } from "./cluster-robust-vcov";
 import { attachCr2Parts, type Cr2Parts } from "./cr2-parts";
 import { cr2Vcov } from "./cr2-vcov";
-import { criticalValue, normalTwoSidedP } from "./distributions";
+import { criticalValue } from "./distributions";
 import { formatFitHTML, formatFitMarkdown, formatFitText } from "./format-fit";
 import type {
   ClusterRobustOptions, CoefficientSummary, FitCore, GlanceRow, LogisticFit, Separation, TidyOptions, TidyTerm, VcovType,
 } from "./logistic-fit-types";
-import { satterthwaiteDf, tCriticalValue, tTwoSidedP } from "./satterthwaite";
+import { satterthwaiteDf, tCriticalValue } from "./satterthwaite";
 import { StatsError } from "./stats-error";
+import { waldColumns } from "./wald-columns";
 
 export const TIDY_COLUMNS = ["term", "estimate", "std_error", "statistic", "p_value", "conf_low", "conf_high"] as const;
 export const GLANCE_COLUMNS = [
@@ -60,23 +61,12 @@ export class LogisticFitResult implements LogisticFit {
     this.terms = Object.freeze([...core.terms]);
     this.estimates = core.estimates;
     this.vcov = Object.freeze(core.vcov.map((r) => Object.freeze([...r])));
-    this.stdErrors = new Float64Array(k);
-    this.statistics = new Float64Array(k);
-    this.pValues = new Float64Array(k);
-    this.confLow = new Float64Array(k);
-    this.confHigh = new Float64Array(k);
-    const z = criticalValue(core.confLevel, "fitLogistic");
-    for (let j = 0; j < k; j++) {
-      const v = core.vcov[j][j];
-      const se = v >= 0 ? Math.sqrt(v) : NaN;
-      this.stdErrors[j] = se;
-      this.statistics[j] = core.estimates[j] / se;
-      const df = core.dfs === null ? Infinity : core.dfs[j];
-      this.pValues[j] = df === Infinity ? normalTwoSidedP(this.statistics[j]) : tTwoSidedP(this.statistics[j], df);
-      const crit = df === Infinity ? z : tCriticalValue(core.confLevel, df);
-      this.confLow[j] = core.estimates[j] - crit * se;
-      this.confHigh[j] = core.estimates[j] + crit * se;
-    }
+    const wald = waldColumns(core.estimates, core.vcov, core.confLevel, core.dfs, "fitLogistic");
+    this.stdErrors = wald.stdErrors;
+    this.statistics = wald.statistics;
+    this.pValues = wald.pValues;
+    this.confLow = wald.confLow;
+    this.confHigh = wald.confHigh;
     this.dfs = core.dfs === null ? null : Float64Array.from(core.dfs);
     this.stdErrorType = describeStdErrors(core.vcovType, core.cluster);
     this.confLevel = core.confLevel;
