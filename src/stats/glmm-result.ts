@@ -64,7 +64,6 @@ export class RandomInterceptFitResult implements RandomInterceptFit {
   readonly warnings: readonly string[];
 
   constructor(core: RandomInterceptCore) {
-    const k = core.terms.length;
     this.terms = Object.freeze([...core.terms]);
     this.estimates = core.estimates;
     this.vcov = Object.freeze(core.vcov.map((r) => Object.freeze([...r])));

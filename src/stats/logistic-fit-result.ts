@@ -57,7 +57,6 @@ export class LogisticFitResult implements LogisticFit {
   constructor(core: FitCore, cr2: Cr2Parts | null = null) {
     this.#core = core;
     if (cr2 !== null) attachCr2Parts(this, cr2);
-    const k = core.terms.length;
     this.terms = Object.freeze([...core.terms]);
     this.estimates = core.estimates;
     this.vcov = Object.freeze(core.vcov.map((r) => Object.freeze([...r])));
