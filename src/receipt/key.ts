@@ -1,4 +1,5 @@
 import * as crypto from "node:crypto";
+import { fmix32 } from "../random/fmix32";
 
 /** The fields a receipt key is computed from, in order. */
 export const KEY_FIELDS = [
@@ -105,14 +106,6 @@ export function hashString32(s: string, seed: number): number {
   return fmix32(h);
 }
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** The lane `lane` (0 or 1) of key field `k`'s value, given as `keyText` spells it (null as ""). */
 export function keyFieldLane(k: number, text: string, lane: 0 | 1): number {

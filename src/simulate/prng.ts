@@ -21,18 +21,11 @@
  * Cost: a stream costs about 40 integer mixing steps to open and 5 operations a draw.
  */
 
+import { fmix32 } from "../random/fmix32";
 import { rotl, Xoshiro128 } from "../random/xoshiro128";
 
 const LANE_SEEDS = [0x9e3779b9, 0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f] as const;
 
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 /** MurmurHash3 (x86, 32-bit) over 32-bit words instead of bytes, with the given seed. */
 export function hashWords(words: ArrayLike<number>, seed: number): number {
