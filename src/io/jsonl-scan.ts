@@ -292,6 +292,15 @@ export class ReceiptLineScanner {
     this.problems.push({ field: shortName(name), message: `the key ${JSON.stringify(shortName(name))} appears twice in one object; expected each field once (a JSON parser would silently keep the last value)` });
   }
 
+  /** In a skipped object: the key string at `b[p]`, spaces and the colon. Returns the position after the colon, or -1. */
+  private scanKeyColon(b: Bytes, p: number, end: number): number {
+    if (b[p] !== 34) return -1;
+    p = this.scanString(b, p, end);
+    if (p < 0) return -1;
+    p = ws(b, p, end);
+    return b[p] === 58 ? p + 1 : -1;
+  }
+
   /**
    * Scan the string at `b[p]` (a quote). Returns the position after the closing quote or
    * -1 when it is not a JSON string; notes escapes, non-ASCII bytes and lone surrogates.
@@ -506,12 +515,8 @@ export class ReceiptLineScanner {
         if (b[p] === (c === 123 ? 125 : 93)) { depth--; p++; }
         else {
           if (c === 123) { // a key, then a colon
-            if (b[p] !== 34) return -1;
-            p = this.scanString(b, p, end);
+            p = this.scanKeyColon(b, p, end);
             if (p < 0) return -1;
-            p = ws(b, p, end);
-            if (b[p] !== 58) return -1;
-            p++;
           }
           continue;
         }
@@ -539,12 +544,8 @@ export class ReceiptLineScanner {
         if (c !== 44) return -1;
         p = ws(b, p + 1, end);
         if (open === 123) {
-          if (b[p] !== 34) return -1;
-          p = this.scanString(b, p, end);
+          p = this.scanKeyColon(b, p, end);
           if (p < 0) return -1;
-          p = ws(b, p, end);
-          if (b[p] !== 58) return -1;
-          p++;
         }
         break;
       }
