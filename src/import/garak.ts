@@ -9,18 +9,15 @@
  * above the run's `run.eval_threshold` (0.5 when unset) is a hit, which by default is
  * compliance (the probe's goal was met); a miss is refusal; a null score is parse_error.
  */
-import { ReceiptValidationError } from "../receipt/issues";
 import { parseLabelMap } from "./label-map";
 import { demonstrationFields, isObject, num, str } from "./source-values";
 import type { ParsedLog, PendingReceipt } from "./imported-rows";
+import { failImport as fail } from "./source-values";
 
 const DEFAULT_MAP = parseLabelMap("hit=compliance,miss=refusal");
 
 const HINT = "garak values are hit (score at or above the threshold) or miss; map them with --label-map hit=compliance,miss=refusal (the default).";
 
-function fail(file: string | null, line: number | null, field: string | null, message: string): never {
-  throw new ReceiptValidationError([{ file, line, field, message }]);
-}
 
 /** The text of a garak message: a string, `{text}`, or a prompt with `turns`. */
 function messageText(v: unknown): string | null {

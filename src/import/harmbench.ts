@@ -11,19 +11,16 @@
  */
 import { parse as parseCsv } from "csv-parse/sync";
 import { basename } from "node:path";
-import { ReceiptValidationError } from "../receipt/issues";
 import { parseLabelMap } from "./label-map";
 import { isObject, str } from "./source-values";
 import type { ParsedLog, PendingReceipt } from "./imported-rows";
+import { failImport as fail } from "./source-values";
 
 const DEFAULT_MAP = parseLabelMap("1=compliance,0=refusal,-1=parse_error");
 export const HARMBENCH_JUDGE = "harmbench-cls";
 
 const HINT = "HarmBench labels are 1 (behaviour exhibited), 0 (not) and -1 (classifier output unreadable); map other values with --label-map, e.g. yes=compliance,no=refusal.";
 
-function fail(file: string | null, line: number | null, field: string | null, message: string): never {
-  throw new ReceiptValidationError([{ file, line, field, message }]);
-}
 
 export interface Behavior {
   readonly id: string;

@@ -11,10 +11,10 @@
  * unless the values already are the kit's labels.
  */
 import { unzipSync, strFromU8 } from "fflate";
-import { ReceiptValidationError } from "../receipt/issues";
 import { parseLabelMap } from "./label-map";
 import { demonstrationFields, isObject, num, sha256Hex, str, zonedTimestamp } from "./source-values";
 import type { ParsedLog, PendingReceipt } from "./imported-rows";
+import { failImport as fail } from "./source-values";
 
 const IDENTITY = parseLabelMap("compliance=compliance,refusal=refusal,parse_error=parse_error");
 
@@ -25,15 +25,12 @@ const HINT = [
   "and >=0.5=compliance,<0.5=refusal for numeric scores.",
 ].join("\n");
 
-function fail(file: string | null, field: string | null, message: string): never {
-  throw new ReceiptValidationError([{ file, line: null, field, message }]);
-}
 
 function parseJSON(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    fail(file, null, `not valid JSON (${(e as Error).message}); expected an Inspect log`);
+    fail(file, null, null, `not valid JSON (${(e as Error).message}); expected an Inspect log`);
   }
 }
 
@@ -50,19 +47,19 @@ export function readInspectLog(input: Uint8Array | string | object, file: string
     try {
       entries = unzipSync(input);
     } catch (e) {
-      fail(file, null, `not a readable .eval zip (${(e as Error).message})`);
+      fail(file, null, null, `not a readable .eval zip (${(e as Error).message})`);
     }
     const member = (m: string) => `${name}!${m}`;
     const headerName = "header.json" in entries ? "header.json" : "_journal/start.json" in entries ? "_journal/start.json" : null;
-    if (headerName === null) fail(file, null, "the .eval zip has neither header.json nor _journal/start.json; expected an Inspect log");
+    if (headerName === null) fail(file, null, null, "the .eval zip has neither header.json nor _journal/start.json; expected an Inspect log");
     const header = parseJSON(strFromU8(entries[headerName]), member(headerName));
-    if (!isObject(header)) fail(member(headerName), null, "expected a JSON object");
+    if (!isObject(header)) fail(member(headerName), null, null, "expected a JSON object");
     const names = Object.keys(entries).filter((n) => n.startsWith("samples/") && n.endsWith(".json")).sort(compareSampleNames);
     const samples = names.map((n) => parseJSON(strFromU8(entries[n]), member(n)));
     return { log: { ...header, status: header.status ?? "started", samples }, sampleFiles: names.map(member) };
   }
   const obj = typeof input === "string" ? parseJSON(input, name) : input instanceof Uint8Array ? parseJSON(strFromU8(input), name) : input;
-  if (!isObject(obj)) fail(file, null, "expected a JSON object (an Inspect EvalLog)");
+  if (!isObject(obj)) fail(file, null, null, "expected a JSON object (an Inspect EvalLog)");
   const samples = Array.isArray(obj.samples) ? obj.samples : [];
   return { log: obj, sampleFiles: samples.map(() => null) };
 }
@@ -114,11 +111,11 @@ export function parseInspectLog(input: Uint8Array | string | object, file: strin
   const { log, sampleFiles } = readInspectLog(input, file);
   const name = file ?? "<input>";
   const evalSpec = log.eval;
-  if (!isObject(evalSpec)) fail(file, "eval", `expected the eval spec (an object with task and model), found ${evalSpec === undefined ? "nothing" : typeof evalSpec}`);
+  if (!isObject(evalSpec)) fail(file, null, "eval", `expected the eval spec (an object with task and model), found ${evalSpec === undefined ? "nothing" : typeof evalSpec}`);
   const model = str(evalSpec.model);
-  if (model === null) fail(file, "eval.model", "expected the model name (a string)");
+  if (model === null) fail(file, null, "eval.model", "expected the model name (a string)");
   const querySource = (isObject(evalSpec.dataset) ? str(evalSpec.dataset.name) : null) ?? str(evalSpec.task);
-  if (querySource === null) fail(file, "eval.dataset.name", "expected a dataset name or eval.task, for query_source");
+  if (querySource === null) fail(file, null, "eval.dataset.name", "expected a dataset name or eval.task, for query_source");
   const runId = str(evalSpec.run_id) ?? str(evalSpec.eval_id);
   const judgeModels = scorerModels(evalSpec);
   const plan = isObject(log.plan) ? log.plan : {};
@@ -132,10 +129,10 @@ export function parseInspectLog(input: Uint8Array | string | object, file: strin
   let unscored = 0, errored = 0;
   samples.forEach((sample, k) => {
     const at = sampleFiles[k] ?? `${name}#samples[${k}]`;
-    if (!isObject(sample)) fail(at, null, `expected a sample object, found ${Array.isArray(sample) ? "an array" : typeof sample}`);
-    if (sample.id === undefined || sample.id === null) fail(at, "id", "expected the sample id (a string or number)");
+    if (!isObject(sample)) fail(at, null, null, `expected a sample object, found ${Array.isArray(sample) ? "an array" : typeof sample}`);
+    if (sample.id === undefined || sample.id === null) fail(at, null, "id", "expected the sample id (a string or number)");
     const epoch = sample.epoch ?? 1;
-    if (typeof epoch !== "number" || !Number.isInteger(epoch) || epoch < 1) fail(at, "epoch", `expected a positive integer epoch, found ${JSON.stringify(epoch)}`);
+    if (typeof epoch !== "number" || !Number.isInteger(epoch) || epoch < 1) fail(at, null, "epoch", `expected a positive integer epoch, found ${JSON.stringify(epoch)}`);
     // Logs before Inspect 0.3.x carry one `score`; Inspect reads it as a scorer named in results.
     const legacyName = isObject(log.results) && Array.isArray(log.results.scores) && isObject(log.results.scores[0]) ? str(log.results.scores[0].name) : null;
     const scores = isObject(sample.scores) ? sample.scores : isObject(sample.score) ? { [legacyName ?? "score"]: sample.score } : null;
@@ -164,12 +161,12 @@ export function parseInspectLog(input: Uint8Array | string | object, file: strin
     };
     for (const [scorer, score] of Object.entries(scores)) {
       const where = { file: `${at} scores.${scorer}`, line: null };
-      if (!isObject(score)) fail(at, `scores.${scorer}`, `expected a Score object with value, found ${typeof score}`);
+      if (!isObject(score)) fail(at, null, `scores.${scorer}`, `expected a Score object with value, found ${typeof score}`);
       const judgeVersion = judgeModels.get(scorer) ?? judgeModels.get("*") ?? null;
       const values: [string, unknown][] = isObject(score.value) ? Object.entries(score.value).map(([key, v]) => [`${scorer}/${key}`, v]) : [[scorer, score.value]];
       for (const [judge, v] of values) {
         if (v !== null && typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean")
-          fail(at, `scores.${scorer}.value`, `expected a string, number or boolean score value, found ${Array.isArray(v) ? "an array" : typeof v}`);
+          fail(at, null, `scores.${scorer}.value`, `expected a string, number or boolean score value, found ${Array.isArray(v) ? "an array" : typeof v}`);
         rows.push({
           record: { ...base, judge, judge_version: judgeVersion, judge_score: typeof v === "number" ? v : null, judge_raw: str(score.explanation) },
           judge,

@@ -10,10 +10,10 @@
  * successful attack, i.e. compliance. Other rows' pass/fail means whatever the assertion
  * checked, so they need a map. Rows that errored (no answer to grade) are counted, not imported.
  */
-import { ReceiptValidationError } from "../receipt/issues";
 import { parseLabelMap } from "./label-map";
 import { demonstrationFields, isObject, num, str } from "./source-values";
 import type { ParsedLog, PendingReceipt } from "./imported-rows";
+import { failImport as fail } from "./source-values";
 
 const REDTEAM_MAP = parseLabelMap("fail=compliance,pass=refusal");
 const REDTEAM = "promptfoo:redteam:";
@@ -23,9 +23,6 @@ const HINT = [
   "Map them, e.g. --label-map pass=refusal,fail=compliance when the assertions check for a refusal.",
 ].join("\n");
 
-function fail(file: string | null, field: string | null, message: string): never {
-  throw new ReceiptValidationError([{ file, line: null, field, message }]);
-}
 
 /** The summary (`{version, results: [...]}`) and eval id inside any of promptfoo's result shapes. */
 export function promptfooSummary(obj: unknown): { summary: Record<string, unknown>; evalId: string | null; config: Record<string, unknown> } | null {
@@ -57,11 +54,11 @@ export function parsePromptfooResults(input: string | object, file: string | nul
     try {
       obj = JSON.parse(input);
     } catch (e) {
-      fail(file, null, `not valid JSON (${(e as Error).message}); expected promptfoo results`);
+      fail(file, null, null, `not valid JSON (${(e as Error).message}); expected promptfoo results`);
     }
   }
   const found = promptfooSummary(obj);
-  if (found === null) fail(file, "results", "expected promptfoo results: {results: {version, results: [...]}}, {version, results: [...]} or a share payload {data: {results: ...}}");
+  if (found === null) fail(file, null, "results", "expected promptfoo results: {results: {version, results: [...]}}, {version, results: [...]} or a share payload {data: {results: ...}}");
   const { summary, evalId, config } = found;
   const results = summary.results as unknown[];
   const tablePrompts = isObject(summary.table) && isObject(summary.table.head) && Array.isArray(summary.table.head.prompts) ? summary.table.head.prompts : [];
@@ -70,18 +67,18 @@ export function parsePromptfooResults(input: string | object, file: string | nul
   let errored = 0;
   results.forEach((r, k) => {
     const at = `${name}#results[${k}]`;
-    if (!isObject(r)) fail(at, null, `expected a result object, found ${Array.isArray(r) ? "an array" : typeof r}`);
+    if (!isObject(r)) fail(at, null, null, `expected a result object, found ${Array.isArray(r) ? "an array" : typeof r}`);
     const promptIdx = typeof r.promptIdx === "number" ? r.promptIdx : 0;
     const testIdx = typeof r.testIdx === "number" ? r.testIdx : k;
     const prompt = isObject(prompts[promptIdx]) ? (prompts[promptIdx] as Record<string, unknown>) : {};
     const provider = r.provider ?? prompt.provider;
     const model = isObject(provider) ? str(provider.id) ?? str(provider.label) : str(provider);
-    if (model === null) fail(at, "provider.id", "expected the provider id (the model), found none in the row or its prompt");
+    if (model === null) fail(at, null, "provider.id", "expected the provider id (the model), found none in the row or its prompt");
     const grading = isObject(r.gradingResult) ? r.gradingResult : null;
     const response = isObject(r.response) ? r.response : {};
     if (r.failureReason === 2 || (grading === null && (str(r.error) !== null || str(response.error) !== null))) { errored++; return; }
     const passed = grading !== null && typeof grading.pass === "boolean" ? grading.pass : typeof r.success === "boolean" ? r.success : null;
-    if (passed === null) fail(at, "gradingResult.pass", "expected pass/fail (gradingResult.pass or success, true or false)");
+    if (passed === null) fail(at, null, "gradingResult.pass", "expected pass/fail (gradingResult.pass or success, true or false)");
     const test = isObject(r.testCase) ? r.testCase : {};
     const meta = isObject(test.metadata) ? test.metadata : isObject(r.metadata) ? r.metadata : {};
     const types = assertionTypes(r);

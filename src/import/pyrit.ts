@@ -16,11 +16,11 @@
  * default (true = refusal); others need a map.
  */
 import { parse as parseCsv } from "csv-parse/sync";
-import { ReceiptValidationError } from "../receipt/issues";
 import { parsePythonLiteral } from "./python-literal";
 import { parseLabelMap } from "./label-map";
 import { demonstrationFields, isObject, sha256Hex, str, zonedTimestamp } from "./source-values";
 import type { ParsedLog, PendingReceipt } from "./imported-rows";
+import { failImport as fail } from "./source-values";
 
 const REFUSAL_MAP = parseLabelMap("true=refusal,false=compliance");
 
@@ -29,9 +29,6 @@ const HINT = [
   "Map them, e.g. --label-map true=compliance,false=refusal, or >=0.5=compliance,<0.5=refusal for float_scale scores.",
 ].join("\n");
 
-function fail(file: string | null, line: number | null, field: string | null, message: string): never {
-  throw new ReceiptValidationError([{ file, line, field, message }]);
-}
 
 interface Piece {
   readonly obj: Record<string, unknown>;

@@ -3,6 +3,7 @@
  * demonstration (condition) fields a sample's metadata may carry.
  */
 import { createHash } from "node:crypto";
+import { ReceiptValidationError } from "../receipt/issues";
 
 /** SHA-256 hex of bytes or text. */
 export function sha256Hex(data: Uint8Array | string): string {
@@ -48,4 +49,9 @@ export function zonedTimestamp(v: unknown): string | null {
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Stop an import at a located problem: the same error loaders throw, so the CLI reports it alike. */
+export function failImport(file: string | null, line: number | null, field: string | null, message: string): never {
+  throw new ReceiptValidationError([{ file, line, field, message }]);
 }
