@@ -21,10 +21,10 @@ import { adjustPValues } from "../stats";
 import { cuedRows, defaultConditionRows, orderedRows, zeroDemonstrationRows } from "./subsets";
 import { totalCountTest, type TotalCountResult } from "./total-count-test";
 import { familiesWithStages, trainingStage, type TrainingStageResult } from "./training-stage";
-import type { BenignReading, CouplingVerdict, TotalCountReading } from "./verdicts";
-import { emptyWarnings, judgeValidationWarnings, type AnalysisWarningKind, type ReceiptWarnings } from "./warnings";
+import type { CouplingVerdict, TotalCountReading, VerdictTrust } from "./verdicts";
+import { emptyWarnings, judgeValidationWarnings, type ReceiptWarnings } from "./warnings";
 import {
-  MDE_POWER, orderingWarnings, readBenignRows, readCouplingRows, readStageRows, readTotalCountRows, sweepWarnings, type ReadContext,
+  MDE_POWER, orderingWarnings, readBenignRows, type BenignVerdictRowBase, readCouplingRows, readStageRows, readTotalCountRows, sweepWarnings, type ReadContext,
 } from "./warnings-and-verdicts";
 
 export interface AnalyzeOptions {
@@ -75,32 +75,10 @@ export interface SkippedAnalysis {
   readonly reason: string;
 }
 
-/** What every verdict row says about its own trustworthiness (see verdicts.ts and warnings.ts). */
-interface VerdictRowTrust {
-  /** True when any warning applies to the row; `warnings` lists their kinds (details in ResultReceipt.warnings). */
-  shaky: boolean;
-  warnings: AnalysisWarningKind[];
-}
+/** A benign-effect verdict row: the reading of b2 with its trust, MDE and equivalence fields. */
+export type BenignVerdictRow = BenignVerdictRowBase;
 
-export interface BenignVerdictRow extends VerdictRowTrust {
-  model: string;
-  verdict: BenignReading;
-  estimate: number;
-  std_error: number;
-  conf_low: number;
-  conf_high: number;
-  p_value: number;
-  /** p_value adjusted across the table's rows (options.p_adjust); the verdict reads this one. */
-  p_adjusted: number;
-  /** Smallest |b2| detectable with 80% power: (z_{1-alpha/2} + z_{0.8}) * std_error; null when the fit is unusable. */
-  mde: number | null;
-  equivalence_margin: number | null;
-  equivalence_low: number | null;
-  equivalence_high: number | null;
-  equivalence_p_value: number | null;
-}
-
-export interface TotalCountVerdictRow extends VerdictRowTrust {
+export interface TotalCountVerdictRow extends VerdictTrust {
   model: string;
   verdict: TotalCountReading;
   n_values_significant: number;
@@ -118,7 +96,7 @@ export interface TrainingStageVerdictRow extends BenignVerdictRow {
   stage: string;
 }
 
-export interface CouplingVerdictRow extends VerdictRowTrust {
+export interface CouplingVerdictRow extends VerdictTrust {
   model: string;
   format_cue: string;
   verdict: CouplingVerdict;

@@ -54,6 +54,7 @@ export interface BenignVerdictRowBase extends BenignReadingResult {
   conf_low: number;
   conf_high: number;
   p_value: number;
+  /** p_value adjusted across the table's rows (options.p_adjust); the verdict reads this one. */
   p_adjusted: number;
 }
 
