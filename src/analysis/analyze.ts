@@ -174,9 +174,11 @@ function relativePath(path: string): string {
 }
 
 export function provenanceOf(table: ReceiptTable): Provenance {
-  const y = table.flags("complied");
+  const y = table.flags("complied"), w = table.weights();
   let parse = 0;
-  for (let i = 0; i < y.length; i++) if (y[i] < 0) parse++;
+  // a weighted row (a cell of identical receipts) counts as its weight
+  if (w === null) for (let i = 0; i < y.length; i++) { if (y[i] < 0) parse++; }
+  else for (let i = 0; i < y.length; i++) if (y[i] < 0) parse += w[i];
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { version } = require("../../package.json") as { version: string };
   return {
@@ -184,7 +186,7 @@ export function provenanceOf(table: ReceiptTable): Provenance {
     schema_version: "1",
     created_at: new Date().toISOString(),
     files: table.sources.map((s) => ({ path: s.path === null ? null : relativePath(s.path), name: s.path === null ? null : basename(s.path), format: s.format, sha256: s.sha256, rows_read: s.rowsRead, rows_kept: s.rowsKept, issues: s.issues })),
-    receipts: table.numRows,
+    receipts: table.receiptCount,
     parse_errors: parse,
     load_issues: table.issues.length,
     models: distinctStrings(table, "model"),

@@ -81,6 +81,7 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
   const cluster = resolveCluster(table, options.cluster);
   const codes = cluster === null ? null : clusterCodesOf(table, cluster);
   const y = table.flags("complied"), total = table.numbers("n_total");
+  const w = table.weights(); // a weighted table's row (a cell) stands for w receipts
   // One pass: each row's condition cell, and the judged baseline rows of each model.
   const { groups, groupOf } = groupBy(table, fields);
   const { groups: models, groupOf: modelOf } = groupBy(table, by);
@@ -95,20 +96,27 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
   }
   const base = models.map((_, m) => {
     const rows = baseRows[m];
-    let x = 0;
-    for (const i of rows) x += y[i];
-    return { complied: x, n: rows.length };
+    let x = 0, n = 0;
+    if (w === null) {
+      for (const i of rows) x += y[i];
+      n = rows.length;
+    } else for (const i of rows) {
+      x += y[i] * w[i];
+      n += w[i];
+    }
+    return { complied: x, n };
   });
   // each model's baseline cluster codes and outcomes, gathered once for all its cells
-  const baseGathered = new Map<number, { ids: Int32Array; y: Float64Array }>();
+  const baseGathered = new Map<number, { ids: Int32Array; y: Float64Array; w: Float64Array | null }>();
   const baseArrays = (model: number, rows: number[]) => {
     let made = baseGathered.get(model);
     if (made === undefined) {
-      made = { ids: new Int32Array(rows.length), y: new Float64Array(rows.length) };
+      made = { ids: new Int32Array(rows.length), y: new Float64Array(rows.length), w: w === null ? null : new Float64Array(rows.length) };
       for (let k = 0; k < rows.length; k++) {
         made.ids[k] = codes![rows[k]];
         made.y[k] = y[rows[k]];
       }
+      if (made.w !== null) for (let k = 0; k < rows.length; k++) made.w[k] = w![rows[k]];
       baseGathered.set(model, made);
     }
     return made;
@@ -139,8 +147,14 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
       const b0 = baseArrays(modelOfCell[g], inBase);
       ids.set(b0.ids, m);
       yy.set(b0.y, m);
+      let ww: Float64Array | undefined;
+      if (w !== null) {
+        ww = new Float64Array(len);
+        for (let k = 0; k < m; k++) ww[k] = w[inCell[k]];
+        ww.set(b0.w!, m);
+      }
       try {
-        paired = pairedClusterDifference(yy, arm, ids, conf, options.clusterType ?? "auto");
+        paired = pairedClusterDifference(yy, arm, ids, conf, options.clusterType ?? "auto", ww);
       } catch (e) {
         note = `no paired interval: ${(e as Error).message}`;
       }

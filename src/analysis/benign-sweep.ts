@@ -79,7 +79,8 @@ export function benignSweep(table: ReceiptTable, options: BenignSweepOptions = {
     const data = cluster === null
       ? { nBenign: Float64Array.from(mine, (c) => c.n_benign as number), successes: Float64Array.from(mine, (c) => c.complied), trials: Float64Array.from(mine, (c) => c.n), cluster: null }
       : countData(part.table, cluster);
-    const model = fitLogistic({ terms: ["benign"], columns: [transformCounts(data.nBenign, scale)], successes: data.successes, trials: data.trials });
+    const weights = "weights" in data ? data.weights : null; // a weighted table's cells
+    const model = fitLogistic({ terms: ["benign"], columns: [transformCounts(data.nBenign, scale)], successes: data.successes, trials: data.trials, ...(weights ? { weights } : {}) });
     const fit: LogisticFit = data.cluster === null ? model : model.withClusterRobust(data.cluster, cluster ?? "cluster", { type: options.clusterType ?? "auto" });
     const b = fit.coefficient("benign"), m = model.coefficient("benign");
     const df = fit.dfs !== null ? fit.dfs[fit.terms.indexOf("benign")] : null;

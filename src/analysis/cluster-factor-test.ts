@@ -43,10 +43,11 @@ export const NO_CLUSTER_TEST: ClusterFactorTest = {
  * @param complied 0/1 a receipt
  * @param cluster the receipt's cluster code (Int32Array)
  * @param rows the receipts to use (indices into the three arrays)
+ * @param weights receipts each row stands for (a weighted table's cells), indexed like the arrays; null: one a row
  */
 export function clusterFactorTest(
   level: ArrayLike<number>, complied: ArrayLike<number>, cluster: Int32Array, rows: Int32Array,
-  clusterName: string, type: ClusterType = "auto",
+  clusterName: string, type: ClusterType = "auto", weights: ArrayLike<number> | null = null,
 ): ClusterFactorTest {
   const n = rows.length;
   // plain loops over the row indices (no per-row closures or iterators): this runs once per N
@@ -69,15 +70,21 @@ export function clusterFactorTest(
     if (c !== undefined) c[r] = 1;
     successes[r] = complied[i];
   }
+  let rowWeights: Float64Array | null = null, receipts = n;
+  if (weights !== null) {
+    rowWeights = new Float64Array(n);
+    receipts = 0;
+    for (let r = 0; r < n; r++) receipts += (rowWeights[r] = weights[rows[r]]);
+  }
   let fit: LogisticFit;
   try {
-    fit = fitLogistic({ terms: others.map((l) => `level_${l}`), columns, successes });
+    fit = fitLogistic({ terms: others.map((l) => `level_${l}`), columns, successes, ...(rowWeights === null ? {} : { weights: rowWeights }) });
   } catch (e) {
     return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `the factor fit failed: ${(e as Error).message}` };
   }
   if (!fit.converged) {
     const why = fit.separation !== null
-      ? `separation (a level where all or none of the ${n} receipts complied): no finite estimate, no Wald test`
+      ? `separation (a level where all or none of the ${receipts} receipts complied): no finite estimate, no Wald test`
       : "the factor fit did not converge";
     return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: why };
   }

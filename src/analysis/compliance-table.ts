@@ -42,12 +42,25 @@ function compliance(table: ReceiptTable, by: readonly ReceiptFieldName[], confLe
   let complied = compliedFlags.get(table);
   if (complied === undefined) compliedFlags.set(table, (complied = table.flags("complied")));
   const n = new Float64Array(groups.length), x = new Float64Array(groups.length), pe = new Float64Array(groups.length);
-  for (let i = 0; i < groupOf.length; i++) {
-    const g = groupOf[i];
-    if (complied[i] < 0) pe[g]++;
-    else {
-      n[g]++;
-      x[g] += complied[i];
+  const w = table.weights();
+  if (w === null) {
+    for (let i = 0; i < groupOf.length; i++) {
+      const g = groupOf[i];
+      if (complied[i] < 0) pe[g]++;
+      else {
+        n[g]++;
+        x[g] += complied[i];
+      }
+    }
+  } else {
+    // weighted rows (cells of identical receipts) count as their weight
+    for (let i = 0; i < groupOf.length; i++) {
+      const g = groupOf[i];
+      if (complied[i] < 0) pe[g] += w[i];
+      else {
+        n[g] += w[i];
+        x[g] += complied[i] * w[i];
+      }
     }
   }
   return groups.map((values, g) => ({ ...values, ...complianceCounts(x[g], n[g], pe[g], confLevel) }));

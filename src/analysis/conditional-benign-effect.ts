@@ -35,6 +35,7 @@ export interface ConditionalFitOptions {
 export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypothesis, options: ConditionalFitOptions): RandomInterceptFit {
   const scale = options.counts ?? "log1p";
   const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
+  const w = table.weights(); // a weighted table's row stands for w receipts: a frequency weight
   const labels = table.values(options.group);
   const keep: number[] = [];
   for (let i = 0; i < y.length; i++) {
@@ -48,6 +49,7 @@ export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypoth
   // gathered in plain loops: TypedArray.from / map with a function cost a call per receipt
   const m = keep.length;
   const benign = new Float64Array(m), harmful = new Float64Array(m), successes = new Float64Array(m);
+  const weights = w === null ? null : new Float64Array(m);
   const groups: (string | number)[] = new Array(m);
   for (let k = 0; k < m; k++) {
     const i = keep[k];
@@ -56,6 +58,7 @@ export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypoth
     successes[k] = y[i];
     groups[k] = labels[i] as string | number;
   }
+  if (weights !== null) for (let k = 0; k < m; k++) weights[k] = w![keep[k]];
   const totals = () => {
     const t = new Float64Array(m);
     for (let k = 0; k < m; k++) t[k] = benign[k] + harmful[k];
@@ -73,7 +76,7 @@ export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypoth
   }
   return fitRandomInterceptLogistic(
     {
-      terms, columns: terms.map((t) => columnsByTerm[t]()), successes, groups,
+      terms, columns: terms.map((t) => columnsByTerm[t]()), successes, groups, ...(weights === null ? {} : { weights }),
     },
     { group: options.group, agq: options.agq, randomSlope: slope, confLevel: options.confLevel },
   );

@@ -84,10 +84,11 @@ export function formatAdoption(table: ReceiptTable, options: FormatAdoptionOptio
   const cued = cuedRows(table);
   const cluster = resolveCluster(cued, options.cluster);
   for (const part of splitTable(cued, [...by, "format_cue", "format_cue_text"])) {
-    const y = part.table.flags("complied"), a = part.table.flags("adopted_cue");
-    // [complied][adopted] counts, parse errors left out
+    const y = part.table.flags("complied"), a = part.table.flags("adopted_cue"), w = part.table.weights();
+    // [complied][adopted] counts, parse errors left out; a weighted row counts as its weight
     const t = [[0, 0], [0, 0]];
-    for (let i = 0; i < y.length; i++) if (y[i] >= 0) t[y[i]][a[i]]++;
+    if (w === null) for (let i = 0; i < y.length; i++) { if (y[i] >= 0) t[y[i]][a[i]]++; }
+    else for (let i = 0; i < y.length; i++) if (y[i] >= 0) t[y[i]][a[i]] += w[i];
     const row = (outcome: "refusal" | "compliance", k: 0 | 1): AdoptionRow => {
       const n = t[k][0] + t[k][1], x = t[k][1];
       const ci = n > 0 ? wilsonInterval(x, n, options.confLevel) : null;
@@ -98,7 +99,7 @@ export function formatAdoption(table: ReceiptTable, options: FormatAdoptionOptio
     if (refusal.n === 0 || compliance.n === 0) continue;
     const f = fisherExact(t[1][1], t[1][0], t[0][1], t[0][0], options.confLevel);
     const refusalsRarelyAdopt = (refusal.conf_high ?? 1) <= maxRefusalAdoption;
-    const d = cluster === null ? null : adoptionDifference(y, a, clusterCodesOf(part.table, cluster), options.confLevel);
+    const d = cluster === null ? null : adoptionDifference(y, a, clusterCodesOf(part.table, cluster), options.confLevel, w);
     const clusterP = d === null || !Number.isFinite(d.p_value) ? null : d.p_value;
     coupling.push({
       ...part.group, adoption_refusal: refusal.rate, adoption_compliance: compliance.rate,
@@ -113,10 +114,11 @@ export function formatAdoption(table: ReceiptTable, options: FormatAdoptionOptio
 }
 
 /** Adoption among compliances minus among refusals, CR1 by query; null with fewer than 2 queries. */
-function adoptionDifference(y: Int8Array, adopted: Int8Array, codes: Int32Array, confLevel: number | undefined) {
+function adoptionDifference(y: Int8Array, adopted: Int8Array, codes: Int32Array, confLevel: number | undefined, weights: Float64Array | null) {
   const keep: number[] = [];
   for (let i = 0; i < y.length; i++) if (y[i] >= 0) keep.push(i);
   const ids = Int32Array.from(keep, (i) => codes[i]);
   if (new Set(ids).size < 2) return null;
-  return pairedClusterDifference(Float64Array.from(keep, (i) => adopted[i]), Float64Array.from(keep, (i) => y[i]), ids, confLevel ?? 0.95);
+  const w = weights === null ? undefined : Float64Array.from(keep, (i) => weights[i]);
+  return pairedClusterDifference(Float64Array.from(keep, (i) => adopted[i]), Float64Array.from(keep, (i) => y[i]), ids, confLevel ?? 0.95, "auto", w);
 }

@@ -58,6 +58,12 @@ export interface CountData {
   /** The cluster field, when fitted on receipts. */
   readonly clusterName: string | null;
   readonly parseErrors: number;
+  /**
+   * Frequency weights, one a row, when the rows are a weighted table's cells (row i stands
+   * for weights[i] receipts); absent or null: one receipt a row. Only with `cluster`: the
+   * grouped rows already sum the weights into their trials.
+   */
+  readonly weights?: Float64Array | null;
 }
 
 /** out[k] = from[rows[k]] in a plain loop (TypedArray.from with a map function costs a call per row). */
@@ -72,11 +78,16 @@ const DENSE_COUNTS = 512;
 /** Receipts as count data: grouped by cell, or one row per receipt when clustering. */
 export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null = null): CountData {
   const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
-  let parseErrors = 0;
-  for (let i = 0; i < y.length; i++) if (y[i] < 0) parseErrors++;
+  // a weighted table's row is a cell of w identical receipts: it counts w times everywhere
+  const w = table.weights();
+  let parseErrors = 0, parseRows = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] < 0) {
+    parseRows++;
+    parseErrors += w === null ? 1 : w[i];
+  }
   if (cluster !== null) {
     const codes = clusterCodesOf(table, cluster);
-    const keep = new Int32Array(y.length - parseErrors);
+    const keep = new Int32Array(y.length - parseRows);
     for (let i = 0, m = 0; i < y.length; i++) if (y[i] >= 0) keep[m++] = i;
     return {
       nBenign: gatherRows(nb, keep, new Float64Array(keep.length)),
@@ -86,6 +97,7 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
       cluster: gatherRows(codes, keep, new Int32Array(keep.length)),
       clusterName: cluster,
       parseErrors,
+      ...(w === null ? {} : { weights: gatherRows(w, keep, new Float64Array(keep.length)) }),
     };
   }
   const cells = new Map<number, number>();
@@ -95,7 +107,7 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
   const dense = new Int32Array(DENSE_COUNTS * DENSE_COUNTS).fill(-1);
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0) continue;
-    const bi = nb[i], hi = nh[i];
+    const bi = nb[i], hi = nh[i], wi = w === null ? 1 : w[i];
     if (bi >= 0 && bi < DENSE_COUNTS && hi >= 0 && hi < DENSE_COUNTS && (bi | 0) === bi && (hi | 0) === hi) {
       const d = bi * DENSE_COUNTS + hi;
       let c = dense[d];
@@ -103,8 +115,8 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
         c = dense[d] = b.length;
         b.push(bi); h.push(hi); s.push(0); t.push(0);
       }
-      s[c] += y[i];
-      t[c] += 1;
+      s[c] += y[i] * wi;
+      t[c] += wi;
       continue;
     }
     const key = nb[i] * 1048576 + nh[i];
@@ -114,8 +126,8 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
       cells.set(key, c);
       b.push(nb[i]); h.push(nh[i]); s.push(0); t.push(0);
     }
-    s[c] += y[i];
-    t[c] += 1;
+    s[c] += y[i] * wi;
+    t[c] += wi;
   }
   return { nBenign: Float64Array.from(b), nHarmful: Float64Array.from(h), successes: Float64Array.from(s), trials: Float64Array.from(t), cluster: null, clusterName: null, parseErrors };
 }
@@ -144,7 +156,7 @@ export function fitCountModel(data: CountData, hypothesis: Hypothesis, options: 
   };
   const terms = [...HYPOTHESIS_TERMS[hypothesis]];
   const fit = fitLogistic(
-    { terms, columns: terms.map((t) => columnsByTerm[t]()), successes: data.successes, trials: data.trials },
+    { terms, columns: terms.map((t) => columnsByTerm[t]()), successes: data.successes, trials: data.trials, ...(data.weights ? { weights: data.weights } : {}) },
     { confLevel: options.confLevel },
   );
   return data.cluster !== null && options.cluster !== null

@@ -129,20 +129,26 @@ function clusterTests(
   part: ReceiptTable, cluster: ReceiptFieldName, type: ClusterType, confLevel: number | undefined,
 ): { factor: ClusterFactorTest; paired: PairedClusterDifference | null } {
   const codes = clusterCodesOf(part, cluster);
-  const y = part.flags("complied");
+  const y = part.flags("complied"), w = part.weights();
   const sched = part.dictionary("schedule");
   const level = Float64Array.from(sched.codes);
   const keep: number[] = [];
   for (let i = 0; i < y.length; i++) if (y[i] >= 0 && sched.codes[i] >= 0) keep.push(i);
-  const factor = clusterFactorTest(level, y, codes, Int32Array.from(keep), cluster, type);
+  const factor = clusterFactorTest(level, y, codes, Int32Array.from(keep), cluster, type, w);
   const suffix = sched.labels.indexOf("suffix"), prefix = sched.labels.indexOf("prefix");
   const both = keep.filter((i) => sched.codes[i] === suffix || sched.codes[i] === prefix);
   let paired: PairedClusterDifference | null = null;
-  if (suffix >= 0 && prefix >= 0 && both.length > 2) {
+  let receipts = both.length;
+  if (w !== null) {
+    receipts = 0;
+    for (const i of both) receipts += w[i];
+  }
+  if (suffix >= 0 && prefix >= 0 && receipts > 2) {
     const ids = Int32Array.from(both, (i) => codes[i]);
     if (new Set(ids).size >= 2) {
       paired = pairedClusterDifference(
         Float64Array.from(both, (i) => y[i]), Float64Array.from(both, (i) => (sched.codes[i] === suffix ? 1 : 0)), ids, confLevel ?? 0.95,
+        "auto", w === null ? undefined : Float64Array.from(both, (i) => w[i]),
       );
     }
   }

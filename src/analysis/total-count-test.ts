@@ -159,7 +159,7 @@ export function totalCountTest(table: ReceiptTable, options: TotalCountOptions =
 /** The cluster-robust factor test at each N, on the part's receipts with a parsed outcome. */
 function clusterTestsByN(rows: ReceiptTable, cluster: ReceiptFieldName, type: ClusterType): (N: number) => ClusterFactorTest {
   const codes = clusterCodesOf(rows, cluster);
-  const total = rows.numbers("n_total"), fraction = rows.numbers("harmful_fraction"), y = rows.flags("complied");
+  const total = rows.numbers("n_total"), fraction = rows.numbers("harmful_fraction"), y = rows.flags("complied"), w = rows.weights();
   const byN = new Map<number, number[]>();
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0) continue;
@@ -167,5 +167,5 @@ function clusterTestsByN(rows: ReceiptTable, cluster: ReceiptFieldName, type: Cl
     if (list === undefined) byN.set(total[i], [i]);
     else list.push(i);
   }
-  return (N) => clusterFactorTest(fraction, y, codes, Int32Array.from(byN.get(N) ?? []), cluster, type);
+  return (N) => clusterFactorTest(fraction, y, codes, Int32Array.from(byN.get(N) ?? []), cluster, type, w);
 }

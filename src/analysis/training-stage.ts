@@ -177,7 +177,7 @@ function stageInteraction(cells: ComplianceRow[], counts: CountScale, models: st
  */
 function clusteredStageInteraction(pooled: ReceiptTable, cluster: ReceiptFieldName, type: ClusterType, counts: CountScale, models: string[]): ClusterFactorTest {
   const codesAll = clusterCodesOf(pooled, cluster);
-  const y = pooled.flags("complied"), nb = pooled.numbers("n_benign"), nh = pooled.numbers("n_harmful");
+  const y = pooled.flags("complied"), nb = pooled.numbers("n_benign"), nh = pooled.numbers("n_harmful"), rowWeights = pooled.weights();
   const stageAll = stageOfRows(pooled, models);
   const keepAll = new Int32Array(y.length);
   let m = 0;
@@ -194,6 +194,9 @@ function clusteredStageInteraction(pooled: ReceiptTable, cluster: ReceiptFieldNa
     harmful[k] = nh[i];
     successes[k] = y[i];
   }
+  // a weighted table's rows (cells) are frequency weights in the fit and its CR1/CR2
+  const weights = rowWeights === null ? null : new Float64Array(m);
+  if (weights !== null) for (let k = 0; k < m; k++) weights[k] = rowWeights![keep[k]];
   const groups = new Set(codes).size;
   if (groups < 2) return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `${groups} cluster of ${cluster}: no cluster-robust test` };
   const xb = transformCounts(benign, counts);
@@ -201,7 +204,7 @@ function clusteredStageInteraction(pooled: ReceiptTable, cluster: ReceiptFieldNa
   const { terms, columns, interactionTerms, interactionColumns } = stageDesign(stageOf, xh, xb, models);
   let fit: LogisticFit;
   try {
-    fit = fitLogistic({ terms: [...terms, ...interactionTerms], columns: [...columns, ...interactionColumns], successes });
+    fit = fitLogistic({ terms: [...terms, ...interactionTerms], columns: [...columns, ...interactionColumns], successes, ...(weights === null ? {} : { weights }) });
   } catch (e) {
     return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `the interaction fit failed: ${(e as Error).message}` };
   }

@@ -146,6 +146,7 @@ export function oneAxisSlopeWarnings(subject: string, x: readonly number[], comp
 export function judgeValidationWarnings(table: ReceiptTable): AnalysisWarning[] {
   if (!(RECEIPT_FIELDS as readonly { name: string }[]).some((f) => f.name === "reference_label")) return [];
   const reference = table.values("reference_label" as ReceiptFieldName), judge = table.values("judge"), label = table.values("judge_label");
+  const w = table.weights(); // a weighted row stands for w receipts
   const counts = new Map<string, { compliance: number; refusal: number }>();
   for (let i = 0; i < reference.length; i++) {
     const r = reference[i];
@@ -153,7 +154,7 @@ export function judgeValidationWarnings(table: ReceiptTable): AnalysisWarning[] 
     if (label[i] === "parse_error") continue;
     const j = String(judge[i]);
     const c = counts.get(j) ?? { compliance: 0, refusal: 0 };
-    c[r]++;
+    c[r] += w === null ? 1 : w[i];
     counts.set(j, c);
   }
   const out: AnalysisWarning[] = [];

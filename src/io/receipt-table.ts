@@ -38,6 +38,11 @@ export interface LazyColumns {
   readonly receiptKey?: () => Vector;
   /** The fields read (`LoadOptions.columns`), or null for all; reading another one throws. */
   readonly loaded?: ReadonlySet<string> | null;
+  /**
+   * Row weights: row i stands for `weights[i]` identical receipts (a cell of grouped receipts,
+   * e.g. from the DuckDB engine's GROUP BY). Omitted: every row is one receipt.
+   */
+  readonly weights?: Float64Array | null;
 }
 
 /**
@@ -58,10 +63,24 @@ class ColumnCache {
   private table: Table;
   private receiptKey: (() => Vector) | null;
   readonly loaded: ReadonlySet<string> | null;
+  /** Receipts a row stands for, or null when every row is one receipt. */
+  readonly weights: Float64Array | null;
   constructor(arrow: Table, lazy: LazyColumns = {}) {
     this.table = arrow;
     this.receiptKey = lazy.receiptKey ?? null;
     this.loaded = lazy.loaded ?? null;
+    const w = lazy.weights ?? null;
+    if (w !== null) {
+      if (w.length !== arrow.numRows) throw new Error(`ReceiptTable: ${w.length} weights for ${arrow.numRows} rows`);
+      for (let i = 0; i < w.length; i++) {
+        if (!(w[i] > 0 && Number.isFinite(w[i]))) throw new Error(`ReceiptTable: the weight of row ${i + 1} is ${w[i]}; a row stands for a positive number of receipts`);
+      }
+    }
+    this.weights = w;
+  }
+  /** The same base table and lazy columns with other row weights (null: one receipt a row). */
+  reweighted(weights: Float64Array | null): ColumnCache {
+    return new ColumnCache(this.table, { receiptKey: this.receiptKey ?? undefined, loaded: this.loaded, weights });
   }
   /** The base table with every column filled in. */
   get arrow(): Table {
@@ -134,8 +153,30 @@ export class ReceiptTable {
     return this.materialised.table;
   }
 
+  /** Rows of the table: receipts, or cells of receipts when the table is weighted (`weights()`). */
   get numRows(): number {
     return this.selection === null ? this.cache.numRows : this.selection.length;
+  }
+
+  /**
+   * How many receipts each row stands for, or null when every row is one receipt (tables
+   * loaded from receipt files). A weighted row is a cell: `w` receipts identical in every
+   * field the analyses read; analyses count it `w` times (see `receiptCount`).
+   */
+  weights(): Float64Array | null {
+    const full = this.cache.weights;
+    if (full === null) return null;
+    return this.selection === null ? full.slice() : gatherFloat64(full, this.selection);
+  }
+
+  /** Receipts the table stands for: the sum of the row weights (numRows when unweighted). */
+  get receiptCount(): number {
+    const full = this.cache.weights;
+    if (full === null) return this.numRows;
+    let s = 0;
+    if (this.selection === null) for (let i = 0; i < full.length; i++) s += full[i];
+    else for (let k = 0; k < this.selection.length; k++) s += full[this.selection[k]];
+    return s;
   }
 
   /** Field names in schema order. */
@@ -289,8 +330,20 @@ export class ReceiptTable {
   }
 
   toString(): string {
-    return `ReceiptTable(${this.numRows} receipts, ${this.loadedFields.length} fields, ${this.issues.length} issues)`;
+    const rows = this.cache.weights === null ? `${this.numRows} receipts` : `${this.receiptCount} receipts in ${this.numRows} weighted rows`;
+    return `ReceiptTable(${rows}, ${this.loadedFields.length} fields, ${this.issues.length} issues)`;
   }
+}
+
+/**
+ * The table's rows (all of them: it must not be a selection) with row weights: row i then
+ * stands for `weights[i]` identical receipts. Columns, the lazy receipt_key and the loaded
+ * fields are shared with `table`; `sources` default to the table's.
+ */
+export function withRowWeights(table: ReceiptTable, weights: Float64Array | null, sources: readonly SourceFile[] = table.sources): ReceiptTable {
+  const { cache, selection } = views.get(table)!;
+  if (selection !== null) throw new Error("withRowWeights: give a whole table, not a selection of one");
+  return new ReceiptTable(cache.base, sources, table.issues, { cache: cache.reweighted(weights), selection: null });
 }
 
 /** Each table's column cache and selection, for `sharedRowCodes` (the fields are private). */

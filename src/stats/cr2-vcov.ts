@@ -6,7 +6,7 @@
  *   V = B (sum_j E_j r_j r_j' E_j') B,   E_j = X_j' diag(w) A_j,
  *   A_j = S_j (T_j (I - P_jj) T_j)^(-1/2) S_j,
  * with B = (X' W X)^-1 the model covariance, r_j the response residuals y - mu of cluster j,
- * w the prior weights (frequency weight x trials), T_j = diag(v / w), v = mu (1 - mu),
+ * w the prior weights (the trials of grouped rows), T_j = diag(v / w), v = mu (1 - mu),
  * S_j = T_j^(1/2), and P_jj = Z_j B Z_j' the cluster's block of the hat matrix of the
  * weighted design Z = diag(sqrt(v w)) X. The power -1/2 is the symmetric one, eigenvalues at
  * or below 1e-12 set to 0 (clubSandwich's matrix_power).
@@ -25,6 +25,10 @@
  * of B. See satterthwaite.ts.
  * `linear: true` gives the same for an unweighted linear regression fitted by least squares
  * (`vcovCR(lm(...), type = "CR2")`): v = 1 and w = 1, B = (X'X)^-1, `fitted` the fitted means.
+ * Frequency weights (`weights`) are the 0/1 expansion, as everywhere in the fit: a row of
+ * weight m is m identical rows, i.e. m more rows of its block (block size and residual sum),
+ * not a row of prior weight m (which clubSandwich's glm weights would be). So a table of cells
+ * weighted by their receipts gives exactly the CR2 of the receipts themselves.
  * Throws StatsError when a cluster has more than MAX_BLOCKS distinct blocks (continuous
  * covariates): CR2 would need that cluster's full matrix; use CR1 there.
  */
@@ -56,9 +60,9 @@ export function cr2Vcov(
   // Blocks: rows with the same cluster, covariates and prior weight. Two hashing passes, each
   // on few columns: the covariate (and weight) patterns, then (pattern, cluster) pairs as one
   // integer key; much faster than hashing every column with the cluster at once.
-  const plain = trials === undefined && weights === undefined;
+  const plain = trials === undefined;
   const prior = new Float64Array(n);
-  for (let i = 0; i < n; i++) prior[i] = plain ? 1 : (weights === undefined ? 1 : weights[i]) * (trials === undefined ? 1 : trials[i]);
+  for (let i = 0; i < n; i++) prior[i] = trials === undefined ? 1 : trials[i];
   const covariates = findRowPatterns(plain ? [...predictors] : [...predictors, prior], n, Infinity, false);
   if (covariates === null) throw new StatsError(`${CALLER}: internal error, no covariate patterns`);
   const key = new Float64Array(n);
@@ -70,11 +74,12 @@ export function cr2Vcov(
   const residual = new Float64Array(count); // sum of y - mu
   const mu = new Float64Array(count);
   for (let i = 0; i < n; i++) {
-    if (!(prior[i] > 0)) continue;
+    const m = weights === undefined ? 1 : weights[i]; // identical rows this row stands for
+    if (!(prior[i] > 0) || !(m > 0)) continue;
     const b = pairs.patternOf[i];
     const t = trials === undefined ? 1 : trials[i];
-    size[b] += 1;
-    residual[b] += successes[i] / t - fitted[i];
+    size[b] += m;
+    residual[b] += m * (successes[i] / t - fitted[i]);
     mu[b] = fitted[i];
   }
   const blockCluster = new Int32Array(count), blockPattern = new Int32Array(count);

@@ -50,29 +50,37 @@ const CALLER = "pairedClusterDifference";
  * @param y 0/1 outcome a receipt
  * @param group 1 for group a (suffix), 0 for group b (prefix), a receipt
  * @param cluster cluster label a receipt
+ * @param weights frequency weights: row i stands for weights[i] identical receipts (default 1 a row);
+ *   every figure is that of the expanded receipts
  */
 export function pairedClusterDifference(
   y: ArrayLike<number>, group: ArrayLike<number>, cluster: ClusterLabels, confLevel = 0.95, type: "auto" | "CR1" | "CR2" = "auto",
+  weights?: ArrayLike<number>,
 ): PairedClusterDifference {
-  const n = y.length;
-  if (group.length !== n) throw new StatsError(`${CALLER} requires one group a receipt: ${group.length} groups for ${n} outcomes`);
+  const rows = y.length;
+  if (group.length !== rows) throw new StatsError(`${CALLER} requires one group a receipt: ${group.length} groups for ${rows} outcomes`);
+  if (weights !== undefined && weights.length !== rows) throw new StatsError(`${CALLER} requires one weight a row: ${weights.length} weights for ${rows} outcomes`);
   if (!(confLevel > 0 && confLevel < 1)) throw new StatsError(`${CALLER} requires confLevel strictly between 0 and 1, got ${confLevel}`);
-  const { codes, groups } = clusterCodes(cluster, n, CALLER);
+  const { codes, groups } = clusterCodes(cluster, rows, CALLER);
   let na = 0, nb = 0, sa = 0, sb = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < rows; i++) {
+    const w = weights === undefined ? 1 : weights[i];
     if (!(y[i] === 0 || y[i] === 1)) throw new StatsError(`${CALLER} requires 0/1 outcomes: ${y[i]} at row ${i}`);
-    if (group[i] === 1) { na++; sa += y[i]; } else if (group[i] === 0) { nb++; sb += y[i]; } else {
+    if (!(w >= 0 && Number.isFinite(w))) throw new StatsError(`${CALLER} requires finite weights >= 0: ${w} at row ${i}`);
+    if (group[i] === 1) { na += w; sa += w * y[i]; } else if (group[i] === 0) { nb += w; sb += w * y[i]; } else {
       throw new StatsError(`${CALLER} requires group 0 or 1: ${group[i]} at row ${i}`);
     }
   }
+  const n = na + nb; // receipts (the sum of the weights)
   if (na === 0 || nb === 0) throw new StatsError(`${CALLER} requires receipts in both groups, got ${na} and ${nb}`);
   if (groups < 2) throw new StatsError(`${CALLER} requires at least 2 clusters, got ${groups}`);
   const pa = sa / na, pb = sb / nb;
   const e = new Float64Array(groups);
   const seen = new Uint8Array(groups);
-  for (let i = 0; i < n; i++) {
-    const g = codes[i];
-    if (group[i] === 1) { e[g] += (y[i] - pa) / na; seen[g] |= 1; } else { e[g] -= (y[i] - pb) / nb; seen[g] |= 2; }
+  for (let i = 0; i < rows; i++) {
+    const g = codes[i], w = weights === undefined ? 1 : weights[i];
+    if (!(w > 0)) continue;
+    if (group[i] === 1) { e[g] += (w * (y[i] - pa)) / na; seen[g] |= 1; } else { e[g] -= (w * (y[i] - pb)) / nb; seen[g] |= 2; }
   }
   let sum = 0, paired = 0;
   for (let g = 0; g < groups; g++) {
@@ -86,13 +94,14 @@ export function pairedClusterDifference(
     // The least-squares fit y ~ 1 + a: B = (X'X)^-1 with X'X = [[n, na], [na, na]].
     const det = n * na - na * na;
     const B = [[na / det, -na / det], [-na / det, n / det]];
-    const indicator = new Float64Array(n), outcome = new Float64Array(n), fitted = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
+    const indicator = new Float64Array(rows), outcome = new Float64Array(rows), fitted = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
       indicator[i] = group[i];
       outcome[i] = y[i];
       fitted[i] = group[i] === 1 ? pa : pb;
     }
-    const cr2 = cr2Vcov(B, fitted, { predictors: [indicator], intercept: true, successes: outcome }, { codes, groups }, true);
+    const freq = weights === undefined ? undefined : Float64Array.from(weights);
+    const cr2 = cr2Vcov(B, fitted, { predictors: [indicator], intercept: true, successes: outcome, ...(freq === undefined ? {} : { weights: freq }) }, { codes, groups }, true);
     variance = cr2.vcov[1][1];
     df = satterthwaiteDf(cr2.parts, [0, 1]);
   }

@@ -1,0 +1,178 @@
+/**
+ * Row weights: a table whose rows are cells of identical receipts, each weighted by its
+ * number of receipts, must give `analyze()` exactly the result of the receipts themselves.
+ * The cells are made here in plain JavaScript (group the records on every field analyze
+ * reads, weight = count), independently of the engine's SQL, and every number of the two
+ * result receipts must agree to 1e-8 relative, every string and verdict exactly. Any
+ * analysis that counts rows instead of receipts fails this test.
+ * Data: the bundled sample and two subsets of data/paper-calibrated (more and fewer than 42
+ * queries, so CR1 and CR2 both run), and a small simulated design with every analysis
+ * (ordering, format cues, a training-stage family, judge validation labels, parse errors).
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { analyze, type AnalyzeOptions, type ResultReceipt } from "../../src/analysis/analyze";
+import { ANALYZE_COLUMNS } from "../../src/analysis/needed-columns";
+import { fromRecords, loadReceipts } from "../../src/io/load";
+import { withRowWeights, type ReceiptTable } from "../../src/io/receipt-table";
+import { FIELD_BY_NAME } from "../../src/receipt/fields";
+import { classroomDesign } from "../../src/simulate/presets";
+import { simulateOutcomes } from "../../src/simulate/simulate-outcomes";
+import { toReceiptRecords } from "../../src/simulate/to-table";
+import { withReferenceLabels } from "../../src/simulate/reference-labels";
+import type { SimulationDesign } from "../../src/simulate/design";
+
+/** The fields a cell is identified by: what analyze reads, less the derived ones and sample_index (no analysis reads it). */
+const CELL_FIELDS = ANALYZE_COLUMNS.filter((f) => f !== "sample_index" && !FIELD_BY_NAME.get(f)!.derived);
+
+/** Records grouped into cells in plain JavaScript; each cell's sample_index is its ordinal (keys stay unique). */
+export function compressRecords(records: readonly Record<string, unknown>[]): { cells: Record<string, unknown>[]; weights: Float64Array } {
+  const index = new Map<string, number>();
+  const cells: Record<string, unknown>[] = [];
+  const counts: number[] = [];
+  for (const r of records) {
+    const key = JSON.stringify(CELL_FIELDS.map((f) => r[f] ?? null));
+    let c = index.get(key);
+    if (c === undefined) {
+      c = cells.length;
+      index.set(key, c);
+      const cell: Record<string, unknown> = { sample_index: c };
+      for (const f of CELL_FIELDS) if (r[f] !== undefined && r[f] !== null) cell[f] = r[f];
+      cells.push(cell);
+      counts.push(0);
+    }
+    counts[c]++;
+  }
+  return { cells, weights: Float64Array.from(counts) };
+}
+
+/** The table's receipts as weighted cells (sources kept, so provenance can be compared too). */
+export function compressTable(table: ReceiptTable): ReceiptTable {
+  const records = table.toRows() as unknown as Record<string, unknown>[];
+  const { cells, weights } = compressRecords(records);
+  return withRowWeights(fromRecords(cells, { columns: ANALYZE_COLUMNS }), weights, table.sources);
+}
+
+/** Walk two result receipts together: numbers to `rel` relative, everything else exactly. */
+export function assertSameReceipt(got: unknown, want: unknown, rel = 1e-8, path = "receipt"): void {
+  if (typeof want === "number" && typeof got === "number") {
+    if (Number.isNaN(want) || !Number.isFinite(want)) {
+      assert.ok(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)), `${path}: ${got} vs ${want}`);
+      return;
+    }
+    const err = Math.abs(got - want);
+    assert.ok(err <= rel * Math.max(Math.abs(got), Math.abs(want)) + 1e-14, `${path}: ${got} vs ${want} (difference ${err.toExponential(2)})`);
+    return;
+  }
+  if (Array.isArray(want)) {
+    assert.ok(Array.isArray(got), `${path}: not an array`);
+    assert.equal((got as unknown[]).length, want.length, `${path}: length`);
+    want.forEach((w, i) => assertSameReceipt((got as unknown[])[i], w, rel, `${path}[${i}]`));
+    return;
+  }
+  if (want !== null && typeof want === "object") {
+    assert.ok(got !== null && typeof got === "object", `${path}: not an object`);
+    assert.deepEqual(Object.keys(got as object).sort(), Object.keys(want).sort(), `${path}: keys`);
+    for (const k of Object.keys(want)) assertSameReceipt((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], rel, `${path}.${k}`);
+    return;
+  }
+  assert.equal(got, want, path);
+}
+
+/** A receipt without the wall-clock field. */
+export function comparable(r: ResultReceipt): unknown {
+  return { ...r, provenance: { ...r.provenance, created_at: null } };
+}
+
+function checkEquivalent(table: ReceiptTable, options: AnalyzeOptions = {}): { cells: number; receipts: number } {
+  const cells = compressTable(table);
+  assert.ok(cells.numRows < table.numRows, "the test data must have repeated cells, or it tests nothing");
+  assert.equal(cells.receiptCount, table.numRows);
+  const want = analyze(table, options);
+  const got = analyze(cells, options);
+  assertSameReceipt(comparable(got), comparable(want));
+  return { cells: cells.numRows, receipts: table.numRows };
+}
+
+/** Every 13th record a parse error, so the weighted parse-error counts are exercised. */
+function withParseErrors(records: Record<string, unknown>[]): Record<string, unknown>[] {
+  return records.map((r, i) => (i % 13 === 5 ? { ...r, judge_label: "parse_error", complied: null } : r));
+}
+
+const paperQueries = async (keep: (q: number) => boolean): Promise<ReceiptTable> => {
+  const full = await loadReceipts("data/paper-calibrated", { columns: ANALYZE_COLUMNS });
+  const ids = full.dictionary("query_id");
+  const order = new Map<number, number>();
+  return full.filter((i) => {
+    const c = ids.codes[i];
+    if (!order.has(c)) order.set(c, order.size);
+    return keep(order.get(c)!);
+  });
+};
+
+/** The classroom design cut to `queries` queries, with a third checkpoint of one family so training stage runs. */
+function smallDesign(queries: number): SimulationDesign {
+  const d = classroomDesign();
+  const [diluted, amplified] = d.models;
+  const sft = { ...diluted, params: { ...diluted.params, model: "Diluted-7B-SFT", training_stage: "sft" as const, benign_slope: -0.1 } };
+  return { ...d, queries: d.queries.slice(0, queries), models: [diluted, sft, { ...amplified, params: { ...amplified.params, judge_error: { sensitivity: 0.9, specificity: 0.95 } } }] };
+}
+
+function simulated(queries: number, seed: number): ReceiptTable {
+  const design = smallDesign(queries);
+  const sim = simulateOutcomes(design, seed);
+  const records = withReferenceLabels(sim, toReceiptRecords(sim), { fraction: 0.02 }) as unknown as Record<string, unknown>[];
+  return fromRecords(withParseErrors(records));
+}
+
+test("weighted cells: the bundled sample", async () => {
+  const t = await loadReceipts("data/sample/receipts.jsonl");
+  checkEquivalent(fromRecords(withParseErrors(t.toRows() as unknown as Record<string, unknown>[]).concat(t.toRows() as unknown as Record<string, unknown>[]).map((r, i) => ({ ...r, sample_index: i }))));
+});
+
+test("weighted cells: paper-calibrated, 60 queries (CR1), with parse errors", async () => {
+  const sub = await paperQueries((q) => q < 60);
+  const rows = withParseErrors(sub.toRows() as unknown as Record<string, unknown>[]);
+  const { cells, receipts } = checkEquivalent(fromRecords(rows), { conditional: true });
+  assert.ok(cells < receipts);
+});
+
+test("weighted cells: paper-calibrated, 25 queries (CR2 + Satterthwaite), no cluster and CR2 options", async () => {
+  const sub = await paperQueries((q) => q >= 100 && q < 125);
+  checkEquivalent(sub);
+  checkEquivalent(sub, { cluster: null, conditional: false, pAdjust: "BH", equivalenceMargin: 0.2 });
+});
+
+test("weighted cells: a simulated design with every analysis (ordering, cues, stages, judge validation)", () => {
+  const t = simulated(20, 7);
+  const r = analyze(t);
+  // the design must exercise what it is here for
+  assert.ok(r.ordering !== null && r.ordering.tests.length > 0, "ordering ran");
+  assert.ok(r.formatAdoption !== null && r.formatAdoption.coupling.length > 0, "format adoption ran");
+  assert.ok(r.trainingStage.length > 0, "training stage ran");
+  assert.ok(r.provenance.parse_errors > 0, "parse errors present");
+  checkEquivalent(t);
+  checkEquivalent(simulated(50, 11), { by: ["model", "judge"] });
+});
+
+test("a weighted table counts receipts: receiptCount, toString, selections keep their weights", () => {
+  const base = fromRecords([
+    { run_id: "r", model: "A", judge: "j", query_source: "s", query_id: "q1", n_benign: 0, n_harmful: 0, judge_label: "compliance", sample_index: 0 },
+    { run_id: "r", model: "A", judge: "j", query_source: "s", query_id: "q2", n_benign: 0, n_harmful: 0, judge_label: "refusal", sample_index: 0 },
+    { run_id: "r", model: "A", judge: "j", query_source: "s", query_id: "q3", n_benign: 1, n_harmful: 0, judge_label: "parse_error", sample_index: 0 },
+  ]);
+  assert.equal(base.weights(), null);
+  assert.equal(base.receiptCount, 3);
+  const w = withRowWeights(base, Float64Array.from([5, 2, 4]));
+  assert.equal(w.numRows, 3);
+  assert.equal(w.receiptCount, 11);
+  assert.deepEqual([...w.filter((i) => i !== 1).weights()!], [5, 4]);
+  assert.deepEqual([...w.take([2, 0]).weights()!], [4, 5]);
+  assert.match(String(w), /11 receipts in 3 weighted rows/);
+  const p = analyze(w).provenance;
+  assert.equal(p.receipts, 11);
+  assert.equal(p.parse_errors, 4);
+  assert.throws(() => withRowWeights(base, Float64Array.from([1, 0, 1])), /weight of row 2 is 0/);
+  assert.throws(() => withRowWeights(base, Float64Array.from([1, 1])), /2 weights for 3 rows/);
+  assert.throws(() => withRowWeights(base.take([0]), Float64Array.from([1])), /not a selection/);
+});
