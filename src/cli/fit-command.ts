@@ -1,13 +1,11 @@
-import { fitConditionalHypothesis } from "../analysis/conditional-benign-effect";
-import { fitCountModel, fitHypothesis, resolveCluster, type CountScale, type Hypothesis } from "../analysis/hypothesis-fit";
+// Only what every path needs is imported here; each path imports its own modules when it runs
+// (the DuckDB path never loads the receipt table, Arrow or the GLMM, the in-memory path never
+// loads DuckDB), since module loading is a visible part of a fit's wall time.
+import type { CountScale, Hypothesis } from "../analysis/hypothesis-fit";
 import type { LogisticFit } from "../stats";
-import { fitColumns } from "../analysis/needed-columns";
-import { splitTable } from "../analysis/split";
 import { stepProgress } from "../display/progress";
-import { loadReceipts } from "../io/load";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
-import { parseFieldList } from "./summarize-command";
-import { renderRows } from "./render-table";
+import { parseFieldList } from "./field-list";
 
 export interface FitCommandOptions {
   readonly hypothesis: Hypothesis | "all";
@@ -41,17 +39,22 @@ export async function fitCommand(files: string[], options: FitCommandOptions, ou
     const engine = await import("../engine/duckdb");
     engine.parseEngine(options.engine);
     if (glmm !== null) throw new Error("--engine duckdb fits the GLM from grouped counts; a random-intercept model needs the receipts (drop --engine)");
+    const { fitCountModel } = await import("../analysis/hypothesis-fit");
     const engineCluster = await engine.resolveClusterFromFiles(files, askedCluster);
     const counted = await engine.countDataByGroup(files, by, engineCluster);
     progress.phase("fitting from DuckDB's grouped counts");
     return writeFits(counted.flatMap((part) => hypotheses.map((hypothesis) => glmRow(part.group, fitCountModel(part.data, hypothesis, { counts, cluster: engineCluster as ReceiptFieldName | null }), hypothesis, counts, engineCluster))), counts, options, out, progress);
   }
+  const [{ loadReceipts }, { fitColumns }, { splitTable }, { fitHypothesis, resolveCluster }] = await Promise.all([
+    import("../io/load"), import("../analysis/needed-columns"), import("../analysis/split"), import("../analysis/hypothesis-fit"),
+  ]);
+  const fitConditionalHypothesis = glmm === null ? null : (await import("../analysis/conditional-benign-effect")).fitConditionalHypothesis;
   const table = await loadReceipts(files, { strict: true, columns: [...fitColumns(by, askedCluster ?? null), "query_id", ...(glmm === null ? [] : [glmm.group])] });
   progress.phase(`fitting ${table.numRows.toLocaleString("en-US")} receipts`);
   // Default: cluster-robust by query_id when the receipts have one; --cluster none opts out.
   const cluster = resolveCluster(table, askedCluster);
   const fits = splitTable(table, by).flatMap((part) => hypotheses.map((hypothesis) => {
-    if (glmm !== null) {
+    if (glmm !== null && fitConditionalHypothesis !== null) {
       const fit = fitConditionalHypothesis(part.table, hypothesis, { counts, ...glmm });
       return {
         group: part.group, hypothesis, counts, cluster: null, std_error_type: "model-based (GLMM)",
@@ -81,12 +84,13 @@ function glmRow(group: Record<string, unknown>, fit: LogisticFit, hypothesis: Hy
 
 type FitRow = ReturnType<typeof glmRow> | { group: Record<string, unknown>; hypothesis: Hypothesis; counts: CountScale; cluster: null; std_error_type: string; terms: object[]; random_effects: { group: string; term: string; sd: number }[]; glance: { log_lik: number; aic: number; deviance: number; df_residual: number; n_obs: number; converged: boolean; iterations: number }; warnings: readonly string[] };
 
-function writeFits(fits: FitRow[], counts: CountScale, options: FitCommandOptions, out: NodeJS.WritableStream, progress: { done(): void }): number {
+async function writeFits(fits: FitRow[], counts: CountScale, options: FitCommandOptions, out: NodeJS.WritableStream, progress: { done(): void }): Promise<number> {
   progress.done();
   if (options.format === "json") {
     out.write(JSON.stringify({ fits }, null, 2) + "\n");
     return 0;
   }
+  const { renderRows } = await import("./render-table");
   for (const f of fits) {
     const group = Object.entries(f.group).map(([k, v]) => `${k}=${v}`).join(", ");
     out.write(`\n${f.hypothesis} model (${counts} counts, ${f.std_error_type} standard errors)${group ? ` for ${group}` : ""}\n`);

@@ -2,8 +2,9 @@ import { complianceTable, DEFAULT_CONDITION_FIELDS } from "../analysis/complianc
 import { judgeErrorSummary } from "../analysis/judge-error-summary";
 import { summarizeColumns } from "../analysis/needed-columns";
 import { loadReceipts } from "../io/load";
-import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
+import { FIELD_BY_NAME } from "../receipt/fields";
 import { UsageError } from "./exit-codes";
+import { parseFieldList } from "./field-list";
 import { renderRows, type OutputFormat } from "./render-table";
 
 export interface SummarizeCommandOptions {
@@ -19,13 +20,8 @@ export interface SummarizeCommandOptions {
   readonly engine?: string;
 }
 
-/** Parse a comma-separated field list, naming any field the schema does not have. */
-export function parseFieldList(text: string | undefined, fallback: readonly ReceiptFieldName[]): ReceiptFieldName[] {
-  if (text === undefined || text.trim() === "") return [...fallback];
-  const names = text.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const n of names) if (!FIELD_BY_NAME.has(n)) throw new UsageError(`unknown field ${JSON.stringify(n)}; expected receipt fields such as model, n_benign, schedule`);
-  return names as ReceiptFieldName[];
-}
+/** Parse a comma-separated field list (re-exported: it lives in field-list.ts). */
+export { parseFieldList };
 
 /**
  * `receipts summarize FILE...`: receipts, compliances and the compliance rate with a 95%

@@ -1,14 +1,17 @@
 /**
  * The out-of-core engine: DuckDB (embedded, `@duckdb/node-api`) reads the receipt files where
  * they are and returns grouped counts, so memory holds patterns x clusters, never the rows.
- * The statements are in `sufficient-statistics.sql.ts`; this file only runs them. DuckDB is
- * loaded on first use.
+ * The statements are in `sufficient-statistics.sql.ts`; this file only runs them. DuckDB (and
+ * the summary's modules) are loaded on first use, so that `fit --engine duckdb` loads neither
+ * Arrow nor the receipt table.
  */
-import { complianceCounts, type ComplianceRow } from "../analysis/compliance-table";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { ComplianceRow } from "../analysis/compliance-table";
 import type { GroupValues } from "../analysis/group-by";
 import { expandPaths, formatFromPath } from "../io/load";
-import { compareGroups, fromSufficientStatistics, type CountDataPart, type SufficientStatisticsRow } from "./from-sufficient-statistics";
-import { complianceCountsSQL, nonNullCountSQL, overRelation, receiptsRelation, sufficientStatisticsSQL, type EngineFormat } from "./sufficient-statistics.sql";
+import { compareGroups, fromCodedStatistics, type CountDataPart } from "./from-sufficient-statistics";
+import { readResultColumns } from "./result-columns";
+import { codedSufficientStatisticsSQL, complianceCountsSQL, nonNullCountSQL, overRelation, receiptsRelation, type EngineFormat } from "./sufficient-statistics.sql";
 
 export type Engine = "memory" | "duckdb";
 
@@ -30,30 +33,66 @@ async function filesOf(paths: readonly string[]): Promise<{ files: string[]; for
   return { files, format };
 }
 
-/** Run one statement over the files and return its rows as plain objects (counts as bigint). */
-export async function queryReceipts(paths: readonly string[], statement: string): Promise<Record<string, unknown>[]> {
-  const { files, format } = await filesOf(paths);
+/** Open an in-memory DuckDB, run `use` on a connection, close both. */
+async function withConnection<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
-    const reader = await connection.runAndReadAll(overRelation(receiptsRelation(files, format), statement));
-    return reader.getRowObjectsJS() as Record<string, unknown>[];
+    return await use(connection);
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
 }
 
-/** Count data per group of `by` (per cluster too when given), computed by DuckDB from the files. */
+/** Run one statement over the files and return its rows as plain objects (counts as bigint). */
+export async function queryReceipts(paths: readonly string[], statement: string): Promise<Record<string, unknown>[]> {
+  const { files, format } = await filesOf(paths);
+  return withConnection(async (connection) => {
+    const reader = await connection.runAndReadAll(overRelation(receiptsRelation(files, format), statement));
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  });
+}
+
+/**
+ * Count data per group of `by` (per cluster too when given), computed by DuckDB from the
+ * files: one scan and aggregation (`codedSufficientStatisticsSQL`), its numbers read as typed
+ * arrays, each group's labels read once.
+ */
 export async function countDataByGroup(paths: readonly string[], by: readonly string[], cluster: string | null): Promise<CountDataPart[]> {
-  const rows = await queryReceipts(paths, sufficientStatisticsSQL(by, cluster));
-  return fromSufficientStatistics(rows as unknown as SufficientStatisticsRow[], by, cluster);
+  const { files, format } = await filesOf(paths);
+  return withConnection(async (connection) => {
+    const result = await connection.run(overRelation(receiptsRelation(files, format), codedSufficientStatisticsSQL(by, cluster)));
+    const columns = readResultColumns(result, {
+      group_code: "int32", ...(cluster === null ? {} : { cluster_code: "int32" as const }),
+      n_benign: "float64", n_harmful: "float64", compliances: "float64", trials: "float64", parse_errors: "float64",
+    });
+    const number = (name: string) => columns.numbers.get(name)!;
+    const groupOf = (row: number): GroupValues => {
+      const group: GroupValues = {};
+      for (const f of by) group[f] = labelValue(columns.valueAt(f, row));
+      return group;
+    };
+    return fromCodedStatistics({
+      groupCode: number("group_code") as Int32Array,
+      clusterCode: cluster === null ? null : (number("cluster_code") as Int32Array),
+      nBenign: number("n_benign") as Float64Array, nHarmful: number("n_harmful") as Float64Array,
+      compliances: number("compliances") as Float64Array, trials: number("trials") as Float64Array, parseErrors: number("parse_errors") as Float64Array,
+    }, groupOf, by, cluster);
+  });
+}
+
+/** A group label as the kit holds it: 64-bit integers as numbers, nulls as null. */
+function labelValue(v: unknown): GroupValues[string] {
+  if (v === undefined || v === null) return null;
+  return typeof v === "bigint" ? Number(v) : (v as GroupValues[string]);
 }
 
 /** `complianceTable` computed by DuckDB from the files: the same rows, in the same order. */
 export async function complianceTableFromFiles(paths: readonly string[], by: readonly string[], confLevel = 0.95): Promise<ComplianceRow[]> {
   const rows = await queryReceipts(paths, complianceCountsSQL(by));
+  const { complianceCounts } = await import("../analysis/compliance-table");
   const n = (v: unknown) => (typeof v === "bigint" ? Number(v) : Number(v ?? 0));
   const out = rows.map((r) => {
     const group: GroupValues = {};

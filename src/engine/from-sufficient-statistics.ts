@@ -73,6 +73,97 @@ export function fromSufficientStatistics(rows: readonly SufficientStatisticsRow[
   });
 }
 
+/**
+ * Sufficient statistics as columns, with integer codes for the groups and clusters (what
+ * `codedSufficientStatisticsSQL` returns, read by `readResultColumns`): the same count data
+ * as `fromSufficientStatistics` on the equivalent rows, built with typed arrays and no
+ * per-row objects or strings.
+ */
+export interface CodedStatistics {
+  /** Group code a row: any non-negative integers, one a distinct group. */
+  readonly groupCode: Int32Array;
+  /** Cluster code a row (non-negative integers; -1: the row has no cluster), or null when not clustered. */
+  readonly clusterCode: Int32Array | null;
+  readonly nBenign: Float64Array;
+  readonly nHarmful: Float64Array;
+  readonly compliances: Float64Array;
+  readonly trials: Float64Array;
+  readonly parseErrors: Float64Array;
+}
+
+/**
+ * Count data per group from coded columns, groups in the kit's order. `groupOf(row)`: the
+ * `by` values of the group of a row, asked once a group (at its first row). Within a group
+ * the cluster codes are renumbered 0 .. G-1 in order of first appearance.
+ */
+export function fromCodedStatistics(
+  columns: CodedStatistics, groupOf: (row: number) => GroupValues, by: readonly string[] = [], cluster: string | null = null,
+): CountDataPart[] {
+  const { groupCode, clusterCode, nBenign, nHarmful, compliances, trials, parseErrors } = columns;
+  const n = groupCode.length;
+  if (cluster !== null && clusterCode === null) throw new Error(`fromCodedStatistics: clustered by ${cluster} but given no cluster codes`);
+  // part of each group code (codes are small: a lookup array), rows kept and parse errors a part
+  let maxCode = -1;
+  for (let i = 0; i < n; i++) {
+    const g = groupCode[i];
+    if (!(g >= 0)) throw new Error(`fromCodedStatistics: row ${i} has no group code`);
+    if (g > maxCode) maxCode = g;
+  }
+  const partOfCode = new Int32Array(maxCode + 1).fill(-1);
+  const firstRow: number[] = [], kept: number[] = [], errors: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let p = partOfCode[groupCode[i]];
+    if (p < 0) {
+      p = partOfCode[groupCode[i]] = firstRow.length;
+      firstRow.push(i); kept.push(0); errors.push(0);
+    }
+    errors[p] += parseErrors[i];
+    if (trials[i] > 0) kept[p]++;
+  }
+  const parts = firstRow.map((row, p) => ({
+    group: groupOf(row),
+    nb: new Float64Array(kept[p]), nh: new Float64Array(kept[p]), s: new Float64Array(kept[p]), t: new Float64Array(kept[p]),
+    c: clusterCode === null ? null : new Int32Array(kept[p]),
+    fill: 0,
+  }));
+  for (let i = 0; i < n; i++) {
+    if (!(trials[i] > 0)) continue;
+    const part = parts[partOfCode[groupCode[i]]];
+    const k = part.fill++;
+    part.nb[k] = nBenign[i]; part.nh[k] = nHarmful[i]; part.s[k] = compliances[i]; part.t[k] = trials[i];
+    if (part.c !== null) {
+      const code = clusterCode![i];
+      if (code < 0) throw new Error(`fromCodedStatistics: a row has no ${cluster} (the cluster field); every receipt needs one for cluster-robust errors`);
+      part.c[k] = code;
+    }
+  }
+  const out = parts.map((part, p) => ({
+    group: part.group,
+    data: {
+      nBenign: part.nb, nHarmful: part.nh, successes: part.s, trials: part.t,
+      cluster: part.c === null ? null : denseCodes(part.c),
+      clusterName: cluster,
+      parseErrors: errors[p],
+    },
+  }));
+  out.sort((a, b) => compareGroups(a.group, b.group, by));
+  return out;
+}
+
+/** Non-negative codes renumbered 0 .. G-1 in order of first appearance, in place. */
+function denseCodes(codes: Int32Array): Int32Array {
+  let max = -1;
+  for (let i = 0; i < codes.length; i++) if (codes[i] > max) max = codes[i];
+  const dense = new Int32Array(max + 1).fill(-1);
+  let next = 0;
+  for (let i = 0; i < codes.length; i++) {
+    let d = dense[codes[i]];
+    if (d < 0) d = dense[codes[i]] = next++;
+    codes[i] = d;
+  }
+  return codes;
+}
+
 /** The rows' cluster labels as codes in order of first appearance. */
 function clusterCodes(rows: readonly SufficientStatisticsRow[], field: string): Int32Array {
   const codes = new Int32Array(rows.length);

@@ -58,6 +58,41 @@ export function sufficientStatisticsSQL(by: readonly string[], cluster: string |
   return `SELECT ${select.join(", ")}\nFROM receipts\nGROUP BY ${unique(group).join(", ")}`;
 }
 
+/**
+ * The sufficient statistics as the kit reads them back from DuckDB: the same rows as
+ * `sufficientStatisticsSQL`, with each group and each cluster label replaced by an integer
+ * code, and every number a DOUBLE (exact for counts below 2^53). Why: the result has one row
+ * per (group, cluster, pattern), which for receipt designs is a large fraction of the
+ * receipts (257k rows for the bundled 604k), and turning every row's label strings into
+ * JavaScript strings cost more than DuckDB's whole scan. With codes, the reader copies
+ * numbers out of the result vectors and reads a group's labels once, at the first row of its
+ * code (`group_code` comes first, the `by` fields after it, the counts last). The codes number
+ * the distinct values in no particular order; cluster codes are renumbered per group later.
+ * A row whose cluster is null has `cluster_code` -1 (an error when the row is fitted); no
+ * column has nulls, so the reader never meets a validity mask.
+ * Portable too (DISTINCT, ROW_NUMBER, LEFT JOIN, IS NOT DISTINCT FROM, CAST), but it is the
+ * plain statement above that docs/engine.md gives for other engines.
+ */
+export function codedSufficientStatisticsSQL(by: readonly string[], cluster: string | null): string {
+  by.forEach(column);
+  const ctes = [`counts AS (\n${sufficientStatisticsSQL(by, cluster)}\n)`];
+  const joins: string[] = [];
+  const select: string[] = [by.length === 0 ? "CAST(0 AS INTEGER) AS group_code" : "group_codes.group_code"];
+  if (by.length > 0) {
+    const fields = by.join(", ");
+    ctes.push(`group_codes AS (SELECT ${fields}, CAST(ROW_NUMBER() OVER () AS INTEGER) AS group_code FROM (SELECT DISTINCT ${fields} FROM counts) AS distinct_groups)`);
+    joins.push(`JOIN group_codes ON ${by.map((f) => `counts.${f} IS NOT DISTINCT FROM group_codes.${f}`).join(" AND ")}`);
+    select.push(...by.map((f) => `group_codes.${f} AS ${f}`));
+  }
+  if (cluster !== null) {
+    ctes.push("cluster_codes AS (SELECT cluster, CAST(ROW_NUMBER() OVER () AS INTEGER) AS cluster_code FROM (SELECT DISTINCT cluster FROM counts WHERE cluster IS NOT NULL) AS distinct_clusters)");
+    joins.push("LEFT JOIN cluster_codes ON counts.cluster = cluster_codes.cluster");
+    select.push("COALESCE(cluster_codes.cluster_code, -1) AS cluster_code");
+  }
+  select.push(...["n_benign", "n_harmful", "compliances", "trials", "parse_errors"].map((c) => `CAST(counts.${c} AS DOUBLE) AS ${c}`));
+  return `WITH ${ctes.join(",\n")}\nSELECT ${select.join(", ")}\nFROM counts${joins.map((j) => `\n${j}`).join("")}`;
+}
+
 /** Receipts, compliances and parse errors per group of `by` (`receipts summarize`). */
 export function complianceCountsSQL(by: readonly string[]): string {
   const select = [...by.map(withDefault), ...COUNTS];
@@ -86,7 +121,11 @@ export function receiptsRelation(files: readonly string[], format: EngineFormat)
   return `SELECT * FROM read_csv(${list}, header = true, union_by_name = true)`;
 }
 
-/** A statement reading `receipts` put over a relation: `WITH receipts AS (relation) statement`. */
+/**
+ * A statement reading `receipts` put over a relation: `WITH receipts AS (relation) statement`;
+ * a statement with its own WITH list gets `receipts` prepended to it.
+ */
 export function overRelation(relation: string, statement: string): string {
-  return `WITH receipts AS (${relation})\n${statement}`;
+  const own = /^WITH\s+/i.exec(statement);
+  return own === null ? `WITH receipts AS (${relation})\n${statement}` : `WITH receipts AS (${relation}),\n${statement.slice(own[0].length)}`;
 }

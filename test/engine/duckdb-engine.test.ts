@@ -12,8 +12,8 @@ import { complianceTable } from "../../src/analysis/compliance-table";
 import { fitCountModel, fitHypothesis, type Hypothesis } from "../../src/analysis/hypothesis-fit";
 import { splitTable } from "../../src/analysis/split";
 import { complianceTableFromFiles, countDataByGroup } from "../../src/engine/duckdb";
-import { fromSufficientStatistics } from "../../src/engine/from-sufficient-statistics";
-import { complianceCountsSQL, receiptsRelation, sufficientStatisticsSQL } from "../../src/engine/sufficient-statistics.sql";
+import { fromCodedStatistics, fromSufficientStatistics } from "../../src/engine/from-sufficient-statistics";
+import { codedSufficientStatisticsSQL, complianceCountsSQL, overRelation, receiptsRelation, sufficientStatisticsSQL } from "../../src/engine/sufficient-statistics.sql";
 import { fromRecords, saveReceipts } from "../../src/io/load";
 import type { ReceiptFieldName } from "../../src/receipt/fields";
 import { benchReceipt } from "../../bench/receipt-generator";
@@ -103,8 +103,75 @@ test("fromSufficientStatistics takes rows from any engine (64-bit counts as bigi
   assert.throws(() => fromSufficientStatistics([{ ...rows[0], cluster: null }], ["model"], "query_id"), /has no query_id/);
 });
 
+test("fromCodedStatistics (integer codes, typed arrays) gives fromSufficientStatistics' count data for the same rows", () => {
+  // Rows as an engine returns them, in no order: two models, clusters shared across models,
+  // one pattern with no judged receipt (left out, its parse errors counted).
+  const rows = [
+    { model: "b", cluster: "q2", n_benign: 1, n_harmful: 0, compliances: 1, trials: 3, parse_errors: 0 },
+    { model: "a", cluster: "q1", n_benign: 0, n_harmful: 2, compliances: 2, trials: 2, parse_errors: 1 },
+    { model: "b", cluster: "q1", n_benign: 1, n_harmful: 0, compliances: 0, trials: 1, parse_errors: 0 },
+    { model: "a", cluster: "q3", n_benign: 4, n_harmful: 2, compliances: 0, trials: 0, parse_errors: 2 },
+    { model: "a", cluster: "q2", n_benign: 4, n_harmful: 2, compliances: 1, trials: 5, parse_errors: 0 },
+    { model: "b", cluster: "q2", n_benign: 0, n_harmful: 1, compliances: 2, trials: 2, parse_errors: 0 },
+  ];
+  // arbitrary codes, as ROW_NUMBER() OVER () numbers the distinct values
+  const groupCode = { a: 7, b: 3 } as Record<string, number>, clusterCode = { q1: 12, q2: 0, q3: 5 } as Record<string, number>;
+  const column = (f: (r: (typeof rows)[number]) => number) => Float64Array.from(rows, f);
+  const coded = fromCodedStatistics({
+    groupCode: Int32Array.from(rows, (r) => groupCode[r.model]),
+    clusterCode: Int32Array.from(rows, (r) => clusterCode[r.cluster]),
+    nBenign: column((r) => r.n_benign), nHarmful: column((r) => r.n_harmful), compliances: column((r) => r.compliances),
+    trials: column((r) => r.trials), parseErrors: column((r) => r.parse_errors),
+  }, (row) => ({ model: rows[row].model }), ["model"], "query_id");
+  assert.deepEqual(coded, fromSufficientStatistics(rows, ["model"], "query_id"));
+  // and by hand: model a keeps q1 and q2 (codes 0, 1), 3 parse errors; model b's clusters q2, q1, q2
+  assert.deepEqual(coded.map((p) => p.group), [{ model: "a" }, { model: "b" }]);
+  assert.deepEqual([...coded[0].data.trials], [2, 5]);
+  assert.deepEqual([...coded[0].data.cluster!], [0, 1]);
+  assert.equal(coded[0].data.parseErrors, 3);
+  assert.deepEqual([...coded[1].data.cluster!], [0, 1, 0]);
+  // a fitted row without a cluster (code -1) is named; a left-out one is not an error
+  const missing = { groupCode: Int32Array.of(0, 0), clusterCode: Int32Array.of(4, -1), nBenign: Float64Array.of(0, 1), nHarmful: Float64Array.of(0, 0), compliances: Float64Array.of(1, 0), trials: Float64Array.of(2, 1), parseErrors: Float64Array.of(0, 0) };
+  assert.throws(() => fromCodedStatistics(missing, () => ({}), [], "query_id"), /has no query_id/);
+  assert.equal(fromCodedStatistics({ ...missing, trials: Float64Array.of(2, 0) }, () => ({}), [], "query_id")[0].data.trials.length, 1);
+});
+
+test("DuckDB's coded statistics are the plain statement's rows, labels replaced by codes", async () => {
+  await saveReceipts(table, files.parquet);
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const relation = receiptsRelation([files.parquet], "parquet");
+    const plain = (await connection.runAndReadAll(overRelation(relation, sufficientStatisticsSQL(["model"], "query_id")))).getRowObjectsJS();
+    const coded = (await connection.runAndReadAll(overRelation(relation, codedSufficientStatisticsSQL(["model"], "query_id")))).getRowObjectsJS();
+    assert.equal(coded.length, plain.length);
+    // the same patterns and counts a model ...
+    const pattern = (r: Record<string, unknown>) => [r.model, r.n_benign, r.n_harmful, Number(r.compliances), Number(r.trials), Number(r.parse_errors)].join("|");
+    assert.deepEqual(coded.map(pattern).sort(), plain.map(pattern).sort());
+    // ... numbers, not bigints, and one code a model and a cluster label ...
+    for (const r of coded) for (const c of ["n_benign", "n_harmful", "compliances", "trials", "parse_errors", "group_code", "cluster_code"]) assert.equal(typeof r[c], "number", c);
+    const modelCodes = new Map(coded.map((r) => [r.model, r.group_code]));
+    assert.equal(new Set(coded.map((r) => r.group_code)).size, modelCodes.size);
+    assert.equal(new Set(coded.map((r) => r.cluster_code)).size, new Set(plain.map((r) => r.cluster)).size);
+    // ... and the clusters keep their rows: per model, the rows a cluster, sorted, are equal
+    const rowsPerCluster = (rs: Record<string, unknown>[], cluster: string) => {
+      const count = new Map<string, number>();
+      for (const r of rs) count.set(`${r.model}|${r[cluster]}`, (count.get(`${r.model}|${r[cluster]}`) ?? 0) + 1);
+      return [...count].map(([k, v]) => `${k.split("|")[0]}:${v}`).sort();
+    };
+    assert.deepEqual(rowsPerCluster(coded, "cluster_code"), rowsPerCluster(plain, "cluster"));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+});
+
 test("the statements are portable SQL over a relation named receipts; only the file reader is DuckDB's", () => {
   const statements = [sufficientStatisticsSQL(["model"], "query_id"), sufficientStatisticsSQL([], null), complianceCountsSQL(["model", "format_cue"])];
+  assert.doesNotMatch(codedSufficientStatisticsSQL(["model", "format_cue"], "query_id"), /read_|::|"|GROUP BY ALL|FILTER|QUALIFY/);
+  // a statement with its own WITH list gets the relation prepended to it
+  assert.match(overRelation("SELECT 1", codedSufficientStatisticsSQL([], "query_id")), /^WITH receipts AS \(SELECT 1\),\ncounts AS \(/);
   for (const sql of statements) {
     assert.match(sql, /\nFROM receipts(\n|$)/);
     // No DuckDB-only constructs: table functions, ::casts, double-quoted identifiers, GROUP BY ALL, FILTER.
