@@ -8,7 +8,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { ComplianceRow } from "../analysis/compliance-table";
 import type { GroupValues } from "../analysis/group-by";
-import { expandPaths, formatFromPath } from "../io/load";
+import { expandPaths, formatFromPath } from "../io/receipt-paths";
 import { compareGroups, fromCodedStatistics, type CountDataPart } from "./from-sufficient-statistics";
 import { readResultColumns } from "./result-columns";
 import { codedSufficientStatisticsSQL, complianceCountsSQL, nonNullCountSQL, overRelation, receiptsRelation, type EngineFormat } from "./sufficient-statistics.sql";

@@ -2,8 +2,7 @@
  * `loadReceipts`: one call for files or folders in any of the four formats. All inputs go
  * through one assembler, so a receipt duplicated across two files is caught and named.
  */
-import { open, readdir, stat } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { open } from "node:fs/promises";
 import type { DataFrame } from "./dataframe";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { readArrowInto, writeArrow } from "./arrow-ipc";
@@ -11,6 +10,10 @@ import { readCSVInto, writeCSV } from "./csv";
 import { readJSONLInto, writeJSONL, type JSONLLimits } from "./jsonl";
 import { readParquetInto, writeParquetFile } from "./parquet";
 import type { ReceiptFormat, ReceiptTable } from "./receipt-table";
+import { expandPaths, formatFromPath } from "./receipt-paths";
+
+// in receipt-paths.ts, so that a caller needing only these (fit --engine duckdb) loads no reader
+export { expandPaths, formatFromPath };
 
 export interface LoadReceiptsOptions extends LoadOptions, JSONLLimits {
   /** Force a format instead of detecting it from the extension and the first bytes. */
@@ -21,18 +24,6 @@ export interface LoadReceiptsOptions extends LoadOptions, JSONLLimits {
    * Results are the same either way.
    */
   readonly workers?: number;
-}
-
-const EXTENSIONS: Record<string, ReceiptFormat> = {
-  ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
-  ".csv": "csv",
-  ".arrow": "arrow", ".feather": "arrow", ".ipc": "arrow", ".arrows": "arrow",
-  ".parquet": "parquet", ".pq": "parquet",
-};
-
-/** The format a path's extension names, or null. */
-export function formatFromPath(path: string): ReceiptFormat | null {
-  return EXTENSIONS[extname(path).toLowerCase()] ?? null;
 }
 
 /** Detect a file's format: magic bytes first (Parquet `PAR1`, Arrow `ARROW1` or a stream message), then the extension. */
@@ -48,23 +39,6 @@ export async function detectFormat(path: string): Promise<ReceiptFormat> {
   const byExtension = formatFromPath(path);
   if (byExtension !== null) return byExtension;
   throw new Error(`${path}: cannot tell the format; expected an extension .jsonl, .csv, .arrow or .parquet (or pass format)`);
-}
-
-/** Files to read: each path itself, or a folder's receipt files (by extension, sorted). */
-export async function expandPaths(paths: string | readonly string[]): Promise<string[]> {
-  const out: string[] = [];
-  for (const p of typeof paths === "string" ? [paths] : paths) {
-    const info = await stat(p).catch(() => {
-      throw new Error(`${p}: no such file or folder`);
-    });
-    if (info.isDirectory()) {
-      const names = (await readdir(p)).filter((n) => formatFromPath(n) !== null && !n.startsWith(".")).sort();
-      // An empty folder is a mistake (wrong path, files not written yet), not zero receipts.
-      if (names.length === 0) throw new Error(`no receipt files in ${p}: expected files ending in ${Object.keys(EXTENSIONS).join(", ")}`);
-      out.push(...names.map((n) => join(p, n)));
-    } else out.push(p);
-  }
-  return out;
 }
 
 /**
