@@ -12,10 +12,20 @@
  *   With q = 1 this is the Satterthwaite t test (F = t^2, df = nu).
  * Cost: O(J k^2) for a single contrast, O(J^2 q^2 k) for a joint test of q contrasts.
  */
-import betainc = require("@stdlib/math-base-special-betainc");
-import betaincinv = require("@stdlib/math-base-special-betaincinv");
 import type { Cr2Parts } from "./cr2-parts";
 import { symmetricPower } from "./cr2-symmetric-power";
+
+// The incomplete beta functions are required on first use (a t or F test): every logistic fit
+// imports this file for its Wald columns, and CR1 and model-based fits never call them, while
+// loading them cost each fit command about 50 ms.
+type Betainc = typeof import("@stdlib/math-base-special-betainc");
+type Betaincinv = typeof import("@stdlib/math-base-special-betaincinv");
+let betaincStd: Betainc | undefined;
+let betaincinvStd: Betaincinv | undefined;
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const betainc = (x: number, a: number, b: number): number => (betaincStd ??= require("@stdlib/math-base-special-betainc") as Betainc)(x, a, b);
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const betaincinv = (p: number, a: number, b: number): number => (betaincinvStd ??= require("@stdlib/math-base-special-betaincinv") as Betaincinv)(p, a, b);
 
 /** Satterthwaite degrees of freedom of c'b under CR2. */
 export function satterthwaiteDf(parts: Cr2Parts, c: ArrayLike<number>): number {
