@@ -25,6 +25,13 @@ export interface GroupedCells {
   readonly successes: Float64Array;
   /** Sum of weight x trials, a cell. */
   readonly trials: Float64Array;
+  /**
+   * Covariate pattern of each cell, 0 .. patterns - 1: cells of one pattern share x, so the
+   * linear predictor x'beta and its exp cost one evaluation a pattern, not a cell.
+   */
+  readonly pattern: Int32Array;
+  /** One column a term over the patterns (the intercept as a column of 1s), as `columns` over the cells. */
+  readonly patternColumns: Float64Array[];
   /** Cells of group g are start[g] .. start[g + 1] - 1. */
   readonly start: Int32Array;
   /** Group labels in order of first appearance. */
@@ -141,12 +148,19 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
   const terms = intercept ? ["intercept", ...design.terms] : [...design.terms];
   if (terms.length === 0) throw new StatsError(`${GLMM_CALLER} requires at least one fixed-effect term (no predictors and intercept: false)`);
   const columns: Float64Array[] = [];
-  if (intercept) columns.push(new Float64Array(C).fill(1));
+  const patternColumns: Float64Array[] = [];
+  if (intercept) {
+    columns.push(new Float64Array(C).fill(1));
+    patternColumns.push(new Float64Array(P).fill(1));
+  }
+  const pattern = new Int32Array(C);
+  for (let c = 0; c < C; c++) pattern[position[c]] = cellPattern[c];
   for (let j = 0; j < design.columns.length; j++) {
     const col = new Float64Array(C);
     const values = patterns.values[j];
-    for (let c = 0; c < C; c++) col[position[c]] = values[cellPattern[c]];
+    for (let c = 0; c < C; c++) col[c] = values[pattern[c]];
     columns.push(col);
+    patternColumns.push(values);
   }
-  return { terms, columns, successes: sums, trials: tsum, start, labels, nObs, nRows: n, intercept };
+  return { terms, columns, successes: sums, trials: tsum, pattern, patternColumns, start, labels, nObs, nRows: n, intercept };
 }
