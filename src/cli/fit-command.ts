@@ -39,11 +39,16 @@ export async function fitCommand(files: string[], options: FitCommandOptions, ou
     const engine = await import("../engine/duckdb");
     engine.parseEngine(options.engine);
     if (glmm !== null) throw new Error("--engine duckdb fits the GLM from grouped counts; a random-intercept model needs the receipts (drop --engine)");
-    const { fitCountModel } = await import("../analysis/hypothesis-fit");
     const engineCluster = await engine.resolveClusterFromFiles(files, askedCluster);
-    const counted = await engine.countDataByGroup(files, by, engineCluster);
+    // the fit's modules load while DuckDB scans the files (module loading is synchronous)
+    let fitCountModel: typeof import("../analysis/hypothesis-fit").fitCountModel | undefined;
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const loadFit = () => { fitCountModel ??= (require("../analysis/hypothesis-fit") as typeof import("../analysis/hypothesis-fit")).fitCountModel; };
+    const counted = await engine.countDataByGroup(files, by, engineCluster, { whileQuerying: loadFit });
+    loadFit();
+    const fit = fitCountModel!;
     progress.phase("fitting from DuckDB's grouped counts");
-    return writeFits(counted.flatMap((part) => hypotheses.map((hypothesis) => glmRow(part.group, fitCountModel(part.data, hypothesis, { counts, cluster: engineCluster as ReceiptFieldName | null }), hypothesis, counts, engineCluster))), counts, options, out, progress);
+    return writeFits(counted.flatMap((part) => hypotheses.map((hypothesis) => glmRow(part.group, fit(part.data, hypothesis, { counts, cluster: engineCluster as ReceiptFieldName | null }), hypothesis, counts, engineCluster))), counts, options, out, progress);
   }
   const [{ loadReceipts }, { fitColumns }, { splitTable }, { fitHypothesis, resolveCluster }] = await Promise.all([
     import("../io/load"), import("../analysis/needed-columns"), import("../analysis/split"), import("../analysis/hypothesis-fit"),

@@ -55,15 +55,27 @@ export async function queryReceipts(paths: readonly string[], statement: string)
   });
 }
 
+export interface CountDataOptions {
+  /**
+   * Called once the statement is running on DuckDB's threads, before its result is awaited:
+   * synchronous work here (`receipts fit` loads the fit's modules) overlaps the scan.
+   */
+  readonly whileQuerying?: () => void;
+}
+
 /**
  * Count data per group of `by` (per cluster too when given), computed by DuckDB from the
  * files: one scan and aggregation (`codedSufficientStatisticsSQL`), its numbers read as typed
  * arrays, each group's labels read once.
  */
-export async function countDataByGroup(paths: readonly string[], by: readonly string[], cluster: string | null): Promise<CountDataPart[]> {
+export async function countDataByGroup(
+  paths: readonly string[], by: readonly string[], cluster: string | null, options: CountDataOptions = {},
+): Promise<CountDataPart[]> {
   const { files, format } = await filesOf(paths);
   return withConnection(async (connection) => {
-    const result = await connection.run(overRelation(receiptsRelation(files, format), codedSufficientStatisticsSQL(by, cluster)));
+    const running = connection.run(overRelation(receiptsRelation(files, format), codedSufficientStatisticsSQL(by, cluster)));
+    options.whileQuerying?.();
+    const result = await running;
     const columns = readResultColumns(result, {
       group_code: "int32", ...(cluster === null ? {} : { cluster_code: "int32" as const }),
       n_benign: "float64", n_harmful: "float64", compliances: "float64", trials: "float64", parse_errors: "float64",
