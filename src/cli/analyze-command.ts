@@ -3,12 +3,12 @@ import { writeFilesAtomic } from "../io/write-atomic";
 import { join } from "node:path";
 import { InvalidArgumentError } from "commander";
 import { analyze } from "../analysis/analyze";
-import { analyzeColumns } from "../analysis/needed-columns";
 import { resultReceiptToJSON, resultReceiptToMarkdown } from "../analysis/render-result-receipt";
 import { formatPValue } from "../display/format-value";
 import { stepProgress } from "../display/progress";
-import { loadReceipts } from "../io/load";
-import type { ReceiptFieldName } from "../receipt/fields";
+import { analysisTable } from "../engine/analyze-files";
+import { parseEngine, type Engine } from "../engine/duckdb";
+import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import type { PAdjustMethod } from "../stats";
 
 export interface AnalyzeCommandOptions {
@@ -21,6 +21,8 @@ export interface AnalyzeCommandOptions {
   readonly equivalenceMargin?: string | number;
   /** Fit the random-intercept model for the conditional b2 (default true; `--no-conditional`). */
   readonly conditional?: boolean;
+  /** "memory" (default) or "duckdb": DuckDB groups the receipts into weighted cells out of core (docs/engine.md). */
+  readonly engine?: string;
 }
 
 const P_ADJUST = ["holm", "bonferroni", "BH", "none"] as const;
@@ -41,10 +43,18 @@ function checkOptions(options: AnalyzeCommandOptions): { pAdjust: PAdjustMethod 
 /** `receipts analyze FILE... --out DIR`: result-receipt.json and result-receipt.md. */
 export async function analyzeCommand(files: string[], options: AnalyzeCommandOptions, err: { write(text: string): unknown } = process.stderr): Promise<number> {
   const { pAdjust, margin } = checkOptions(options);
-  const progress = stepProgress("receipts analyze", "loading receipts");
+  let engine: Engine;
+  try {
+    engine = parseEngine(options.engine);
+  } catch (e) {
+    throw new InvalidArgumentError(`--engine: ${(e as Error).message}`);
+  }
   const cluster = options.cluster === undefined ? undefined : options.cluster === "none" ? null : (options.cluster as ReceiptFieldName);
-  const table = await loadReceipts(files, { strict: true, columns: analyzeColumns(cluster) });
-  progress.phase(`analyzing ${table.numRows.toLocaleString("en-US")} receipts`);
+  if (cluster && !FIELD_BY_NAME.has(cluster)) throw new InvalidArgumentError(`--cluster: unknown field ${JSON.stringify(cluster)}; expected a receipt field such as query_id, or none`);
+  const progress = stepProgress("receipts analyze", engine === "duckdb" ? "grouping receipts into cells with DuckDB" : "loading receipts");
+  const table = await analysisTable(files, { engine, cluster });
+  const cells = table.weights() === null ? "" : ` in ${table.numRows.toLocaleString("en-US")} cells`;
+  progress.phase(`analyzing ${table.receiptCount.toLocaleString("en-US")} receipts${cells}`);
   const receipt = analyze(table, { cluster, alpha: options.alpha, pAdjust, equivalenceMargin: margin, conditional: options.conditional ?? true });
   await mkdir(options.out, { recursive: true });
   // Both files or neither: a full disk leaves the previous JSON and Markdown as they were.

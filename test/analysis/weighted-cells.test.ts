@@ -11,16 +11,12 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { analyze, type AnalyzeOptions, type ResultReceipt } from "../../src/analysis/analyze";
+import { analyze, type AnalyzeOptions } from "../../src/analysis/analyze";
 import { ANALYZE_COLUMNS } from "../../src/analysis/needed-columns";
 import { fromRecords, loadReceipts } from "../../src/io/load";
 import { withRowWeights, type ReceiptTable } from "../../src/io/receipt-table";
 import { FIELD_BY_NAME } from "../../src/receipt/fields";
-import { classroomDesign } from "../../src/simulate/presets";
-import { simulateOutcomes } from "../../src/simulate/simulate-outcomes";
-import { toReceiptRecords } from "../../src/simulate/to-table";
-import { withReferenceLabels } from "../../src/simulate/reference-labels";
-import type { SimulationDesign } from "../../src/simulate/design";
+import { assertSameReceipt, comparable, simulated, withParseErrors } from "./weighted-helpers";
 
 /** The fields a cell is identified by: what analyze reads, less the derived ones and sample_index (no analysis reads it). */
 const CELL_FIELDS = ANALYZE_COLUMNS.filter((f) => f !== "sample_index" && !FIELD_BY_NAME.get(f)!.derived);
@@ -53,37 +49,6 @@ export function compressTable(table: ReceiptTable): ReceiptTable {
   return withRowWeights(fromRecords(cells, { columns: ANALYZE_COLUMNS }), weights, table.sources);
 }
 
-/** Walk two result receipts together: numbers to `rel` relative, everything else exactly. */
-export function assertSameReceipt(got: unknown, want: unknown, rel = 1e-8, path = "receipt"): void {
-  if (typeof want === "number" && typeof got === "number") {
-    if (Number.isNaN(want) || !Number.isFinite(want)) {
-      assert.ok(Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want)), `${path}: ${got} vs ${want}`);
-      return;
-    }
-    const err = Math.abs(got - want);
-    assert.ok(err <= rel * Math.max(Math.abs(got), Math.abs(want)) + 1e-14, `${path}: ${got} vs ${want} (difference ${err.toExponential(2)})`);
-    return;
-  }
-  if (Array.isArray(want)) {
-    assert.ok(Array.isArray(got), `${path}: not an array`);
-    assert.equal((got as unknown[]).length, want.length, `${path}: length`);
-    want.forEach((w, i) => assertSameReceipt((got as unknown[])[i], w, rel, `${path}[${i}]`));
-    return;
-  }
-  if (want !== null && typeof want === "object") {
-    assert.ok(got !== null && typeof got === "object", `${path}: not an object`);
-    assert.deepEqual(Object.keys(got as object).sort(), Object.keys(want).sort(), `${path}: keys`);
-    for (const k of Object.keys(want)) assertSameReceipt((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], rel, `${path}.${k}`);
-    return;
-  }
-  assert.equal(got, want, path);
-}
-
-/** A receipt without the wall-clock field. */
-export function comparable(r: ResultReceipt): unknown {
-  return { ...r, provenance: { ...r.provenance, created_at: null } };
-}
-
 function checkEquivalent(table: ReceiptTable, options: AnalyzeOptions = {}): { cells: number; receipts: number } {
   const cells = compressTable(table);
   assert.ok(cells.numRows < table.numRows, "the test data must have repeated cells, or it tests nothing");
@@ -92,11 +57,6 @@ function checkEquivalent(table: ReceiptTable, options: AnalyzeOptions = {}): { c
   const got = analyze(cells, options);
   assertSameReceipt(comparable(got), comparable(want));
   return { cells: cells.numRows, receipts: table.numRows };
-}
-
-/** Every 13th record a parse error, so the weighted parse-error counts are exercised. */
-function withParseErrors(records: Record<string, unknown>[]): Record<string, unknown>[] {
-  return records.map((r, i) => (i % 13 === 5 ? { ...r, judge_label: "parse_error", complied: null } : r));
 }
 
 const paperQueries = async (keep: (q: number) => boolean): Promise<ReceiptTable> => {
@@ -109,21 +69,6 @@ const paperQueries = async (keep: (q: number) => boolean): Promise<ReceiptTable>
     return keep(order.get(c)!);
   });
 };
-
-/** The classroom design cut to `queries` queries, with a third checkpoint of one family so training stage runs. */
-function smallDesign(queries: number): SimulationDesign {
-  const d = classroomDesign();
-  const [diluted, amplified] = d.models;
-  const sft = { ...diluted, params: { ...diluted.params, model: "Diluted-7B-SFT", training_stage: "sft" as const, benign_slope: -0.1 } };
-  return { ...d, queries: d.queries.slice(0, queries), models: [diluted, sft, { ...amplified, params: { ...amplified.params, judge_error: { sensitivity: 0.9, specificity: 0.95 } } }] };
-}
-
-function simulated(queries: number, seed: number): ReceiptTable {
-  const design = smallDesign(queries);
-  const sim = simulateOutcomes(design, seed);
-  const records = withReferenceLabels(sim, toReceiptRecords(sim), { fraction: 0.02 }) as unknown as Record<string, unknown>[];
-  return fromRecords(withParseErrors(records));
-}
 
 test("weighted cells: the bundled sample", async () => {
   const t = await loadReceipts("data/sample/receipts.jsonl");

@@ -1,0 +1,138 @@
+/**
+ * `analyze` out of core: DuckDB (embedded) groups the receipt files into cells by
+ * `analysisCellsSQL`, and the cells come back as a weighted ReceiptTable (row i stands for
+ * `weights()[i]` receipts) on which the same `analyze()` runs, giving the in-memory path's
+ * numbers (test/engine/analyze-engine.test.ts). Memory then holds the cells, never the rows.
+ *
+ * The cells travel through a temporary Parquet file that the kit's own Parquet loader reads:
+ * so every value is validated exactly as `loadReceipts` validates it (an unknown judge_label,
+ * a negative count, ... is the same error, naming the cell), dictionary columns are built as
+ * for any load, and no per-cell JavaScript object is made. What DuckDB-specific SQL there is
+ * (the file-reading functions, the column types, the temporary file) is in this file; the
+ * statement itself is portable (analysis-cells.sql.ts).
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { analyzeColumns } from "../analysis/needed-columns";
+import { expandPaths, formatFromPath, loadReceipts } from "../io/load";
+import { withRowWeights, type ReceiptTable, type SourceFile } from "../io/receipt-table";
+import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
+import { ReceiptValidationError } from "../receipt/issues";
+import { analysisCellFields, analysisCellsSQL } from "./analysis-cells.sql";
+
+type CellFormat = "parquet" | "jsonl" | "csv";
+
+export interface AnalysisCellsOptions {
+  /** The cluster field analyze will use (undefined: query_id when present, which is a cell field anyway). */
+  readonly cluster?: ReceiptFieldName | null;
+}
+
+/** The files of paths (folders expanded), all in one format DuckDB reads. */
+async function cellFiles(paths: readonly string[]): Promise<{ files: string[]; format: CellFormat }> {
+  const files = await expandPaths(paths);
+  if (files.length === 0) throw new Error(`${paths.join(", ")}: no receipt files`);
+  const formats = new Set(files.map((f) => formatFromPath(f)));
+  if (formats.size !== 1) throw new Error(`engine duckdb: the files mix formats (${[...formats].join(", ")}); give files of one format`);
+  const format = [...formats][0];
+  if (format !== "parquet" && format !== "jsonl" && format !== "csv") throw new Error(`engine duckdb reads Parquet, JSONL or CSV files; found ${format}`);
+  return { files, format };
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** DuckDB only: the files as one relation, with each row's file name (`filename`). */
+function fileRelation(files: readonly string[], format: CellFormat): string {
+  const list = `[${files.map((f) => quote(resolve(f))).join(", ")}]`;
+  if (format === "parquet") return `SELECT * FROM read_parquet(${list}, union_by_name = true, filename = true)`;
+  if (format === "jsonl") return `SELECT * FROM read_json(${list}, format = 'newline_delimited', union_by_name = true, filename = true)`;
+  return `SELECT * FROM read_csv(${list}, header = true, union_by_name = true, filename = true)`;
+}
+
+/**
+ * DuckDB only: the relation `receipts` the portable statement reads, with every cell field
+ * present (an absent optional column is a typed NULL, as a missing field is for the loader)
+ * and, from CSV (whose column types DuckDB guesses), the string fields as text.
+ */
+function receiptsRelation(raw: string, present: ReadonlySet<string>, fields: readonly ReceiptFieldName[], format: CellFormat): string {
+  const sqlType = (f: ReceiptFieldName) => {
+    const kind = FIELD_BY_NAME.get(f)!.kind;
+    return kind === "integer" ? "BIGINT" : kind === "number" ? "DOUBLE" : kind === "boolean" ? "BOOLEAN" : "VARCHAR";
+  };
+  const columns = fields.map((f) => {
+    if (!present.has(f)) return `CAST(NULL AS ${sqlType(f)}) AS ${f}`;
+    return format === "csv" && sqlType(f) === "VARCHAR" ? `CAST(${f} AS VARCHAR) AS ${f}` : f;
+  });
+  return `SELECT ${[...columns, "filename AS source_file"].join(", ")} FROM (${raw}) AS raw_receipts`;
+}
+
+/** SHA-256 of a file's bytes (the provenance the in-memory loaders record). */
+function sha256OfFile(path: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const hash = createHash("sha256");
+    createReadStream(path).on("data", (b) => hash.update(b)).on("error", fail).on("end", () => done(hash.digest("hex")));
+  });
+}
+
+/**
+ * The receipts of the files as a weighted table of analysis cells, computed by DuckDB: what
+ * `analyze()` needs, in memory bounded by the number of cells. Sources name the input files
+ * with their hashes and receipt counts, as a load of them would.
+ */
+export async function analysisCellsFromFiles(paths: readonly string[], options: AnalysisCellsOptions = {}): Promise<ReceiptTable> {
+  const { files, format } = await cellFiles(paths);
+  const fields = analysisCellFields(options.cluster);
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  const dir = await mkdtemp(join(tmpdir(), "receipts-cells-"));
+  const cellsPath = join(dir, "cells.parquet");
+  try {
+    const raw = fileRelation(files, format);
+    const described = (await connection.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS();
+    const present = new Set(described.map((r) => String(r.column_name)));
+    for (const f of ["n_benign", "n_harmful", "judge_label"]) {
+      if (!present.has(f)) throw new Error(`engine duckdb: ${files.length === 1 ? files[0] : `the ${files.length} files`} have no ${f} column; every receipt needs one`);
+    }
+    const cells = analysisCellsSQL(options.cluster, ["source_file"]);
+    // Each cell gets a distinct sample_index (its rank in a fixed order): the loader checks
+    // receipt keys for duplicates, and cells differ in fields outside the key. The order makes
+    // the table, and so every sum over it, the same from run to run.
+    const order = [...fields, "source_file"].map((f) => `${f} NULLS FIRST`).join(", ");
+    // Integer fields as 32-bit integers, the kit's Arrow type for them, so that the loader
+    // takes its columnar path (a 64-bit column would send every cell through the row path).
+    const typed = fields.map((f) => (FIELD_BY_NAME.get(f)!.kind === "integer" && FIELD_BY_NAME.get(f)!.wideInteger !== true ? `CAST(${f} AS INTEGER) AS ${f}` : f));
+    await connection.run(
+      `COPY (\nWITH receipts AS (${receiptsRelation(raw, present, fields, format)}),\ncells AS (${cells})\n` +
+      `SELECT ${typed.join(", ")}, source_file, weight, CAST(ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS INTEGER) AS sample_index FROM cells ORDER BY sample_index\n) TO ${quote(cellsPath)} (FORMAT parquet)`,
+    );
+    let table: ReceiptTable;
+    try {
+      table = await loadReceipts(cellsPath, { format: "parquet", strict: true, columns: [...analyzeColumns(options.cluster), "sample_index"], unknownFields: "ignore" });
+    } catch (e) {
+      if (!(e instanceof ReceiptValidationError)) throw e;
+      // the loader names the temporary file and a row of it: say which cell of which input instead
+      const of = files.length === 1 ? files[0] : `the ${files.length} files`;
+      const message = e.message.split(`${cellsPath}:`).map((piece, k) => (k === 0 ? piece : piece.replace(/^(\d+)/, (n) => `DuckDB cell ${n} of ${of} (receipts grouped by ${fields.length} fields)`))).join("");
+      throw new Error(`engine duckdb: invalid receipts (the in-memory loader would reject them too):\n${message}`);
+    }
+    const weightRows = (await connection.runAndReadAll(`SELECT CAST(weight AS DOUBLE) AS weight FROM read_parquet(${quote(cellsPath)}) ORDER BY sample_index`)).getColumnsJS()[0] as number[];
+    const weights = Float64Array.from(weightRows);
+    if (weights.length !== table.numRows) throw new Error(`engine duckdb: internal error, ${weights.length} weights for ${table.numRows} cells`);
+    const perFile = new Map<string, number>();
+    for (const r of (await connection.runAndReadAll(`SELECT source_file, CAST(SUM(weight) AS DOUBLE) AS receipts FROM read_parquet(${quote(cellsPath)}) GROUP BY source_file`)).getRowObjectsJS()) {
+      perFile.set(String(r.source_file), Number(r.receipts));
+    }
+    const sources: SourceFile[] = await Promise.all(files.map(async (f) => {
+      const n = perFile.get(resolve(f)) ?? 0;
+      return { path: f, format, sha256: await sha256OfFile(f), rowsRead: n, rowsKept: n, issues: 0 };
+    }));
+    return withRowWeights(table, weights, sources);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * `analyze` through DuckDB: the receipts stay in Parquet / JSONL / CSV files, DuckDB groups
+ * them into weighted cells (analysisCellsSQL), and analyze() on the cells must give the
+ * in-memory result receipt: every number to 1e-8 relative, every string and verdict the
+ * same, provenance (files, hashes, receipt and parse-error counts) included. The reference
+ * is the in-memory path (itself checked against R in test/analysis and test/stats).
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { analyze } from "../../src/analysis/analyze";
+import { analyzeColumns } from "../../src/analysis/needed-columns";
+import { analysisCellsFromFiles } from "../../src/engine/analysis-cells";
+import { analysisCellsSQL } from "../../src/engine/analysis-cells.sql";
+import { analyzeFiles } from "../../src/engine/analyze-files";
+import { analyzeCommand } from "../../src/cli/analyze-command";
+import { loadReceipts, saveReceipts } from "../../src/io/load";
+import { assertSameReceipt, comparable, simulated } from "../analysis/weighted-helpers";
+
+const dir = mkdtempSync(join(tmpdir(), "receipts-analyze-engine-"));
+
+test("analyze on DuckDB's cells equals analyze in memory, from Parquet, JSONL and CSV", async () => {
+  const table = simulated(30, 3);
+  const files = { parquet: join(dir, "r.parquet"), jsonl: join(dir, "r.jsonl"), csv: join(dir, "r.csv") };
+  for (const [format, path] of Object.entries(files)) {
+    await saveReceipts(table, path);
+    const memory = await loadReceipts(path, { strict: true, columns: analyzeColumns(undefined) });
+    const want = analyze(memory);
+    const cells = await analysisCellsFromFiles([path]);
+    assert.ok(cells.numRows < memory.numRows, `${format}: cells merge receipts`);
+    assert.equal(cells.receiptCount, memory.numRows, format);
+    assertSameReceipt(comparable(analyze(cells)), comparable(want), 1e-8, `${format} receipt`);
+  }
+});
+
+test("two Parquet files (a folder): per-file provenance and the same result; no cluster and options", async () => {
+  const a = join(dir, "two"), t = simulated(45, 5);
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(a);
+  const half = Math.floor(t.numRows / 2);
+  await saveReceipts(t.take(Int32Array.from({ length: half }, (_, i) => i)), join(a, "part-1.parquet"));
+  await saveReceipts(t.take(Int32Array.from({ length: t.numRows - half }, (_, i) => half + i)), join(a, "part-2.parquet"));
+  const memory = await loadReceipts(a, { strict: true, columns: analyzeColumns(undefined) });
+  const cells = await analysisCellsFromFiles([a]);
+  assert.deepEqual(cells.sources.map((s) => s.rowsRead), [half, t.numRows - half]);
+  assertSameReceipt(comparable(analyze(cells)), comparable(analyze(memory)));
+  const options = { cluster: null, conditional: false, pAdjust: "bonferroni" as const };
+  assertSameReceipt(comparable(analyze(await analysisCellsFromFiles([a], { cluster: null }), options)), comparable(analyze(memory, options)));
+});
+
+test("the bundled paper-calibrated subset (Parquet) through DuckDB equals memory", async () => {
+  const full = await loadReceipts("data/paper-calibrated");
+  const ids = full.dictionary("query_id");
+  const sub = full.filter((i) => ids.codes[i] % 23 === 0); // about 60 of the 1,404 queries, every model and condition
+  const path = join(dir, "paper-subset.parquet");
+  await saveReceipts(sub, path);
+  const memory = await loadReceipts(path, { strict: true, columns: analyzeColumns(undefined) });
+  assertSameReceipt(comparable(analyze(await analysisCellsFromFiles([path]))), comparable(analyze(memory)));
+});
+
+test("invalid values are the loader's errors, naming the DuckDB cell; a missing required column is named", async () => {
+  const bad = join(dir, "bad.jsonl");
+  const r = { run_id: "r", model: "A", judge: "j", query_source: "s", query_id: "q", n_benign: 0, n_harmful: 0, judge_label: "complies" };
+  writeFileSync(bad, JSON.stringify(r) + "\n");
+  await assert.rejects(analysisCellsFromFiles([bad]), /engine duckdb: invalid receipts[\s\S]*DuckDB cell[\s\S]*judge_label/);
+  const none = join(dir, "none.jsonl");
+  writeFileSync(none, JSON.stringify({ run_id: "r", model: "A", judge: "j", query_source: "s", n_benign: 0, n_harmful: 0 }) + "\n");
+  await assert.rejects(analysisCellsFromFiles([none]), /no judge_label column/);
+});
+
+test("the cells statement is plain portable SQL over `receipts`", () => {
+  const sql = analysisCellsSQL();
+  assert.match(sql, /^SELECT run_id, model, model_family, COALESCE\(training_stage, 'unknown'\) AS training_stage, /);
+  assert.match(sql, /COUNT\(\*\) AS weight\nFROM receipts\nGROUP BY /);
+  assert.doesNotMatch(sql, /sample_index|read_parquet|n_total|complied/);
+  assert.match(analysisCellsSQL("sample_index"), /sample_index/);
+});
+
+test("receipts analyze --engine duckdb writes the in-memory result receipt; analyzeFiles takes the engine option", async () => {
+  const path = join(dir, "cli.parquet");
+  await saveReceipts(simulated(25, 9), path);
+  const err = { text: "", write(t: string) { this.text += t; } };
+  assert.equal(await analyzeCommand([path], { out: join(dir, "out-memory") }, err), 0);
+  assert.equal(await analyzeCommand([path], { out: join(dir, "out-duckdb"), engine: "duckdb" }, err), 0);
+  const read = (d: string) => {
+    const r = JSON.parse(readFileSync(join(dir, d, "result-receipt.json"), "utf8"));
+    r.provenance.created_at = null;
+    return r;
+  };
+  assertSameReceipt(read("out-duckdb"), read("out-memory"));
+  const lib = await analyzeFiles(path, { engine: "duckdb", conditional: false });
+  const mem = await analyzeFiles([path], { conditional: false });
+  assertSameReceipt(comparable(lib), comparable(mem));
+  await assert.rejects(analyzeCommand([path], { out: join(dir, "x"), engine: "spark" }, err), /--engine: unknown engine "spark"/);
+});
