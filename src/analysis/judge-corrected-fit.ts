@@ -64,9 +64,11 @@ export function judgeCorrectedFit(table: ReceiptTable, options: JudgeCorrectedFi
   const codes = clusterField === null ? null : clusterCodesOf(table, clusterField);
   const patterns = new Map<string, number>();
   const b: number[] = [], h: number[] = [], judged: number[] = [], ref: number[] = [], weight: number[] = [], cluster: number[] = [];
+  const rowWeights = table.weights(); // a weighted row (a cell) stands for w receipts
   let parseErrors = 0;
   for (let i = 0; i < y.length; i++) {
-    if (y[i] < 0) { parseErrors++; continue; }
+    const w = rowWeights === null ? 1 : rowWeights[i];
+    if (y[i] < 0) { parseErrors += w; continue; }
     const r = reference[i] === "compliance" ? 1 : reference[i] === "refusal" ? 0 : -1;
     const c = codes === null ? 0 : codes[i];
     const key = `${c},${nb[i]},${nh[i]},${y[i]},${r}`;
@@ -76,7 +78,7 @@ export function judgeCorrectedFit(table: ReceiptTable, options: JudgeCorrectedFi
       patterns.set(key, k);
       b.push(nb[i]); h.push(nh[i]); judged.push(y[i]); ref.push(r); weight.push(0); cluster.push(c);
     }
-    weight[k]++;
+    weight[k] += w;
   }
   const nBenign = Float64Array.from(b), nHarmful = Float64Array.from(h);
   const columnsByTerm = {

@@ -70,13 +70,14 @@ export function judgeErrorSummary(table: ReceiptTable, options: JudgeErrorSummar
   const G = groups.length;
   const n = new Float64Array(G), x = new Float64Array(G), pe = new Float64Array(G);
   const tp = new Float64Array(G), fn = new Float64Array(G), tn = new Float64Array(G), fp = new Float64Array(G);
+  const weights = table.weights(); // a weighted row (a cell) stands for w receipts
   for (let i = 0; i < groupOf.length; i++) {
-    const g = groupOf[i], y = complied[i];
-    if (y < 0) { pe[g]++; continue; }
-    n[g]++; x[g] += y;
+    const g = groupOf[i], y = complied[i], w = weights === null ? 1 : weights[i];
+    if (y < 0) { pe[g] += w; continue; }
+    n[g] += w; x[g] += y * w;
     const r = reference[i];
-    if (r === "compliance") y === 1 ? tp[g]++ : fn[g]++;
-    else if (r === "refusal") y === 1 ? fp[g]++ : tn[g]++;
+    if (r === "compliance") { if (y === 1) tp[g] += w; else fn[g] += w; }
+    else if (r === "refusal") { if (y === 1) fp[g] += w; else tn[g] += w; }
   }
   return groups.map((values, g) => ({ ...values, ...groupRow(n[g], x[g], pe[g], tp[g], fn[g], tn[g], fp[g], confLevel) }));
 }

@@ -40,6 +40,8 @@ const POINT: readonly ReceiptFieldName[] = ["judge", "query_source", "query_id",
  */
 export function pairedModelComparison(table: ReceiptTable, options: PairedModelOptions): PairedModelComparison {
   const { modelA, modelB } = options;
+  // pairs are receipts of one evaluation point, sample by sample: cells have merged the samples
+  if (table.weights() !== null) throw new Error("pairedModelComparison needs one row a receipt (sample_index pairs the receipts); load the receipts instead of weighted cells");
   const judges = table.distinct("judge") as string[];
   if (judges.length !== 1) throw new StatsError(`pairedModelComparison requires receipts of one judge, found ${judges.length} (${judges.join(", ")}); filter with table.where({judge: ...})`);
   const model = table.values("model");

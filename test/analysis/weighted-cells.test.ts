@@ -12,7 +12,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { analyze, type AnalyzeOptions } from "../../src/analysis/analyze";
+import { judgeCorrectedFit } from "../../src/analysis/judge-corrected-fit";
+import { judgeErrorSummary } from "../../src/analysis/judge-error-summary";
 import { ANALYZE_COLUMNS } from "../../src/analysis/needed-columns";
+import { pairedModelComparison } from "../../src/analysis/paired-models";
+import { powerLawCurve } from "../../src/analysis/power-law-curve";
 import { fromRecords, loadReceipts } from "../../src/io/load";
 import { withRowWeights, type ReceiptTable } from "../../src/io/receipt-table";
 import { FIELD_BY_NAME } from "../../src/receipt/fields";
@@ -120,4 +124,15 @@ test("a weighted table counts receipts: receiptCount, toString, selections keep 
   assert.throws(() => withRowWeights(base, Float64Array.from([1, 0, 1])), /weight of row 2 is 0/);
   assert.throws(() => withRowWeights(base, Float64Array.from([1, 1])), /2 weights for 3 rows/);
   assert.throws(() => withRowWeights(base.take([0]), Float64Array.from([1])), /not a selection/);
+});
+
+test("weighted cells: judge-error summary, judge-corrected fit and power-law curve count receipts too; paired comparison refuses cells", () => {
+  const t = simulated(40, 13);
+  const cells = compressTable(t);
+  assertSameReceipt(judgeErrorSummary(cells, { by: ["model"] }), judgeErrorSummary(t, { by: ["model"] }));
+  const one = (x: ReceiptTable) => x.where({ model: "Amplified-7B" });
+  const got = judgeCorrectedFit(one(cells)), want = judgeCorrectedFit(one(t));
+  assertSameReceipt({ terms: got.terms, parse_errors: got.parse_errors, warnings: got.warnings }, { terms: want.terms, parse_errors: want.parse_errors, warnings: want.warnings });
+  assertSameReceipt(powerLawCurve(cells), powerLawCurve(t));
+  assert.throws(() => pairedModelComparison(cells.where({ judge: String(t.values("judge")[0]) }), { modelA: "Diluted-7B", modelB: "Amplified-7B" }), /one row a receipt/);
 });
