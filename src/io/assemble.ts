@@ -340,12 +340,15 @@ export class ReceiptAssembler {
     return false;
   }
 
-  /** Keep a record already validated field by field (columnar sources). */
-  addValues(values: unknown[], where: RecordLocation): boolean {
+  /**
+   * Keep a record already validated field by field (columnar sources). `lanes`: the row's
+   * `keyLanesOfValues`, when the caller has them already (the JSONL reader remembers them per value).
+   */
+  addValues(values: unknown[], where: RecordLocation, lanes?: Uint32Array): boolean {
     const parts = this.keyParts;
     for (let k = 0; k < KEY_INDEX.length; k++) parts[k] = values[KEY_INDEX[k]];
-    keyLanesOfValues(parts, this.halves);
-    if (!this.register(this.halves[0], this.halves[1], where.file, where.line, FROM_PARTS, 0)) return false;
+    if (lanes === undefined) keyLanesOfValues(parts, (lanes = this.halves));
+    if (!this.register(lanes[0], lanes[1], where.file, where.line, FROM_PARTS, 0)) return false;
     if (this.batch !== null) this.spillBatch();
     this.appendRow(values);
     return true;

@@ -9,11 +9,11 @@
 import { Dictionary, List, makeData, makeVector, Utf8, type Data, type DataType, type Vector } from "apache-arrow";
 import { INPUT_FIELDS } from "../receipt/fields";
 import type { ValidationIssue } from "../receipt/issues";
-import { KEY_FIELDS, keyHalvesOfText, keyText } from "../receipt/key";
-import { INPUT_INDEX, validateInto } from "../receipt/validate";
+import { validateInto } from "../receipt/validate";
 import { JSONLLines, type Bytes, type JSONLScanOptions, type LineSink } from "./jsonl-scan";
 import { arrowTypeOf } from "./arrow-schema";
 import { columnBuilderFor, rowAppender } from "./column-builder";
+import { KeyLaneCache } from "./jsonl-key-lanes";
 
 export { badJSONMessage } from "./jsonl-scan";
 
@@ -45,8 +45,6 @@ export interface PieceResult {
   /** Problems in line order, lines within the piece, file null. */
   readonly issues: readonly ValidationIssue[];
 }
-
-const KEY_INDEX = KEY_FIELDS.map((f) => INPUT_INDEX.get(f)!);
 
 function toWire(d: Data): WireData {
   return {
@@ -99,8 +97,7 @@ export function parsePiece(bytes: Uint8Array, first: boolean, last: boolean, opt
   const builders = INPUT_FIELDS.map(columnBuilderFor);
   const appendRow = rowAppender(builders);
   const scratch: unknown[] = new Array(INPUT_FIELDS.length);
-  const keyParts: unknown[] = new Array(KEY_INDEX.length);
-  const halves = new Uint32Array(2);
+  const keyLanes = new KeyLaneCache();
   const issues: ValidationIssue[] = [];
   // About one row per 600 bytes: sized once, grown if need be.
   let capacity = Math.max(16, Math.ceil(bytes.length / 600));
@@ -108,8 +105,7 @@ export function parsePiece(bytes: Uint8Array, first: boolean, last: boolean, opt
   let rows = 0;
   for (const b of builders) b.reserve?.(capacity);
   const keep = (values: unknown[], line: number) => {
-    for (let k = 0; k < KEY_INDEX.length; k++) keyParts[k] = values[KEY_INDEX[k]];
-    keyHalvesOfText(keyText(keyParts), halves);
+    const halves = keyLanes.of(values);
     if (rows === capacity) {
       capacity *= 2;
       const grow = <T extends Uint32Array | Int32Array>(a: T): T => { const n = new (a.constructor as new (k: number) => T)(capacity); n.set(a); return n; };

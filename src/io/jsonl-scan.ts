@@ -156,6 +156,9 @@ export class ReceiptLineScanner {
   private readonly maxFieldBytes: number;
   private readonly cacheBytes: (Uint8Array | null)[] = new Array(SLOTS.length * CACHE_SIZE).fill(null);
   private readonly cacheText: (string | null)[] = new Array(SLOTS.length * CACHE_SIZE).fill(null);
+  /** Per slot, the bytes and string of the last value read through the cache. */
+  private readonly lastBytes: (Uint8Array | null)[] = new Array(SLOTS.length).fill(null);
+  private readonly lastText: (string | null)[] = new Array(SLOTS.length).fill(null);
   // What scanString found about the string it scanned.
   private sEscaped = false;
   private sAscii = true;
@@ -412,6 +415,17 @@ export class ReceiptLineScanner {
    */
   private cachedValue(b: Bytes, p: number, end: number, slot: number): number {
     const from = p + 1;
+    // Most often the value is the previous line's: its bytes, then the closing quote (its
+    // bytes hold no quote, backslash or control byte, so the value ends exactly there).
+    const last = this.lastBytes[slot];
+    if (last !== null) {
+      const len = last.length;
+      if (from + len < end && b[from + len] === 34) {
+        let k = 0;
+        while (k < len && last[k] === b[from + k]) k++;
+        if (k === len) { this.values[slot] = this.lastText[slot]; return from + len + 1; }
+      }
+    }
     let i = from, h = 0, c = 0;
     while (STRING_BYTE[(c = b[i])] === 0) { h = (Math.imul(h, 31) + c) | 0; i++; }
     const len = i - from;
@@ -420,19 +434,27 @@ export class ReceiptLineScanner {
       if (q >= 0) this.values[slot] = this.stringValue(b, from, q - 1);
       return q;
     }
-    const at = slot * CACHE_SIZE + ((h ^ len) & (CACHE_SIZE - 1));
+    // The polynomial hash of similar ids (q0001, q0002) differs in its low bits only by
+    // small steps: mixed, so that they spread over the table.
+    h = Math.imul(h ^ len ^ (h >>> 15), 0x2c1b3c6d);
+    const at = slot * CACHE_SIZE + ((h ^ (h >>> 12)) & (CACHE_SIZE - 1));
     const known = this.cacheBytes[at];
     if (known !== null && known.length === len) {
       let k = 0;
       while (k < len && known[k] === b[from + k]) k++;
-      if (k === len) { this.values[slot] = this.cacheText[at]; return i + 1; }
+      if (k === len) {
+        this.lastBytes[slot] = known;
+        this.values[slot] = this.lastText[slot] = this.cacheText[at];
+        return i + 1;
+      }
     }
     const text = b.latin1Slice(from, i);
     const copy = new Uint8Array(len);
     for (let k = 0; k < len; k++) copy[k] = b[from + k];
     this.cacheBytes[at] = copy;
     this.cacheText[at] = text;
-    this.values[slot] = text;
+    this.lastBytes[slot] = copy;
+    this.values[slot] = this.lastText[slot] = text;
     return i + 1;
   }
 
@@ -557,7 +579,7 @@ export class ReceiptLineScanner {
 const STRING_BYTE = new Uint8Array(256).map((_, c) => (c === 34 || c === 92 || c < 32 || c >= 128 ? 1 : 0));
 
 /** Remembered values of a repeating field (a power of two). */
-const CACHE_SIZE = 2048;
+const CACHE_SIZE = 4096;
 
 /** Stands for a value of the wrong JSON type: the values check refuses it, and the row validator words it. */
 const WRONG = Symbol("wrong type");

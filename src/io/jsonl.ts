@@ -4,7 +4,6 @@
  * an interrupted write never leaves a half-written receipt file behind.
  */
 import { createHash } from "node:crypto";
-import { once } from "node:events";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
@@ -18,6 +17,7 @@ import { ReceiptValidationError } from "../receipt/issues";
 import { DEFAULT_MAX_LINE_BYTES, JSONLLines, scanOptionsOf, type Bytes, type JSONLReadOptions, type JSONLScanOptions, type LineSink } from "./jsonl-scan";
 
 export type { JSONLReadOptions, JSONLLimits } from "./jsonl-scan";
+import { KeyLaneCache } from "./jsonl-key-lanes";
 import { canUseWorkers, streamJSONLParallel, WorkersUnavailable, type ParallelJSONLOptions } from "./jsonl-parallel";
 
 /** Files from this size up are read by worker threads when asked for (`workers` > 1). */
@@ -35,8 +35,9 @@ function assemblerSink(asm: ReceiptAssembler, file: string | null): LineSink {
   const strict = asm.validationOptions().strict;
   // One location object, reused: the assembler copies what it keeps.
   const where = { file, line: 0 };
+  const lanes = new KeyLaneCache();
   return {
-    good(values, line) { where.line = line; asm.addValues(values, where); },
+    good(values, line) { where.line = line; asm.addValues(values, where, lanes.of(values)); },
     record(record, line) { where.line = line; return asm.add(record, where); },
     problems(issues) {
       if (strict) throw new ReceiptValidationError(issues);
@@ -69,49 +70,65 @@ const CHUNK_BYTES = 4 << 20;
 /** Files from this size up are hashed on a second thread, beside the parsing. */
 const HASH_ON_THREAD_BYTES = 32 << 20;
 
-/** The hashing thread's code: plain CommonJS with Node's own modules only, so it starts in milliseconds. */
-const HASH_WORKER = `const { parentPort } = require("node:worker_threads");
+/*
+ * The hashing thread reads the file itself (from the page cache, on the other core) and
+ * reports its size and modification time before and after, as the Arrow reader's does: no
+ * chunk is copied or posted from the parsing thread. The digest is of the bytes parsed unless
+ * the file changed meanwhile, which the sizes and times show (the file is then hashed again
+ * here). Plain CommonJS with Node's own modules only, so it starts in milliseconds.
+ */
+const HASH_WORKER = `const { parentPort, workerData } = require("node:worker_threads");
+const { openSync, readSync, fstatSync, closeSync } = require("node:fs");
 const hash = require("node:crypto").createHash("sha256");
-parentPort.on("message", (m) => { if (m === null) parentPort.postMessage(hash.digest("hex")); else hash.update(m); });`;
+const fd = openSync(workerData, "r");
+try {
+  const before = fstatSync(fd), buf = Buffer.allocUnsafe(8 * 2 ** 20);
+  let pos = 0, n;
+  while ((n = readSync(fd, buf, 0, buf.length, pos)) > 0) { hash.update(buf.subarray(0, n)); pos += n; }
+  const after = fstatSync(fd);
+  const same = before.size === after.size && before.mtimeMs === after.mtimeMs && pos === after.size;
+  parentPort.postMessage({ hex: hash.digest("hex"), size: same ? pos : -1, mtimeMs: after.mtimeMs });
+} finally { closeSync(fd); }`;
 
 /**
- * The file's SHA-256, computed on a worker thread for a large file (a copy of each chunk
- * is handed over; SHA-256 costs about a fifth of a JSONL load and needs no JavaScript
- * heap), on this thread otherwise or when no thread starts.
+ * The file's SHA-256: from a worker thread reading the file beside the parsing for a large
+ * file (SHA-256 costs about a fifth of a JSONL load), from the chunks read on this thread
+ * otherwise or when no thread starts.
  */
 class FileHash {
   private readonly hash = createHash("sha256");
   private worker: Worker | null = null;
-  private failed = false;
-  constructor(size: number) {
+  private result: Promise<{ hex: string; size: number; mtimeMs: number } | null> | null = null;
+  constructor(path: string, size: number) {
     if (size < HASH_ON_THREAD_BYTES || availableParallelism() < 2) return;
     try {
-      this.worker = new Worker(HASH_WORKER, { eval: true, execArgv: [] });
-      this.worker.on("error", () => { this.failed = true; });
+      const worker = new Worker(HASH_WORKER, { eval: true, execArgv: [], workerData: path });
+      this.worker = worker;
+      this.result = new Promise((resolve) => {
+        worker.once("message", (m) => resolve(m as { hex: string; size: number; mtimeMs: number }));
+        worker.once("error", () => resolve(null));
+        worker.once("exit", () => resolve(null));
+      });
     } catch {
       this.worker = null;
     }
   }
+  /** Bytes read on this thread, in order (hashed here only without a worker). */
   update(bytes: Uint8Array): void {
-    if (this.worker === null) { this.hash.update(bytes); return; }
-    const copy = Uint8Array.prototype.slice.call(bytes) as Uint8Array;
-    this.worker.postMessage(copy, [copy.buffer as ArrayBuffer]);
+    if (this.worker === null) this.hash.update(bytes);
   }
-  /** The hex digest; `reread` hashes the file again here if the thread failed. */
-  async digest(reread: () => Promise<string>): Promise<string> {
-    const worker = this.worker;
-    if (worker === null) return this.hash.digest("hex");
-    try {
-      if (this.failed) return await reread();
-      const done = once(worker, "message");
-      worker.postMessage(null);
-      const [hex] = (await Promise.race([done, once(worker, "error").then(() => [null])])) as [string | null];
-      return hex ?? (await reread());
-    } finally {
-      await worker.terminate();
-    }
+  /**
+   * The hex digest. `read`: what this thread read (bytes, and the file's size and
+   * modification time when opened and when done); `reread` hashes the file again here when
+   * the thread failed or saw another file.
+   */
+  async digest(read: { bytes: number; size: number; mtimeMs: number; sizeAfter: number; mtimeMsAfter: number }, reread: () => Promise<string>): Promise<string> {
+    if (this.result === null) return this.hash.digest("hex");
+    const d = await this.result;
+    const same = d !== null && d.size === read.bytes && read.size === read.sizeAfter && read.size === read.bytes && d.mtimeMs === read.mtimeMs && read.mtimeMs === read.mtimeMsAfter;
+    return same ? d.hex : await reread();
   }
-  /** Stop the thread (reading failed or stopped). */
+  /** Stop the thread (done, or reading failed or stopped). */
   async close(): Promise<void> {
     if (this.worker !== null) await this.worker.terminate();
     this.worker = null;
@@ -135,7 +152,9 @@ export async function streamJSONL(asm: ReceiptAssembler, path: string, options: 
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const lines = new JSONLLines(assemblerSink(asm, path), path, scanOptions(asm, options));
   const handle = await open(path, "r");
-  const hash = new FileHash((await handle.stat()).size);
+  const opened = await handle.stat();
+  const hash = new FileHash(path, opened.size);
+  let bytesTotal = 0, sized = false;
   try {
     let buf = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(1024, maxLine + 1))) as Bytes;
     let filled = 0, start = 0;
@@ -161,6 +180,7 @@ export async function streamJSONL(asm: ReceiptAssembler, path: string, options: 
         break;
       }
       hash.update(buf.subarray(filled, filled + bytesRead));
+      bytesTotal += bytesRead;
       let from = filled;
       if (dropLF) { dropLF = false; if (buf[from] === 10) from++; }
       if (skipping) {
@@ -190,9 +210,19 @@ export async function streamJSONL(asm: ReceiptAssembler, path: string, options: 
       if (from > filled) { buf.copy(buf, filled, from, filled + bytesRead); filled += bytesRead - 1; }
       else filled += bytesRead;
       start = lines.feed(buf, 0, filled, false);
+      if (!sized && lines.records > 0) {
+        // Size the columns and the key index once for the whole file, from the bytes a line
+        // took in the first chunk, instead of doubling every buffer as rows arrive (which
+        // holds a column's old and new buffers at once and leaves up to half of each unused).
+        sized = true;
+        const rest = Math.ceil(((opened.size - bytesTotal) / (bytesTotal - (filled - start))) * lines.records * 1.02);
+        if (rest > 0 && Number.isFinite(rest)) asm.reserve(rest);
+      }
     }
     if (lines.records === 0) asm.report({ file: path, line: null, field: null, message: EMPTY_FILE });
-    return { records: lines.records, sha256: await hash.digest(() => sha256OfFile(path)) };
+    const done = await handle.stat();
+    const read = { bytes: bytesTotal, size: opened.size, mtimeMs: opened.mtimeMs, sizeAfter: done.size, mtimeMsAfter: done.mtimeMs };
+    return { records: lines.records, sha256: await hash.digest(read, () => sha256OfFile(path)) };
   } finally {
     await hash.close();
     await handle.close();
