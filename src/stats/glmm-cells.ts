@@ -64,7 +64,9 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
     if (!(col instanceof Float64Array)) throw new StatsError(`${GLMM_CALLER} requires column '${term}' to be a Float64Array`);
     if (col.length !== n) throw new StatsError(`${GLMM_CALLER}: column '${term}' has ${col.length} values, successes has ${n}`);
     for (let i = 0; i < n; i++) {
-      if (!Number.isFinite(col[i])) throw new StatsError(`${GLMM_CALLER}: column '${term}' has a missing or non-finite value (${col[i]}) at row ${i}`);
+      const v = col[i];
+      // v - v is 0 exactly for finite v, NaN for NaN and +-Infinity
+      if (v - v !== 0) throw new StatsError(`${GLMM_CALLER}: column '${term}' has a missing or non-finite value (${v}) at row ${i}`);
     }
   });
   for (const [name, arr] of [["trials", trials], ["weights", weights]] as const) {
@@ -82,6 +84,9 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
   const groupIndex = new Map<string | number, number>();
   const labels: (string | number)[] = [];
   const groupOf = new Int32Array(n);
+  // Receipts come in runs of one query: a run needs no Map lookup after its first row.
+  let previousLabel: string | number | undefined;
+  let previousGroup = -1;
   for (let i = 0; i < n; i++) {
     const s = successes[i];
     const t = trials === undefined ? 1 : trials[i];
@@ -94,6 +99,10 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
     if (label === null || label === undefined || (typeof label === "number" && Number.isNaN(label))) {
       throw new StatsError(`${GLMM_CALLER}: the group label is missing at row ${i}`);
     }
+    if (label === previousLabel) {
+      groupOf[i] = previousGroup;
+      continue;
+    }
     let g = groupIndex.get(label);
     if (g === undefined) {
       g = labels.length;
@@ -101,6 +110,8 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
       labels.push(label);
     }
     groupOf[i] = g;
+    previousLabel = label;
+    previousGroup = g;
   }
 
   const patterns = findRowPatterns(design.columns, n, Infinity, false);
@@ -110,22 +121,24 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
   // Cell id by (group, pattern): dense when small, else a Map.
   const dense = G * P <= 1 << 24 ? new Int32Array(G * P).fill(-1) : null;
   const sparse = dense === null ? new Map<number, number>() : null;
-  const cellGroup: number[] = [];
-  const cellPattern: number[] = [];
+  const patternOf = patterns.patternOf;
+  // At most one cell a row.
+  const cellGroup = new Int32Array(n);
+  const cellPattern = new Int32Array(n);
   const cellOf = new Int32Array(n);
+  let C = 0;
   for (let i = 0; i < n; i++) {
-    const key = groupOf[i] * P + patterns.patternOf[i];
+    const key = groupOf[i] * P + patternOf[i];
     let c = dense !== null ? dense[key] : (sparse!.get(key) ?? -1);
     if (c < 0) {
-      c = cellGroup.length;
+      c = C++;
       if (dense !== null) dense[key] = c;
       else sparse!.set(key, c);
-      cellGroup.push(groupOf[i]);
-      cellPattern.push(patterns.patternOf[i]);
+      cellGroup[c] = groupOf[i];
+      cellPattern[c] = patternOf[i];
     }
     cellOf[i] = c;
   }
-  const C = cellGroup.length;
   // Counting sort of the cells by group (stable: patterns keep their first-appearance order).
   const start = new Int32Array(G + 1);
   for (let c = 0; c < C; c++) start[cellGroup[c] + 1]++;

@@ -185,6 +185,7 @@ export class RandomInterceptDeviance {
     const nodeLog = this.#nodeLog, nodeU = this.#nodeU, nodeR = this.#nodeR, nodeFr = this.#nodeFr;
     const K = nodes.length;
     const need = withDeviance || K > 1 ? COMPLETE : GRADIENT;
+    const logWeight0 = Math.log(weights[0]);
     let total = 0;
     this.modesConverged = true;
     const G = start.length - 1;
@@ -211,6 +212,17 @@ export class RandomInterceptDeviance {
       for (let j = 0, i = g * (k + 1); j < k; j++, i++) slopes[i] = duB[j];
       slopes[g * (k + 1) + k] = duT;
       const dsdT = 0.5 * sd * sd * sd * (-2 * theta * s0 - theta * theta * t0 * u + fuuu * duT);
+      for (let j = 0; j < k; j++) gradient[j] += dsdB[j] / sd;
+      gradient[k] += dsdT / sd;
+      if (K === 1) {
+        // Laplace: the one node is the mode (z = 0, pi = 1): no pass, no exp, and the
+        // deviance's logs only when it is wanted (the same sums as the loop below).
+        if (need === COMPLETE) total += Math.log(sd) + (f0 + logWeight0);
+        const fu = theta * r0 - u;
+        for (let j = 0; j < k; j++) gradient[j] += f0r[j] + fu * duB[j];
+        gradient[k] += u * r0 + fu * duT;
+        continue;
+      }
       // The quadrature nodes.
       let maxLog = -Infinity;
       for (let q = 0; q < K; q++) {
@@ -234,11 +246,8 @@ export class RandomInterceptDeviance {
       for (let q = 0; q < K; q++) sum += Math.exp(nodeLog[q] - maxLog);
       total += Math.log(sd) + maxLog + Math.log(sum);
       // Gradient of G_i.
-      for (let j = 0; j < k; j++) gradient[j] += dsdB[j] / sd;
-      gradient[k] += dsdT / sd;
       for (let q = 0; q < K; q++) {
-        // (K = 1: pi is 1, and without the deviance nodeLog is NaN)
-        const pi = K === 1 ? 1 : Math.exp(nodeLog[q] - maxLog) / sum;
+        const pi = Math.exp(nodeLog[q] - maxLog) / sum;
         const fu = theta * nodeR[q] - nodeU[q];
         const z = nodes[q];
         for (let j = 0; j < k; j++) gradient[j] += pi * (nodeFr[q * k + j] + fu * (duB[j] + z * dsdB[j]));

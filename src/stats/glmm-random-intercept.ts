@@ -113,11 +113,21 @@ export function fitRandomInterceptLogistic(design: RandomInterceptDesign, option
   return buildResult(cells, found, objective, { agq, confLevel, groupName, slopeTerm, k });
 }
 
-/** The ordinary logistic fit on the cells: glmer starts its fixed effects from glm's too. */
+/**
+ * The ordinary logistic fit, glmer's start for the fixed effects too: on the covariate
+ * patterns (the cells summed over the groups, the same fit as on the rows), a few dozen rows
+ * instead of tens of thousands of cells.
+ */
 function startingEstimates(cells: GroupedCells): Float64Array {
   const offset = cells.intercept ? 1 : 0;
+  const P = cells.patternColumns[0].length;
+  const successes = new Float64Array(P), trials = new Float64Array(P);
+  for (let c = 0; c < cells.pattern.length; c++) {
+    successes[cells.pattern[c]] += cells.successes[c];
+    trials[cells.pattern[c]] += cells.trials[c];
+  }
   const fit = fitLogistic({
-    terms: cells.terms.slice(offset), columns: cells.columns.slice(offset), successes: cells.successes, trials: cells.trials,
+    terms: cells.terms.slice(offset), columns: cells.patternColumns.slice(offset), successes, trials,
     intercept: cells.intercept,
   });
   const out = Float64Array.from(fit.estimates);
