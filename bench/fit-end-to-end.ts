@@ -6,7 +6,10 @@
  *   Python:               pandas read_csv(usecols) + statsmodels GLM cluster per model (bench/statsmodels_cluster_fit.py)
  * The estimates and standard errors of the kit and statsmodels are compared.
  *
- *   npm run build && node --import tsx bench/fit-end-to-end.ts [--n 1000000] [--runs 3] [--busy]
+ *   npm run build && node --import tsx bench/fit-end-to-end.ts [--n 1000000] [--runs 3] [--busy] [--cli dist/cli/main.js]
+ *
+ * --cli: the kit's CLI to time (default the build in dist/; a private build elsewhere works
+ * when its folder has the package's package.json and node_modules beside it).
  *
  * Target: the kit >= 5x faster than Python. Python is /usr/bin/python3 with the environment
  * it is given (nothing unset). Not a test: it prints a table.
@@ -19,7 +22,7 @@ import { arg, bestOf, busyCore, machineState, markdownTable } from "./process-ti
 const ROOT = resolve(__dirname, "..");
 
 async function main(): Promise<void> {
-  const cli = join(ROOT, "dist", "cli", "main.js");
+  const cli = resolve(arg("--cli") ?? join(ROOT, "dist", "cli", "main.js"));
   if (!existsSync(cli)) throw new Error("build the kit first: npm run build");
   const n = Number(arg("--n") ?? 1_000_000);
   const runs = Number(arg("--runs") ?? 3);
