@@ -13,7 +13,8 @@ import { makeChecker } from "../receipt/check-value";
 import type { ReceiptAssembler } from "./assemble";
 import { arrowTypeOf, NullColumns } from "./arrow-schema";
 import { columnBuilderFor } from "./column-builder";
-import { dictionaryWords, flattenDictionary, keyColumns, keyLanesOfColumns, keyTextOfColumns, nullBits, bitSet, numbersOf, valid } from "./key-columns";
+import { dictionaryWords, flattenDictionary, keyColumns, KeyLaneSums, keyTextOfColumns, nullBits, bitSet, numbersOf, valid, type KeyColumn } from "./key-columns";
+import { KEY_FIELDS } from "../receipt/key";
 
 /** Whether two Arrow types are the same for our purposes (dictionary ids aside). */
 export function sameArrowType(a: DataType, b: DataType): boolean {
@@ -26,7 +27,7 @@ export function sameArrowType(a: DataType, b: DataType): boolean {
 }
 
 /** Whether every schema column the table has is in its canonical type. */
-export function isCanonical(table: Table): boolean {
+export function isCanonical(table: Pick<Table, "schema">): boolean {
   for (const spec of INPUT_FIELDS) {
     const field = table.schema.fields.find((f) => f.name === spec.name);
     if (field !== undefined && !sameArrowType(field.type, arrowTypeOf(spec))) return false;
@@ -146,23 +147,14 @@ function plainValue(v: unknown): unknown {
   return v;
 }
 
-/**
- * A canonical table's input columns: as found (null where absent or not loaded), and as kept
- * (declared types, defaults filled in; an all-null placeholder for a field not loaded).
- */
-function keptColumns(table: Table, loaded: readonly boolean[] | null): { present: (Vector | null)[]; kept: Vector[] } {
-  const n = table.numRows;
-  let nulls: NullColumns | null = null;
-  const present: (Vector | null)[] = INPUT_FIELDS.map((f, c) => (loaded === null || loaded[c] ? table.getChild(f.name) : null));
-  const kept: Vector[] = INPUT_FIELDS.map((spec, c) => {
-    const v = present[c];
-    if (loaded !== null && !loaded[c]) return (nulls ??= new NullColumns(n)).vector(spec);
-    if (v === null) return constantVector(spec, n, spec.default ?? null);
-    if (v.nullCount > 0 && !spec.required && spec.default !== undefined) return fillDefault(spec, v);
-    return withType(v, arrowTypeOf(spec));
-  });
-  return { present, kept };
+/** A column as kept (declared type, defaults filled in; an all-null placeholder when absent and without default). */
+function keptColumn(spec: FieldSpec, v: Vector | null, n: number): Vector {
+  if (v === null) return constantVector(spec, n, spec.default ?? null);
+  if (v.nullCount > 0 && !spec.required && spec.default !== undefined) return fillDefault(spec, v);
+  return withType(v, arrowTypeOf(spec));
 }
+
+const KEY_POSITION = new Map<number, number>(KEY_FIELDS.map((name, k) => [INDEX.get(name)!, k]));
 
 /**
  * Validate and keep a canonical table's rows (only the fields the assembler loads).
@@ -171,44 +163,79 @@ function keptColumns(table: Table, loaded: readonly boolean[] | null): { present
  * parts), so rows are numbered from `lineBase + 1`.
  */
 export function feedCanonicalTable(asm: ReceiptAssembler, table: Table, file: string | null, lineBase = 0): void {
-  const n = table.numRows;
-  const { present, kept } = keptColumns(table, asm.loaded);
-  const flag = new Uint8Array(n);
+  const feed = new CanonicalFeed(asm, table.numRows, file, lineBase);
+  INPUT_FIELDS.forEach((f, c) => { if (feed.reads(c)) feed.column(c, table.getChild(f.name)); });
+  feed.finish();
+}
 
-  INPUT_FIELDS.forEach((spec, c) => {
-    const v = present[c];
-    if (v === null) return;
-    if (v.nullCount > 0 && spec.required) flagNulls(v, flag);
-    checkValues(spec, c, v, flag);
-  });
-  crossCheck(present, kept, flag);
-
-  const names = INPUT_FIELDS.map((f) => f.name);
-  const keys = keyColumns(kept);
-  const { hi, lo } = keyLanesOfColumns(keys, n, null);
-  asm.reserve(n);
-  asm.beginPart((i) => keyTextOfColumns(keys, i));
-  let anyFlag = false;
-  for (let i = 0; i < n && !anyFlag; i++) if (flag[i] !== 0) anyFlag = true;
-  if (!anyFlag) {
-    // Every row passed the column checks: register the keys in one loop.
-    asm.addColumns(kept, asm.addPartKeys(hi, lo, file, lineBase));
-    return;
+/**
+ * `feedCanonicalTable` a column at a time, for columns that arrive one by one (an Arrow file
+ * read column by column checks each while the next is read): `column` for every input field
+ * the assembler loads (`reads`), in any order, with the table's vector or null when the table
+ * has no such column, then `finish`.
+ */
+export class CanonicalFeed {
+  private readonly present: (Vector | null)[] = INPUT_FIELDS.map(() => null);
+  private readonly kept: (Vector | null)[] = INPUT_FIELDS.map(() => null);
+  private readonly flag: Uint8Array;
+  private readonly lanes: KeyLaneSums;
+  constructor(private readonly asm: ReceiptAssembler, private readonly n: number, private readonly file: string | null, private readonly lineBase: number) {
+    this.flag = new Uint8Array(n);
+    this.lanes = new KeyLaneSums(n);
   }
-  const keep = new Int32Array(n);
-  let kept_ = 0;
-  for (let i = 0; i < n; i++) {
-    const line = lineBase + i + 1;
-    if (flag[i] !== 0) {
-      // Re-read the row as the row path would, for the row path's exact messages.
-      const obj: Record<string, unknown> = {};
-      for (let c = 0; c < names.length; c++) if (present[c] !== null) obj[names[c]] = plainValue(present[c]!.get(i));
-      if (!asm.check(obj, { file, line })) continue;
+
+  /** Whether input field c (INPUT_FIELDS order) is read by this load. */
+  reads(c: number): boolean {
+    return this.asm.loaded === null || this.asm.loaded[c];
+  }
+
+  /** Check input field c's column (null: the table has none) and keep it. */
+  column(c: number, v: Vector | null): void {
+    const spec = INPUT_FIELDS[c];
+    this.present[c] = v;
+    const kept = (this.kept[c] = keptColumn(spec, v, this.n));
+    if (v !== null) {
+      if (v.nullCount > 0 && spec.required) flagNulls(v, this.flag);
+      checkValues(spec, c, v, this.flag);
     }
-    if (!asm.addPartKey(hi[i], lo[i], file, line, i)) continue;
-    keep[kept_++] = i;
+    const k = KEY_POSITION.get(c);
+    if (k !== undefined) this.lanes.add(k, kept);
   }
-  asm.addColumns(kept, kept_ === n ? null : keep.slice(0, kept_));
+
+  finish(): void {
+    for (let c = 0; c < INPUT_FIELDS.length; c++) if (this.kept[c] === null && this.reads(c)) this.column(c, null);
+    const { asm, n, file, lineBase, present, flag } = this;
+    let nulls: NullColumns | null = null;
+    const kept: Vector[] = INPUT_FIELDS.map((spec, c) => this.kept[c] ?? (nulls ??= new NullColumns(n)).vector(spec));
+    crossCheck(present, kept, flag);
+    const names = INPUT_FIELDS.map((f) => f.name);
+    const { hi, lo } = this.lanes.finish();
+    asm.reserve(n);
+    // Key texts only for an exact comparison (two rows with one hash: rare), so built then.
+    let keys: KeyColumn[] | null = null;
+    asm.beginPart((i) => keyTextOfColumns((keys ??= keyColumns(kept)), i));
+    let anyFlag = false;
+    for (let i = 0; i < n && !anyFlag; i++) if (flag[i] !== 0) anyFlag = true;
+    if (!anyFlag) {
+      // Every row passed the column checks: register the keys in one loop.
+      asm.addColumns(kept, asm.addPartKeys(hi, lo, file, lineBase));
+      return;
+    }
+    const keep = new Int32Array(n);
+    let kept_ = 0;
+    for (let i = 0; i < n; i++) {
+      const line = lineBase + i + 1;
+      if (flag[i] !== 0) {
+        // Re-read the row as the row path would, for the row path's exact messages.
+        const obj: Record<string, unknown> = {};
+        for (let c = 0; c < names.length; c++) if (present[c] !== null) obj[names[c]] = plainValue(present[c]!.get(i));
+        if (!asm.check(obj, { file, line })) continue;
+      }
+      if (!asm.addPartKey(hi[i], lo[i], file, line, i)) continue;
+      keep[kept_++] = i;
+    }
+    asm.addColumns(kept, kept_ === n ? null : keep.slice(0, kept_));
+  }
 }
 
 function flagNulls(v: Vector, flag: Uint8Array): void {
@@ -235,38 +262,23 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
         const word = words[w];
         if (word === null || check(word) !== null) { bad[w] = 1; anyBad = true; }
       }
-      const vals = d.values as Int32Array;
-      const bits = nullBits(d), off = d.offset;
-      if (anyBad) for (let i = 0; i < d.length; i++) if ((bits === null || bitSet(bits, off + i)) && bad[vals[i]]) flag[k + i] = 1;
+      if (anyBad) flagBadCodes((d.values as Int32Array).subarray(0, d.length), bad, nullBits(d), d.offset, flag, k);
       k += d.length;
     }
     return;
   }
   if (type instanceof Int32 || type instanceof Float64) {
     const lo = spec.minimum ?? -Infinity, hi = spec.maximum ?? Infinity;
-    // Each case is its own tight loop over the batch's buffer (no type test or getter a row).
+    // Each case is its own function over the batch's buffer, so each loop sees one array type
+    // (no type test or getter a row, no polymorphic element access).
     const int32 = type instanceof Int32, integer = spec.kind === "integer";
     let k = 0;
     for (const d of v.data) {
-      const vals = d.values as Int32Array | Float64Array;
       const bits = nullBits(d), off = d.offset, n = d.length;
       if (int32) {
-        if (lo === -Infinity && hi === Infinity) { k += n; continue; }
-        for (let i = 0; i < n; i++) {
-          const x = vals[i];
-          if (!(x >= lo && x <= hi) && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
-        }
-      } else if (integer) {
-        for (let i = 0; i < n; i++) {
-          const x = vals[i];
-          if (!(Number.isSafeInteger(x) && x >= lo && x <= hi) && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
-        }
-      } else {
-        for (let i = 0; i < n; i++) {
-          const x = vals[i];
-          if (!(x >= lo && x <= hi && Number.isFinite(x)) && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
-        }
-      }
+        if (lo !== -Infinity || hi !== Infinity) flagInt32Range((d.values as Int32Array).subarray(0, n), lo, hi, bits, off, flag, k);
+      } else if (integer) flagUnsafeIntegers((d.values as Float64Array).subarray(0, n), lo, hi, bits, off, flag, k);
+      else flagFloatRange((d.values as Float64Array).subarray(0, n), lo, hi, bits, off, flag, k);
       k += n;
     }
     return;
@@ -290,6 +302,37 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
     }
   }
   // Booleans: any valid value is true or false.
+}
+
+/** Flag valid rows whose dictionary code names a bad word. */
+function flagBadCodes(codes: Int32Array, bad: Uint8Array, bits: Uint8Array | null, off: number, flag: Uint8Array, k: number): void {
+  for (let i = 0; i < codes.length; i++) if (bad[codes[i]] === 1 && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
+}
+
+/** Flag valid rows of an int32 buffer outside [lo, hi] (rows from `k` in `flag`). */
+function flagInt32Range(vals: Int32Array, lo: number, hi: number, bits: Uint8Array | null, off: number, flag: Uint8Array, k: number): void {
+  for (let i = 0; i < vals.length; i++) {
+    const x = vals[i];
+    if ((x < lo || x > hi) && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
+  }
+}
+
+/** Flag valid rows of a float64 buffer that are not safe integers in [lo, hi]. */
+function flagUnsafeIntegers(vals: Float64Array, lo: number, hi: number, bits: Uint8Array | null, off: number, flag: Uint8Array, k: number): void {
+  const lo_ = Math.max(lo, -Number.MAX_SAFE_INTEGER), hi_ = Math.min(hi, Number.MAX_SAFE_INTEGER);
+  for (let i = 0; i < vals.length; i++) {
+    const x = vals[i];
+    // Math.trunc(x) === x fails for NaN and the infinities too; the range keeps it within the safe integers.
+    if (!(x >= lo_ && x <= hi_ && Math.trunc(x) === x) && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
+  }
+}
+
+/** Flag valid rows of a float64 buffer outside [lo, hi] or not finite. */
+function flagFloatRange(vals: Float64Array, lo: number, hi: number, bits: Uint8Array | null, off: number, flag: Uint8Array, k: number): void {
+  for (let i = 0; i < vals.length; i++) {
+    const x = vals[i];
+    if (!(x >= lo && x <= hi && x - x === 0) && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
+  }
 }
 
 /** The rules that involve more than one field (see validate.ts), flagging rows that break them. */
@@ -323,16 +366,6 @@ function crossCheck(present: (Vector | null)[], kept: Vector[], flag: Uint8Array
 }
 
 
-/** Whether bytes [a, a+len) are ASCII digits; returns their value, or -1. */
-function digits(b: Uint8Array, a: number, len: number): number {
-  let v = 0;
-  for (let k = 0; k < len; k++) {
-    const c = b[a + k] - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
 
 /**
  * Timestamps in the form the kit and most writers use, `YYYY-MM-DDTHH:MM:SS[.sss]Z`, with
@@ -347,12 +380,24 @@ function checkTimestamps(v: Vector, check: (value: unknown) => string | null, fl
     for (let i = 0; i < d.length; i++, k++) {
       if (bits !== null && !bitSet(bits, off + i)) continue;
       const a = o[i], len = o[i + 1] - a;
-      if ((len === 20 || (len === 24 && b[a + 19] === 46 && digits(b, a + 20, 3) >= 0)) && b[a + len - 1] === 90 &&
-        b[a + 4] === 45 && b[a + 7] === 45 && b[a + 10] === 84 && b[a + 13] === 58 && b[a + 16] === 58 && digits(b, a, 4) >= 0) {
-        const mo = digits(b, a + 5, 2), day = digits(b, a + 8, 2), h = digits(b, a + 11, 2), mi = digits(b, a + 14, 2), se = digits(b, a + 17, 2);
-        if (mo >= 1 && mo <= 12 && day >= 1 && day <= 28 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59) continue;
-      }
+      if ((len === 20 || len === 24) && plainTimestamp(b, a, len)) continue;
       if (check(decoder.decode(b.subarray(a, a + len))) !== null) flag[k] = 1;
     }
   }
+}
+
+/** A digit's value, or a large number (so that any sum with it is out of every range below). */
+function dv(c: number): number {
+  const x = c - 48;
+  return x >= 0 && x <= 9 ? x : 1000;
+}
+
+/** Whether bytes [a, a + len) (len 20 or 24) read `YYYY-MM-DDTHH:MM:SS[.sss]Z` with day <= 28. */
+function plainTimestamp(b: Uint8Array, a: number, len: number): boolean {
+  if (b[a + 4] !== 45 || b[a + 7] !== 45 || b[a + 10] !== 84 || b[a + 13] !== 58 || b[a + 16] !== 58 || b[a + len - 1] !== 90) return false;
+  if (dv(b[a]) + dv(b[a + 1]) + dv(b[a + 2]) + dv(b[a + 3]) >= 1000) return false;
+  if (len === 24 && (b[a + 19] !== 46 || dv(b[a + 20]) + dv(b[a + 21]) + dv(b[a + 22]) >= 1000)) return false;
+  const mo = dv(b[a + 5]) * 10 + dv(b[a + 6]), day = dv(b[a + 8]) * 10 + dv(b[a + 9]);
+  const h = dv(b[a + 11]) * 10 + dv(b[a + 12]), mi = dv(b[a + 14]) * 10 + dv(b[a + 15]), se = dv(b[a + 17]) * 10 + dv(b[a + 18]);
+  return mo >= 1 && mo <= 12 && day >= 1 && day <= 28 && h <= 23 && mi <= 59 && se <= 59;
 }

@@ -5,14 +5,17 @@
  * types takes the columnar path in `arrow-columns.ts`.
  */
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
-import { tableFromIPC, tableToIPC, type Table } from "apache-arrow";
+import { makeVector, tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
+import { INPUT_INDEX } from "../receipt/validate";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
-import { encodeDictionaryStrings, feedCanonicalTable, isCanonical } from "./arrow-columns";
+import { CanonicalFeed, encodeDictionaryStrings, feedCanonicalTable, isCanonical } from "./arrow-columns";
+import { readArrowFileColumns } from "./arrow-file";
 import { ReceiptTable } from "./receipt-table";
-import { writeFileAtomic } from "./write-atomic";
+import { writeChunksAtomic } from "./write-atomic";
 
 function plainValue(v: unknown): unknown {
   if (v === undefined) return null;
@@ -80,16 +83,19 @@ export function feedArrowRows(asm: ReceiptAssembler, table: Table, file: string 
   }
 }
 
+/** The table's columns of the fields the assembler loads (all of them without a `columns` option). */
+function selectLoaded(asm: ReceiptAssembler, whole: Table): Table {
+  if (asm.loaded === null) return whole;
+  const wanted = new Set(asm.loadedFieldNames());
+  return whole.select(whole.schema.fields.map((f) => f.name).filter((n) => wanted.has(n)));
+}
+
 /**
  * Validate the rows of an Arrow table, whatever its schema, into an assembler: only the
  * columns of the fields it loads (see `LoadOptions.columns`).
  */
 export function feedArrowTable(asm: ReceiptAssembler, whole: Table, file: string | null, options: LoadOptions): number {
-  let table = whole;
-  if (asm.loaded !== null) {
-    const wanted = new Set(asm.loadedFieldNames());
-    table = whole.select(whole.schema.fields.map((f) => f.name).filter((n) => wanted.has(n)));
-  }
+  const table = selectLoaded(asm, whole);
   const { read, canonical } = checkArrowColumns(asm, table, table.numRows, file, options);
   if (read) feedArrowRows(asm, table, file, canonical);
   return table.numRows;
@@ -186,6 +192,35 @@ export async function readArrowInto(asm: ReceiptAssembler, path: string, options
   const { size: expected } = await stat(path);
   const off = expected >= HASH_OFF_THREAD_BYTES ? hashOffThread(path) : null;
   try {
+    if (off !== null) {
+      // A large file: only the columns this load keeps are read (see arrow-file.ts), and in
+      // the canonical types each is checked as soon as it is read, while the others are.
+      let feed: CanonicalFeed | null = null;
+      const sparse = await readArrowFileColumns(path, keptColumn(asm), {
+        start: (schema, numRows) => {
+          const names = new Set(schema.fields.map((f) => f.name));
+          if (numRows === 0 || !isCanonical({ schema }) || RECEIPT_FIELDS.some((f) => f.required && !names.has(f.name))) return false;
+          feed = new CanonicalFeed(asm, numRows, path, 0);
+          return true;
+        },
+        column: (field, data) => {
+          const c = INPUT_INDEX.get(field.name);
+          if (c !== undefined && feed!.reads(c)) feed!.column(c, makeVector(data));
+        },
+      });
+      if (sparse !== null) {
+        let records: number;
+        if (sparse.visited && feed !== null) {
+          // Column-level problems (unknown columns) first, as `feedArrowTable` reports them.
+          checkArrowColumns(asm, selectLoaded(asm, sparse.table), sparse.table.numRows, path, options);
+          (feed as CanonicalFeed).finish();
+          records = sparse.table.numRows;
+        } else records = feedArrowTable(asm, sparse.table, path, options);
+        const d = await off.digest;
+        const same = d !== null && d.size === sparse.size && d.mtimeMs === sparse.mtimeMs;
+        return { records, sha256: same ? d.hex : await sha256OfFile(path) };
+      }
+    }
     const { bytes, size, mtimeMs } = await readWhole(path);
     const sha256 = async (): Promise<string> => {
       const d = off === null ? null : await off.digest;
@@ -206,11 +241,30 @@ export async function readArrowInto(asm: ReceiptAssembler, path: string, options
   }
 }
 
+/** Which columns a load reads the data of: the input fields it loads (never derived or unknown ones). */
+function keptColumn(asm: ReceiptAssembler): (name: string) => boolean {
+  const loaded = new Set(asm.loadedFieldNames());
+  return (name) => loaded.has(name);
+}
+
+async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path, { highWaterMark: 8 * 2 ** 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest("hex");
+}
+
 /** Arrow IPC file-format bytes of a receipt table (dictionary-encoded run fields). */
 export function toArrow(table: ReceiptTable): Uint8Array {
   return tableToIPC(table.arrow, "file");
 }
 
+/** Bytes handed to one write call: a single `write` takes at most 2 GiB - 1. */
+const WRITE_CHUNK = 2 ** 30;
+
 export async function writeArrow(table: ReceiptTable, path: string): Promise<void> {
-  await writeFileAtomic(path, toArrow(table));
+  const bytes = toArrow(table);
+  await writeChunksAtomic(path, (function* () {
+    for (let at = 0; at < bytes.length; at += WRITE_CHUNK) yield bytes.subarray(at, Math.min(bytes.length, at + WRITE_CHUNK));
+    if (bytes.length === 0) yield bytes;
+  })());
 }

@@ -161,27 +161,32 @@ class KeyIndex {
   insertAllNew(hi: Uint32Array, lo: Uint32Array, maskHi: number, maskLo: number, file: number, lineBase: number): boolean {
     const n = hi.length, base = this.length, mask = this.size - 1;
     const H = this.hi, L = this.lo, F = this.file, N = this.line;
-    for (let i = 0; i < n; i++) {
-      H[base + i] = (hi[i] & maskHi) >>> 0;
-      L[base + i] = (lo[i] & maskLo) >>> 0;
-      F[base + i] = file;
-      N[base + i] = lineBase + i + 1;
-    }
-    // Rows sorted by home slot in 256 runs (a counting sort on the slot's top bits).
-    const shift = Math.max(0, 31 - Math.clz32(this.size) - 8);
+    // Rows sorted by home slot in runs (a counting sort on the slot's top bits), their hashes
+    // copied beside them so that the probe loop reads memory in order, not at random. Runs
+    // cover 2^13 slots (64 KiB, in cache) up to 2^11 runs (the sort's write streams in cache too).
+    const sizeBits = 31 - Math.clz32(this.size);
+    const shift = sizeBits - Math.max(0, Math.min(11, sizeBits - 13));
     const runs = (this.size >>> shift) + 1;
-    const start = new Int32Array(runs + 1), home = new Int32Array(n), order = new Int32Array(n);
+    const start = new Int32Array(runs + 1);
     for (let i = 0; i < n; i++) {
-      const h = (L[base + i] ^ Math.imul(H[base + i], 0x9e3779b1)) & mask;
-      home[i] = h;
-      start[(h >>> shift) + 1]++;
+      const h = (hi[i] & maskHi) >>> 0, l = (lo[i] & maskLo) >>> 0;
+      H[base + i] = h;
+      L[base + i] = l;
+      start[(((l ^ Math.imul(h, 0x9e3779b1)) & mask) >>> shift) + 1]++;
     }
+    F.fill(file, base, base + n);
+    for (let i = 0; i < n; i++) N[base + i] = lineBase + i + 1;
     for (let b = 1; b <= runs; b++) start[b] += start[b - 1];
-    for (let i = 0; i < n; i++) order[start[home[i] >>> shift]++] = i;
+    const sortedRow = new Int32Array(n), sortedHi = new Uint32Array(n), sortedLo = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const h = H[base + i], l = L[base + i];
+      const k = start[(((l ^ Math.imul(h, 0x9e3779b1)) & mask) >>> shift)]++;
+      sortedRow[k] = i; sortedHi[k] = h; sortedLo[k] = l | 0;
+    }
     const slots = this.slots;
     for (let k = 0; k < n; k++) {
-      const i = order[k], h = H[base + i], lo32 = L[base + i] | 0;
-      let s = home[i];
+      const h = sortedHi[k], lo32 = sortedLo[k];
+      let s = (lo32 ^ Math.imul(h, 0x9e3779b1)) & mask;
       for (;;) {
         const r = slots[2 * s] - 1;
         if (r < 0) break;
@@ -193,7 +198,7 @@ class KeyIndex {
         }
         s = (s + 1) & mask;
       }
-      slots[2 * s] = base + i + 1;
+      slots[2 * s] = base + sortedRow[k] + 1;
       slots[2 * s + 1] = lo32;
     }
     this.length = base + n;
@@ -590,17 +595,50 @@ export class ReceiptAssembler {
 
 function deriveFromColumns(nBenign: Vector, nHarmful: Vector, label: Vector): Record<string, Vector> {
   const b = nBenign.data[0], h = nHarmful.data[0], l = label.data[0];
+  // complied by dictionary word, looked up once a word: 1 compliance, 0 refusal, -1 null (parse_error, null)
   const words = Array.from(l.dictionary!.toArray() as ArrayLike<string | null>);
+  const byCode = Int8Array.from(words, (w) => (w === "compliance" ? 1 : w === "refusal" ? 0 : -1));
   // fixed-width buffers of a sliced Data already start at its first row (only bitmaps keep the offset)
   const codes = (l.values as Int32Array).subarray(0, l.length);
-  const labels = new Array<string | null>(l.length);
+  const nb = (b.values as Int32Array).subarray(0, b.length), nh = (h.values as Int32Array).subarray(0, h.length);
+  const n = nb.length;
+  const total = new Int32Array(n);
+  const fraction = new Float64Array(n);
+  const fractionValid = new Uint8Array((n + 7) >> 3);
+  let fractionNulls = 0;
+  for (let i = 0; i < n; i++) {
+    const t = nb[i] + nh[i];
+    total[i] = t;
+    if (t > 0) fraction[i] = nh[i] / t;
+  }
+  // validity a byte (eight rows) at a time
+  for (let j = 0; j < n; j += 8) {
+    let v = 0;
+    const end = Math.min(8, n - j);
+    for (let k = 0; k < end; k++) if (total[j + k] > 0) v |= 1 << k; else fractionNulls++;
+    fractionValid[j >> 3] = v;
+  }
+  const complied = new Uint8Array((n + 7) >> 3);
+  const compliedValid = new Uint8Array((n + 7) >> 3);
+  let compliedNulls = 0;
   const bits = nullBits(l), off = l.offset; // read once, not the nullCount getter a row
-  for (let i = 0; i < l.length; i++) labels[i] = bits !== null && !bitSet(bits, off + i) ? null : words[codes[i]];
-  return deriveColumns(
-    (b.values as Int32Array).subarray(0, b.length),
-    (h.values as Int32Array).subarray(0, h.length),
-    labels,
-  );
+  for (let j = 0; j < n; j += 8) {
+    let v = 0, c = 0;
+    const end = Math.min(8, n - j);
+    for (let k = 0; k < end; k++) {
+      const i = j + k;
+      const x = bits !== null && !bitSet(bits, off + i) ? -1 : byCode[codes[i]];
+      if (x < 0) compliedNulls++;
+      else { v |= 1 << k; c |= x << k; }
+    }
+    compliedValid[j >> 3] = v;
+    complied[j >> 3] = c;
+  }
+  return {
+    n_total: makeVector(makeData({ type: new Int32(), length: n, data: total, nullCount: 0 })),
+    harmful_fraction: makeVector(makeData({ type: new Float64(), length: n, data: fraction, nullCount: fractionNulls, nullBitmap: fractionNulls ? fractionValid : undefined })),
+    complied: makeVector(makeData({ type: new Bool(), length: n, data: complied, nullCount: compliedNulls, nullBitmap: compliedNulls ? compliedValid : undefined })),
+  };
 }
 
 /** n_total, harmful_fraction (null at zero demonstrations) and complied (null for parse errors). */

@@ -214,6 +214,95 @@ export function keyLanesOfColumns(keys: readonly KeyColumn[], n: number, skip: U
   return { hi, lo };
 }
 
+/**
+ * `keyLanesOfValues` of every row, straight from the key vectors (KEY_FIELDS order, canonical
+ * types: dictionaries and int32): each field adds its value's lane to every row's running
+ * lanes in one pass over its own buffer (dictionary codes, or the integers themselves for
+ * small ones), so no codes are built and no column is copied. A dictionary with one word and
+ * no nulls adds a constant. Equal to `keyLanesOfColumns(keyColumns(...))`.
+ */
+export function keyLanesOfVectors(vectors: readonly Vector[], n: number): KeyHalves {
+  const sums = new KeyLaneSums(n);
+  vectors.forEach((v, k) => sums.add(k, v));
+  return sums.finish();
+}
+
+/** `keyLanesOfVectors` a key field at a time (`add` in any order), for columns that arrive one by one. */
+export class KeyLaneSums {
+  private readonly a: Int32Array;
+  private readonly b: Int32Array;
+  private startA: number = KEY_LANE_START[0];
+  private startB: number = KEY_LANE_START[1];
+  constructor(private readonly n: number) {
+    this.a = new Int32Array(n);
+    this.b = new Int32Array(n);
+  }
+
+  /** Add key field k's (KEY_FIELDS order) lanes from its vector. */
+  add(k: number, v: Vector): void {
+    const a = this.a, b = this.b;
+    const nullA = keyFieldLane(k, "", 0), nullB = keyFieldLane(k, "", 1);
+    let row = 0;
+    for (const d of v.data) {
+      const bits = nullBits(d), off = d.offset, len = d.length;
+      if (d.type instanceof Dictionary) {
+        const words = dictionaryWords(d);
+        const la = Int32Array.from(words, (w) => keyFieldLane(k, w ?? "", 0));
+        const lb = Int32Array.from(words, (w) => keyFieldLane(k, w ?? "", 1));
+        // One word and no nulls, or nothing but nulls: the same lane for every row of the batch.
+        if ((bits === null && words.length === 1) || (len > 0 && d.nullCount === len)) {
+          const x = bits === null ? la[0] : nullA, y = bits === null ? lb[0] : nullB;
+          if (v.data.length === 1) { this.startA = mixKeyLane(this.startA, x); this.startB = mixKeyLane(this.startB, y); }
+          else for (let i = row; i < row + len; i++) { a[i] = (a[i] + x) | 0; b[i] = (b[i] + y) | 0; }
+        } else addCodeLanes(a, b, row, (d.values as Int32Array).subarray(0, len), la, lb, bits, off, nullA, nullB);
+      } else addIntegerLanes(a, b, row, (d.values as Int32Array).subarray(0, len), k, bits, off);
+      row += len;
+    }
+  }
+
+  finish(): KeyHalves {
+    const n = this.n, a = this.a, b = this.b, startA = this.startA, startB = this.startB;
+    const hi = new Uint32Array(n), lo = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      hi[i] = finishKeyLane((a[i] + startA) | 0);
+      lo[i] = finishKeyLane((b[i] + startB) | 0);
+    }
+    return { hi, lo };
+  }
+}
+
+/** Add each row's lanes of a dictionary column (codes with their words' lanes) from row `at` on. */
+function addCodeLanes(a: Int32Array, b: Int32Array, at: number, codes: Int32Array, la: Int32Array, lb: Int32Array, bits: Uint8Array | null, off: number, nullA: number, nullB: number): void {
+  const m = la.length;
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (bits !== null && !bitSet(bits, off + i)) { a[at + i] = (a[at + i] + nullA) | 0; b[at + i] = (b[at + i] + nullB) | 0; continue; }
+    // A code beyond the dictionary reads as an empty word (the column checks flag the row).
+    const x = c >>> 0 < m ? la[c] : nullA, y = c >>> 0 < m ? lb[c] : nullB;
+    a[at + i] = (a[at + i] + x) | 0;
+    b[at + i] = (b[at + i] + y) | 0;
+  }
+}
+
+/** Add each row's lanes of an int32 column from row `at` on: small values by lookup, others hashed as met. */
+function addIntegerLanes(a: Int32Array, b: Int32Array, at: number, vals: Int32Array, k: number, bits: Uint8Array | null, off: number): void {
+  const la = new Int32Array(SMALL), lb = new Int32Array(SMALL), known = new Uint8Array(SMALL);
+  const nullA = keyFieldLane(k, "", 0), nullB = keyFieldLane(k, "", 1);
+  for (let i = 0; i < vals.length; i++) {
+    let x: number, y: number;
+    if (bits !== null && !bitSet(bits, off + i)) { x = nullA; y = nullB; }
+    else {
+      const v = vals[i];
+      if (v >= 0 && v < SMALL) {
+        if (known[v] === 0) { known[v] = 1; la[v] = keyFieldLane(k, String(v), 0); lb[v] = keyFieldLane(k, String(v), 1); }
+        x = la[v]; y = lb[v];
+      } else { x = keyFieldLane(k, String(v), 0); y = keyFieldLane(k, String(v), 1); }
+    }
+    a[at + i] = (a[at + i] + x) | 0;
+    b[at + i] = (b[at + i] + y) | 0;
+  }
+}
+
 /** How many distinct codes (of `m` possible) a column uses: 0, 1, or 2 meaning "more". */
 function distinctCodes(codes: Int32Array, m: number): number {
   if (codes.length === 0 || m === 0) return 0;

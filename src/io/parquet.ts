@@ -10,7 +10,7 @@ import type { ParquetFile } from "parquet-wasm";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { checkArrowColumns, feedArrowRows, feedArrowTable } from "./arrow-ipc";
 import { ReceiptTable } from "./receipt-table";
-import { writeFileAtomic } from "./write-atomic";
+import { writeChunksAtomic, writeFileAtomic } from "./write-atomic";
 
 /** parquet-wasm, loaded on first use: its WebAssembly instance (about 17 MB) stays out of processes that never read Parquet. */
 let wasmModule: typeof import("parquet-wasm") | null = null;
@@ -226,19 +226,48 @@ export interface ParquetWriteOptions {
 /** Rows per Parquet row group the kit writes. */
 export const ROW_GROUP_ROWS = 131072;
 
-export function toParquet(table: ReceiptTable, options: ParquetWriteOptions = {}): Uint8Array {
+function writerProperties(options: ParquetWriteOptions): import("parquet-wasm").WriterProperties {
   const codec = options.compression ?? "zstd";
-  const { Compression, Table: WasmTable, writeParquet, WriterPropertiesBuilder } = parquetWasm();
-  const props = new WriterPropertiesBuilder()
+  const { Compression, WriterPropertiesBuilder } = parquetWasm();
+  return new WriterPropertiesBuilder()
     .setCompression(codec === "zstd" ? Compression.ZSTD : codec === "snappy" ? Compression.SNAPPY : Compression.UNCOMPRESSED)
     .setDictionaryEnabled(true)
     // Row groups of 128Ki rows: readers decode (and hold) one group at a time.
     .setMaxRowGroupSize(ROW_GROUP_ROWS)
     .setCreatedBy("safety-receipts")
     .build();
-  return writeParquet(WasmTable.fromIPCStream(tableToIPC(table.arrow, "stream")), props);
 }
 
-export async function writeParquetFile(table: ReceiptTable, path: string, options: ParquetWriteOptions = {}): Promise<void> {
-  await writeFileAtomic(path, toParquet(table, options));
+export function toParquet(table: ReceiptTable, options: ParquetWriteOptions = {}): Uint8Array {
+  const { Table: WasmTable, writeParquet } = parquetWasm();
+  return writeParquet(WasmTable.fromIPCStream(tableToIPC(table.arrow, "stream")), writerProperties(options));
+}
+
+/**
+ * Tables of more rows than this are written a row group at a time (parquet-wasm's stream
+ * writer): the whole table as one IPC buffer in WebAssembly memory, whose 32-bit addresses
+ * stop at 4 GiB, does not fit at about 10 million receipts.
+ */
+const STREAM_WRITE_ROWS = 2 ** 21;
+
+/** Write a table as Parquet; `streamRows` (internal, tests) moves the threshold of the row-group-at-a-time writer. */
+export async function writeParquetFile(table: ReceiptTable, path: string, options: ParquetWriteOptions = {}, streamRows = STREAM_WRITE_ROWS): Promise<void> {
+  if (table.numRows <= streamRows) {
+    await writeFileAtomic(path, toParquet(table, options));
+    return;
+  }
+  const { Table: WasmTable, transformParquetStream } = parquetWasm();
+  const arrow = table.arrow;
+  let at = 0;
+  // One row group's slice becomes WebAssembly batches only when the writer asks for it.
+  const batches = new ReadableStream({
+    pull(controller) {
+      if (at >= arrow.numRows) { controller.close(); return; }
+      const slice = arrow.slice(at, Math.min(arrow.numRows, at + ROW_GROUP_ROWS));
+      at += ROW_GROUP_ROWS;
+      for (const batch of WasmTable.fromIPCStream(tableToIPC(slice, "stream")).recordBatches()) controller.enqueue(batch);
+    },
+  });
+  const bytes = await transformParquetStream(batches, writerProperties(options));
+  await writeChunksAtomic(path, bytes as unknown as AsyncIterable<Uint8Array>);
 }

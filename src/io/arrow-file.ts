@@ -1,0 +1,214 @@
+/**
+ * An Arrow IPC file read a column at a time: the footer and the record batch's metadata
+ * say where each column's buffers are, so only the buffers of the columns a load keeps are
+ * read from disk, each run of adjacent ones into its own buffer. The columns the kit
+ * recomputes (receipt_key, n_total, harmful_fraction, complied), unknown ones and those
+ * outside `LoadOptions.columns` are never read, and columns that are all null share one
+ * zeroed buffer instead of being read (their offsets and codes are never looked at). The
+ * kept columns are then all that stays in memory, not the whole file.
+ *
+ * Only the common layout takes this path: the file format, one record batch, no body
+ * compression, no delta dictionaries. Anything else returns null, and the caller reads the
+ * whole file with `tableFromIPC` (whose messages then describe whatever is wrong).
+ */
+import { open, type FileHandle } from "node:fs/promises";
+import { Data, DataType, Field, makeData, makeVector, RecordBatch, Schema, Struct, Table, type Vector } from "apache-arrow";
+import { Footer } from "apache-arrow/ipc/metadata/file";
+import { Message, type BufferRegion, type DictionaryBatch, type FieldNode, type RecordBatch as BatchHeader } from "apache-arrow/ipc/metadata/message";
+import { VectorLoader } from "apache-arrow/visitor/vectorloader";
+
+/** Bytes read a call: few calls (`readFile` reads in 512 KiB round trips). */
+const READ_CHUNK = 16 * 2 ** 20;
+
+/** Buffers this close together are read as one run (the format pads buffers to 8 or 64 bytes). */
+const RUN_GAP = 64;
+
+const MAGIC = "ARROW1";
+
+async function readAt(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(out, got, Math.min(READ_CHUNK, length - got), position + got);
+    if (bytesRead === 0) throw new Error("the file ended early");
+    got += bytesRead;
+  }
+  return out;
+}
+
+/** A message (the metadata, after an optional continuation marker and its length) at the start of a block. */
+function decodeMessage(block: Uint8Array): Message {
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  let at = 0;
+  if (view.getInt32(0, true) === -1) at = 4;
+  const length = view.getInt32(at, true);
+  return Message.decode(block.subarray(at + 4, at + 4 + length));
+}
+
+/**
+ * Stands in for a record batch body for apache-arrow's VectorLoader, which asks for each
+ * buffer as `body.subarray(offset, end)`: a buffer of a kept column comes from the run read
+ * for it, one of an all-null column from the shared zeros, anything else is empty.
+ */
+class SparseBody {
+  constructor(
+    private readonly runs: readonly { start: number; bytes: Uint8Array }[],
+    private readonly zeros: Uint8Array,
+    private readonly zeroed: ReadonlySet<number>,
+  ) {}
+  subarray(begin: number, end: number): Uint8Array {
+    if (end <= begin) return new Uint8Array(0);
+    if (this.zeroed.has(begin)) return this.zeros.subarray(0, end - begin);
+    for (const run of this.runs) {
+      if (begin >= run.start && end <= run.start + run.bytes.length) return run.bytes.subarray(begin - run.start, end - run.start);
+    }
+    return new Uint8Array(0);
+  }
+}
+
+/** Records which buffers each field asks for (a first pass of the VectorLoader over the metadata only). */
+class RecordingBody {
+  ranges: BufferRegion[] = [];
+  subarray(begin: number, end: number): Uint8Array {
+    this.ranges.push({ offset: begin, length: end - begin } as BufferRegion);
+    return new Uint8Array(0);
+  }
+}
+
+/** Bytes [position, position + length) of a file, read in chunks issued all at once (the reads proceed while this thread works). */
+function readSpan(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  const reads: Promise<void>[] = [];
+  for (let at = 0; at < length; at += READ_CHUNK) {
+    const want = Math.min(READ_CHUNK, length - at);
+    reads.push((async () => {
+      let got = 0;
+      while (got < want) {
+        const { bytesRead } = await fh.read(out, at + got, want - got, position + at + got);
+        if (bytesRead === 0) throw new Error("the file ended early");
+        got += bytesRead;
+      }
+    })());
+  }
+  return Promise.all(reads).then(() => out);
+}
+
+/** Sees an Arrow file's columns as they are read (see `readArrowFileColumns`). */
+export interface ArrowColumnVisitor {
+  /** The schema and row count, before any data: return whether to be given the columns. */
+  start(schema: Schema, numRows: number): boolean;
+  /** A kept column's data, in schema order, as soon as its buffers are read. */
+  column(field: Field, data: Data): void;
+}
+
+/**
+ * Read the columns `keep` accepts (by name) of an Arrow IPC file; the others are in the
+ * table's schema but hold no data (and must not be read). Null when the file is not in the
+ * layout this reads (see above). Each column is read into its own buffer, all reads issued
+ * at once; a `visitor` that accepts the schema is given each kept column as it arrives
+ * (errors it throws are thrown from here once the reads have ended).
+ */
+export async function readArrowFileColumns(path: string, keep: (name: string) => boolean, visitor?: ArrowColumnVisitor): Promise<{ table: Table; size: number; mtimeMs: number; visited: boolean } | null> {
+  const fh = await open(path, "r");
+  const reads: Promise<unknown>[] = [];
+  let visitorError: { error: unknown } | null = null;
+  try {
+    const { size, mtimeMs } = await fh.stat();
+    if (size < 32) return null;
+    const head = await readAt(fh, 0, 8), tail = await readAt(fh, size - 10, 10);
+    const text = (b: Uint8Array, from: number) => String.fromCharCode(...b.subarray(from, from + 6));
+    if (text(head, 0) !== MAGIC || text(tail, 4) !== MAGIC) return null;
+    const footerLength = new DataView(tail.buffer, tail.byteOffset, 10).getInt32(0, true);
+    if (footerLength <= 0 || footerLength > size - 18) return null;
+    const footer = Footer.decode(await readAt(fh, size - 10 - footerLength, footerLength));
+    if (footer.numRecordBatches !== 1) return null;
+    const schema = footer.schema;
+
+    // Dictionaries: small, read whole (message and body).
+    const dictionaries = new Map<number, Vector>();
+    for (let i = 0; i < footer.numDictionaries; i++) {
+      const block = footer.getDictionaryBatch(i)!;
+      const bytes = await readAt(fh, Number(block.offset), block.metaDataLength + Number(block.bodyLength));
+      const message = decodeMessage(bytes);
+      if (!message.isDictionaryBatch()) return null;
+      const header = message.header() as DictionaryBatch;
+      const type = schema.dictionaries.get(Number(header.id));
+      if (header.isDelta || header.data.compression != null || type === undefined || dictionaries.has(Number(header.id))) return null;
+      const body = bytes.subarray(block.metaDataLength, block.metaDataLength + Number(block.bodyLength));
+      const [data] = new VectorLoader(body, header.nodes, header.buffers, dictionaries, schema.metadataVersion, header.data.variadicBufferCounts).visitMany([type]);
+      dictionaries.set(Number(header.id), makeVector(data).memoize());
+    }
+
+    const block = footer.getRecordBatch(0)!;
+    const message = decodeMessage(await readAt(fh, Number(block.offset), block.metaDataLength));
+    if (!message.isRecordBatch()) return null;
+    const header = message.header() as BatchHeader;
+    if (header.compression != null) return null;
+    const bodyStart = Number(block.offset) + block.metaDataLength;
+    const bodyLength = Number(block.bodyLength);
+    const length = Number(header.length);
+
+    // Which buffers (and field node) each column owns, from a pass over the metadata.
+    const recorder = new RecordingBody();
+    const probe = new VectorLoader(recorder as unknown as Uint8Array, header.nodes, header.buffers, dictionaries, schema.metadataVersion, header.variadicBufferCounts);
+    const owned: { ranges: BufferRegion[]; node: FieldNode | undefined }[] = [];
+    for (const field of schema.fields) {
+      recorder.ranges = [];
+      const node = header.nodes[(probe as unknown as { nodesIndex: number }).nodesIndex + 1];
+      probe.visit(field);
+      owned.push({ ranges: recorder.ranges, node });
+    }
+    // Each kept column's runs of adjacent buffers, all reads issued now; all-null columns read as zeros.
+    const zeroed = new Set<number>();
+    let zeroBytes = 0;
+    const columnRuns: { start: number; bytes: Promise<Uint8Array> }[][] = [];
+    for (let f = 0; f < schema.fields.length; f++) {
+      const runs: { start: number; bytes: Promise<Uint8Array> }[] = [];
+      columnRuns.push(runs);
+      if (!keep(schema.fields[f].name)) continue;
+      const { ranges, node } = owned[f];
+      const allNull = node !== undefined && Number(node.length) > 0 && Number(node.nullCount) === Number(node.length);
+      const wanted = ranges.filter((r) => r.length > 0).sort((a, b) => a.offset - b.offset);
+      for (const r of wanted) if (r.offset < 0 || r.offset + r.length > bodyLength) return null;
+      if (allNull) {
+        for (const r of wanted) { zeroed.add(r.offset); zeroBytes = Math.max(zeroBytes, r.length); }
+        continue;
+      }
+      const spans: { start: number; end: number }[] = [];
+      for (const r of wanted) {
+        const last = spans[spans.length - 1];
+        if (last !== undefined && r.offset <= last.end + RUN_GAP) last.end = Math.max(last.end, r.offset + r.length);
+        else spans.push({ start: r.offset, end: r.offset + r.length });
+      }
+      for (const sp of spans) {
+        const bytes = readSpan(fh, bodyStart + sp.start, sp.end - sp.start);
+        bytes.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
+        reads.push(bytes);
+        runs.push({ start: sp.start, bytes });
+      }
+    }
+
+    const visiting = visitor !== undefined && visitor.start(schema, length);
+    const done: { start: number; bytes: Uint8Array }[] = [];
+    const body = new SparseBody(done, new Uint8Array(zeroBytes), zeroed);
+    const loader = new VectorLoader(body as unknown as Uint8Array, header.nodes, header.buffers, dictionaries, schema.metadataVersion, header.variadicBufferCounts);
+    const children: Data[] = [];
+    for (let f = 0; f < schema.fields.length; f++) {
+      for (const run of columnRuns[f]) done.push({ start: run.start, bytes: await run.bytes });
+      const data = loader.visit(schema.fields[f]) as Data;
+      children.push(data);
+      if (visiting && visitorError === null && keep(schema.fields[f].name)) {
+        try { visitor!.column(schema.fields[f], data); } catch (error) { visitorError = { error }; }
+      }
+    }
+    if (visitorError !== null) throw visitorError.error;
+    const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields as Field<DataType>[]), length, nullCount: 0, children }));
+    return { table: new Table([batch]), size, mtimeMs, visited: visiting };
+  } catch (e) {
+    if (visitorError !== null) throw e;
+    return null;
+  } finally {
+    await Promise.allSettled(reads);
+    await fh.close();
+  }
+}
