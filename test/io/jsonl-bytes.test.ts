@@ -1,0 +1,114 @@
+/**
+ * The byte-level JSONL reader against an independent reference: `JSON.parse` of each line
+ * and the record loader (`fromRecords`, which validates parsed objects and never sees the
+ * file's bytes). Values that repeat line after line are recognised by their bytes (the last
+ * value of the field, then a cache by a hash of the bytes), so the lines here change a value
+ * by one byte, by its length, by an escape spelling the same text, by a multi-byte character
+ * or a surrogate pair, and come back to earlier values. A file over the sizes where the
+ * reader reads ahead, hashes on another thread and sizes its columns from the first chunk is
+ * read as the same text in memory is, with the file's SHA-256.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { fromJSONL, toJSONL } from "../../src/io/jsonl";
+import { fromRecords, loadReceipts } from "../../src/io/load";
+import { benchReceipt } from "../../bench/receipt-generator";
+
+const dir = mkdtempSync(join(tmpdir(), "receipts-bytes-"));
+
+/** Raw JSON text of a string value as written (escapes kept as given). */
+const raw = (json: string) => ({ __raw: json });
+type Raw = ReturnType<typeof raw>;
+
+/** A receipt line with some values spelled as raw JSON text. */
+function lineOf(i: number, overrides: Record<string, unknown>): string {
+  // sample_index i keeps the keys distinct whatever the overrides.
+  const r = { ...(benchReceipt(i) as unknown as Record<string, unknown>), sample_index: i, ...overrides };
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(r)) {
+    if (v === undefined) continue;
+    const text = v !== null && typeof v === "object" && "__raw" in (v as object) ? (v as Raw).__raw : JSON.stringify(v);
+    parts.push(`${JSON.stringify(k)}:${text}`);
+  }
+  return "{" + parts.join(",") + "}";
+}
+
+/** Dictionary, text, number and boolean values in an order that defeats a byte-prefix shortcut. */
+const VARIANTS: Record<string, unknown>[] = [
+  { model: "abc", query_id: "q1", response: "plain", temperature: 12, max_tokens: 12, response_harmful: true },
+  { model: "abcd", query_id: "q12", response: "plain", temperature: 123, max_tokens: 123, response_harmful: false },
+  { model: "ab", query_id: "q1", response: "plainer", temperature: 1, max_tokens: 1, response_harmful: null },
+  { model: raw('"a\\u0062c"'), query_id: raw('"q\\u0031"'), response: raw('"line\\nbreak \\"quoted\\" back\\\\slash \\/ \\u0041"'), temperature: 12.5, max_tokens: 12 },
+  { model: "abc", query_id: "q1", response: "première ligne ✓", temperature: 1e2, max_tokens: 100 },
+  { model: "abé", query_id: "qé", response: "emoji 👋 raw", temperature: 0.5, max_tokens: 5 },
+  { model: raw('"ab\\u00e9"'), query_id: raw('"q\\u00e9"'), response: raw('"emoji \\ud83d\\udc4b escaped"'), temperature: 0.25, max_tokens: 50 },
+  { model: "ab😀", query_id: "q😀", response: "😀", temperature: 0, max_tokens: 500 },
+  { model: raw('"ab\\ud83d\\ude00"'), query_id: raw('"q\\ud83d\\ude00"'), response: raw('"\\ud83d\\ude00"'), temperature: 0, max_tokens: 501 },
+  { model: "abc", query_id: "q1", response: "", temperature: 0, max_tokens: 1 },
+  { model: "ab", query_id: "q", response: "x", temperature: 10, max_tokens: 10 },
+  { model: "abc", query_id: "q1", response: "plain", temperature: 12, max_tokens: 12, response_harmful: true },
+];
+
+test("values read from bytes equal JSON.parse's: escapes, multi-byte text, surrogate pairs, repeating and changing values", () => {
+  const lines: string[] = [];
+  for (let i = 0; i < 60; i++) lines.push(lineOf(i, VARIANTS[i % VARIANTS.length]));
+  // Back to earlier values after many others (the cache, not the last value).
+  for (let i = 60; i < 72; i++) lines.push(lineOf(i, VARIANTS[(i * 5) % VARIANTS.length]));
+  const text = lines.join("\n") + "\n";
+  const table = fromJSONL(text);
+  const reference = fromRecords(lines.map((l) => JSON.parse(l)));
+  assert.equal(table.numRows, lines.length);
+  assert.equal(toJSONL(table), toJSONL(reference));
+  // The dictionary holds each distinct text once, however it was spelled.
+  const models = table.column("model") as unknown as { get(i: number): string };
+  const spelled = new Set<string>();
+  for (let i = 0; i < table.numRows; i++) spelled.add(models.get(i));
+  assert.deepEqual([...spelled].sort(), ["ab", "abc", "abcd", "abé", "ab😀"].sort());
+});
+
+test("a value over maxFieldBytes or with invalid UTF-8 is reported even when the line before had the same field valid", async () => {
+  const bad = Buffer.from(lineOf(2, { model: "abX" }), "utf8");
+  bad[bad.indexOf("abX") + 2] = 0xff; // invalid UTF-8 where the previous line's value was plain ASCII
+  const path = join(dir, "field-limits.jsonl");
+  writeFileSync(path, Buffer.concat([
+    Buffer.from(lineOf(0, { model: "abc" }) + "\n" + lineOf(1, { model: "abc" + "x".repeat(300) }) + "\n", "utf8"),
+    bad,
+    Buffer.from("\n" + lineOf(3, { model: "abc" }) + "\n", "utf8"),
+  ]));
+  const table = await loadReceipts(path, { strict: false, maxFieldBytes: 200 });
+  assert.equal(table.numRows, 2);
+  assert.deepEqual(table.issues.map((i) => [i.line, i.field]), [[2, "model"], [3, "model"]]);
+  assert.match(table.issues[0].message, /maxFieldBytes/);
+  assert.match(table.issues[1].message, /invalid UTF-8/);
+});
+
+test("a file past the read-ahead, hashing-thread and column-sizing thresholds reads as the same text in memory, with its SHA-256", async () => {
+  const lines: string[] = [];
+  // About 850 bytes a line: 42,000 lines are over 32 MiB (the hashing thread's threshold).
+  for (let i = 0; i < 42_000; i++) {
+    if (i === 5) lines.push('{"run_id": "r", "model": ');
+    else if (i === 17_000) lines.push(JSON.stringify(benchReceipt(3)));
+    else if (i === 30_001) lines.push(lineOf(i, { n_benign: -1 }));
+    else if (i % 9_973 === 0) lines.push(lineOf(i, VARIANTS[(i / 9_973) % VARIANTS.length]));
+    else lines.push(JSON.stringify(benchReceipt(i)));
+  }
+  // CRLF on some lines, and a final line without a newline.
+  const text = lines.map((l, i) => (i % 1000 === 999 ? l + "\r\n" : l + "\n")).join("").replace(/\n$/, "");
+  const path = join(dir, "large.jsonl");
+  writeFileSync(path, text);
+  assert.ok(Buffer.byteLength(text) > 32 << 20);
+  const streamed = await loadReceipts(path, { strict: false });
+  const inMemory = fromJSONL(text, { strict: false, file: path });
+  assert.equal(streamed.numRows, 41_997);
+  assert.equal(toJSONL(streamed), toJSONL(inMemory));
+  assert.deepEqual(streamed.issues, inMemory.issues);
+  assert.deepEqual(streamed.issues.map((i) => i.line), [6, 17_001, 30_002]);
+  // The values against records parsed by JSON.parse (lines 6, 17001 and 30002 are the faulty ones).
+  const good = lines.filter((_, i) => i !== 5 && i !== 17_000 && i !== 30_001).map((l) => JSON.parse(l));
+  assert.equal(toJSONL(streamed), toJSONL(fromRecords(good)));
+  assert.equal(streamed.sources[0].sha256, createHash("sha256").update(readFileSync(path)).digest("hex"));
+});
