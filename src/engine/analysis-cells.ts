@@ -97,16 +97,18 @@ export async function analysisCellsFromFiles(paths: readonly string[], options: 
       if (!present.has(f)) throw new Error(`engine duckdb: ${files.length === 1 ? files[0] : `the ${files.length} files`} have no ${f} column; every receipt needs one`);
     }
     const cells = analysisCellsSQL(options.cluster, ["source_file"]);
-    // Each cell gets a distinct sample_index (its rank in a fixed order): the loader checks
-    // receipt keys for duplicates, and cells differ in fields outside the key. The order makes
-    // the table, and so every sum over it, the same from run to run.
+    // Each cell gets a distinct sample_index, its rank in a fixed order: the loader checks
+    // receipt keys for duplicates, and cells differ in fields outside the key. The rank, not
+    // the file's row order, orders the table (below), so that every sum over it is the same
+    // from run to run; the file itself is written in any order, which saves DuckDB a sort.
+    await connection.run("SET preserve_insertion_order = false");
     const order = [...fields, "source_file"].map((f) => `${f} NULLS FIRST`).join(", ");
     // Integer fields as 32-bit integers, the kit's Arrow type for them, so that the loader
     // takes its columnar path (a 64-bit column would send every cell through the row path).
     const typed = fields.map((f) => (FIELD_BY_NAME.get(f)!.kind === "integer" && FIELD_BY_NAME.get(f)!.wideInteger !== true ? `CAST(${f} AS INTEGER) AS ${f}` : f));
     await connection.run(
       `COPY (\nWITH receipts AS (${receiptsRelation(raw, present, fields, format)}),\ncells AS (${cells})\n` +
-      `SELECT ${typed.join(", ")}, source_file, weight, CAST(ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS INTEGER) AS sample_index FROM cells ORDER BY sample_index\n) TO ${quote(cellsPath)} (FORMAT parquet)`,
+      `SELECT ${typed.join(", ")}, source_file, weight, CAST(ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS INTEGER) AS sample_index FROM cells\n) TO ${quote(cellsPath)} (FORMAT parquet)`,
     );
     let table: ReceiptTable;
     try {
@@ -118,9 +120,18 @@ export async function analysisCellsFromFiles(paths: readonly string[], options: 
       const message = e.message.split(`${cellsPath}:`).map((piece, k) => (k === 0 ? piece : piece.replace(/^(\d+)/, (n) => `DuckDB cell ${n} of ${of} (receipts grouped by ${fields.length} fields)`))).join("");
       throw new Error(`engine duckdb: invalid receipts (the in-memory loader would reject them too):\n${message}`);
     }
-    const weightRows = (await connection.runAndReadAll(`SELECT CAST(weight AS DOUBLE) AS weight FROM read_parquet(${quote(cellsPath)}) ORDER BY sample_index`)).getColumnsJS()[0] as number[];
-    const weights = Float64Array.from(weightRows);
-    if (weights.length !== table.numRows) throw new Error(`engine duckdb: internal error, ${weights.length} weights for ${table.numRows} cells`);
+    // the weights by rank, then by the table's rows; and the rows in rank order
+    const [ranks, weightOfRank] = (await connection.runAndReadAll(`SELECT sample_index, CAST(weight AS DOUBLE) AS weight FROM read_parquet(${quote(cellsPath)})`)).getColumnsJS() as number[][];
+    const n = table.numRows;
+    if (ranks.length !== n) throw new Error(`engine duckdb: internal error, ${ranks.length} weights for ${n} cells`);
+    const byRank = new Float64Array(n);
+    for (let k = 0; k < n; k++) byRank[ranks[k]] = weightOfRank[k];
+    const rankOfRow = table.numbers("sample_index");
+    const weights = new Float64Array(n), rowOfRank = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      weights[r] = byRank[rankOfRow[r]];
+      rowOfRank[rankOfRow[r]] = r;
+    }
     const perFile = new Map<string, number>();
     for (const r of (await connection.runAndReadAll(`SELECT source_file, CAST(SUM(weight) AS DOUBLE) AS receipts FROM read_parquet(${quote(cellsPath)}) GROUP BY source_file`)).getRowObjectsJS()) {
       perFile.set(String(r.source_file), Number(r.receipts));
@@ -129,7 +140,7 @@ export async function analysisCellsFromFiles(paths: readonly string[], options: 
       const n = perFile.get(resolve(f)) ?? 0;
       return { path: f, format, sha256: await sha256OfFile(f), rowsRead: n, rowsKept: n, issues: 0 };
     }));
-    return withRowWeights(table, weights, sources);
+    return withRowWeights(table, weights, sources).take(rowOfRank);
   } finally {
     connection.closeSync();
     instance.closeSync();
