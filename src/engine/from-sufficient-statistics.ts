@@ -1,9 +1,10 @@
 /**
  * Back from grouped counts (the rows `sufficientStatisticsSQL` returns, from DuckDB or any
- * SQL engine) to what the fit needs: per group, one row per covariate pattern (and cluster)
- * with its compliances as successes and its judged receipts as trials. A grouped binomial
- * fit on these rows has the 0/1 fit's estimates and likelihood, and with one cluster label
- * a row, the same CR1 covariance (see stats/cluster-robust-vcov.ts).
+ * SQL engine) to what the fit needs: per group, one row per covariate pattern (and cluster).
+ * Without a cluster, its compliances are the successes and its judged receipts the trials: a
+ * grouped binomial fit with the 0/1 fit's estimates and likelihood. With a cluster, a row is
+ * its receipts as a frequency weight, its compliance fraction as the outcome (see
+ * `countsAsData`): the 0/1 fit's estimates, likelihood, CR1 and CR2 covariances.
  */
 import type { CountData } from "../analysis/hypothesis-fit";
 import type { GroupValues } from "../analysis/group-by";
@@ -60,15 +61,11 @@ export function fromSufficientStatistics(rows: readonly SufficientStatisticsRow[
     });
     return {
       group,
-      data: {
-        nBenign: Float64Array.from(keep, (r) => num(r.n_benign)),
-        nHarmful: Float64Array.from(keep, (r) => num(r.n_harmful)),
-        successes: Float64Array.from(keep, (r) => num(r.compliances)),
-        trials: Float64Array.from(keep, (r) => num(r.trials)),
-        cluster: cluster === null ? null : clusterCodes(keep, cluster),
-        clusterName: cluster,
-        parseErrors,
-      },
+      data: countsAsData(
+        Float64Array.from(keep, (r) => num(r.n_benign)), Float64Array.from(keep, (r) => num(r.n_harmful)),
+        Float64Array.from(keep, (r) => num(r.compliances)), Float64Array.from(keep, (r) => num(r.trials)),
+        cluster === null ? null : clusterCodes(keep, cluster), cluster, parseErrors,
+      ),
     };
   });
 }
@@ -139,15 +136,31 @@ export function fromCodedStatistics(
   }
   const out = parts.map((part, p) => ({
     group: part.group,
-    data: {
-      nBenign: part.nb, nHarmful: part.nh, successes: part.s, trials: part.t,
-      cluster: part.c === null ? null : denseCodes(part.c),
-      clusterName: cluster,
-      parseErrors: errors[p],
-    },
+    data: countsAsData(part.nb, part.nh, part.s, part.t, part.c === null ? null : denseCodes(part.c), cluster, errors[p]),
   }));
   out.sort((a, b) => compareGroups(a.group, b.group, by));
   return out;
+}
+
+/**
+ * The count data of grouped rows. Without a cluster: successes out of trials, a grouped
+ * binomial fit (the same fit as the 0/1 receipts). With a cluster, each (cluster, pattern)
+ * row stands for `trials` receipts of one cluster: it becomes a row of frequency weight
+ * `trials` with the fraction `compliances / trials` as its outcome (and trials 1), which is
+ * how CountData says "this row is w receipts". CR1 and the likelihood are the same either
+ * way, but CR2 is not: it takes trials as prior weights (clubSandwich on a cbind() glm) and
+ * frequency weights as the 0/1 expansion, and only the latter is the receipts' CR2 (with
+ * trials, `--engine duckdb` gave CR2 standard errors 65% off the in-memory ones for three
+ * clusters).
+ */
+function countsAsData(
+  nBenign: Float64Array, nHarmful: Float64Array, compliances: Float64Array, trials: Float64Array,
+  cluster: Int32Array | null, clusterName: string | null, parseErrors: number,
+): CountData {
+  if (cluster === null) return { nBenign, nHarmful, successes: compliances, trials, cluster: null, clusterName, parseErrors };
+  const fraction = new Float64Array(trials.length);
+  for (let i = 0; i < trials.length; i++) fraction[i] = compliances[i] / trials[i];
+  return { nBenign, nHarmful, successes: fraction, trials: new Float64Array(trials.length).fill(1), weights: trials, cluster, clusterName, parseErrors };
 }
 
 /** Non-negative codes renumbered 0 .. G-1 in order of first appearance, in place. */

@@ -68,6 +68,26 @@ test("the clustered joint, total and harmful fits per model from DuckDB's counts
   }
 });
 
+test("with few clusters (CR2 + Satterthwaite) DuckDB's counts give the in-memory CR2 standard errors and df", async () => {
+  await saveReceipts(table, files.parquet);
+  // the six query categories as clusters: CR2, whose adjustment is not the same for prior
+  // weights (grouped trials) as for the receipts; the engine's rows are frequency weights
+  const [part] = await countDataByGroup([files.parquet], [], "query_category");
+  for (const hypothesis of ["joint", "total"] as Hypothesis[]) {
+    const want = fitHypothesis(table, hypothesis, { cluster: "query_category" });
+    const got = fitCountModel(part.data, hypothesis, { cluster: "query_category" });
+    assert.match(want.stdErrorType, /^CR2/);
+    assert.equal(got.stdErrorType, want.stdErrorType);
+    got.tidy().forEach((t, k) => {
+      const w = want.tidy()[k];
+      relClose(t.estimate, w.estimate, `${hypothesis} ${t.term} estimate`, 1e-12);
+      relClose(t.std_error, w.std_error, `${hypothesis} ${t.term} CR2 std_error`, 1e-10);
+      relClose(t.df!, w.df!, `${hypothesis} ${t.term} Satterthwaite df`, 1e-8);
+    });
+    assert.equal(got.glance().n_obs, want.glance().n_obs);
+  }
+});
+
 test("without a cluster field the counts are per covariate pattern and fit as the in-memory grouped fit does", async () => {
   await saveReceipts(table, files.parquet);
   const [part] = await countDataByGroup([files.parquet], [], null);
@@ -102,8 +122,11 @@ test("fromSufficientStatistics takes rows from any engine (64-bit counts as bigi
   ];
   const parts = fromSufficientStatistics(rows, ["model"], "query_id");
   assert.deepEqual(parts.map((p) => p.group), [{ model: "a" }, { model: "b" }]);
-  // A pattern with no judged receipt is left out; its parse errors are counted.
-  assert.deepEqual([...parts[0].data.trials], [5]);
+  // A pattern with no judged receipt is left out; its parse errors are counted. Clustered rows
+  // are their receipts as a frequency weight, the compliance fraction as the outcome.
+  assert.deepEqual([...parts[0].data.weights!], [5]);
+  assert.deepEqual([...parts[0].data.trials], [1]);
+  assert.deepEqual([...parts[0].data.successes], [3 / 5]);
   assert.equal(parts[0].data.parseErrors, 3);
   assert.deepEqual([...parts[0].data.cluster!], [0]);
   assert.throws(() => fromSufficientStatistics([{ ...rows[0], cluster: null }], ["model"], "query_id"), /has no query_id/);
@@ -132,7 +155,8 @@ test("fromCodedStatistics (integer codes, typed arrays) gives fromSufficientStat
   assert.deepEqual(coded, fromSufficientStatistics(rows, ["model"], "query_id"));
   // and by hand: model a keeps q1 and q2 (codes 0, 1), 3 parse errors; model b's clusters q2, q1, q2
   assert.deepEqual(coded.map((p) => p.group), [{ model: "a" }, { model: "b" }]);
-  assert.deepEqual([...coded[0].data.trials], [2, 5]);
+  assert.deepEqual([...coded[0].data.weights!], [2, 5]);
+  assert.deepEqual([...coded[0].data.successes], [1, 1 / 5]);
   assert.deepEqual([...coded[0].data.cluster!], [0, 1]);
   assert.equal(coded[0].data.parseErrors, 3);
   assert.deepEqual([...coded[1].data.cluster!], [0, 1, 0]);
@@ -140,6 +164,9 @@ test("fromCodedStatistics (integer codes, typed arrays) gives fromSufficientStat
   const missing = { groupCode: Int32Array.of(0, 0), clusterCode: Int32Array.of(4, -1), nBenign: Float64Array.of(0, 1), nHarmful: Float64Array.of(0, 0), compliances: Float64Array.of(1, 0), trials: Float64Array.of(2, 1), parseErrors: Float64Array.of(0, 0) };
   assert.throws(() => fromCodedStatistics(missing, () => ({}), [], "query_id"), /has no query_id/);
   assert.equal(fromCodedStatistics({ ...missing, trials: Float64Array.of(2, 0) }, () => ({}), [], "query_id")[0].data.trials.length, 1);
+  // without a cluster: grouped binomial rows
+  const plain = fromCodedStatistics({ ...missing, clusterCode: null }, () => ({}), [], null)[0].data;
+  assert.deepEqual([[...plain.successes], [...plain.trials], plain.weights ?? null], [[1, 0], [2, 1], null]);
 });
 
 test("DuckDB's coded statistics are the plain statement's rows, labels replaced by codes", async () => {
