@@ -9,8 +9,8 @@
  *
  * Also validates the design, naming the row and the field: every figure of the fit rests
  * on it, and a bad row must not be summed away silently.
- * Cost: one hashing pass over the rows (findRowPatterns) plus one Map lookup a row for the
- * group label, and a counting sort of the cells by group.
+ * Cost: one hashing pass over the rows (findRowPatterns) plus one Map lookup a run of rows
+ * with the same group label, and a counting sort of the cells by group.
  */
 import { findRowPatterns } from "./row-patterns";
 import { StatsError } from "./stats-error";

@@ -22,8 +22,12 @@
  * du^/dphi = -f_uphi / f_uu and dsd/dphi = sd^3 / 2 (f_uuphi + f_uuu du^/dphi) at u^ by the
  * implicit-function theorem. Checked against central differences of the deviance in the tests.
  *
- * Cost: per evaluation, for each group, a few Newton steps for u^ (warm-started from the
- * previous evaluation) and K passes over its cells: O(cells (iterations + K k)).
+ * Cost: per evaluation, for each group, Newton steps for u^ warm-started from a first-order
+ * prediction (du^/dphi of the previous evaluation), and K passes over its cells. A pass
+ * takes one exp a group (e^eta = e^(x'beta) e^(theta u), e^(x'beta) once a covariate
+ * pattern) and a division a cell; only the pass at u^ adds the gradient's multiply-adds and,
+ * when the deviance is wanted, a log1p a cell. For the optimiser's nearby evaluations that
+ * is two passes a group: a short Newton step, then the sums at u^.
  */
 import type { GaussHermiteRule } from "./gauss-hermite";
 import type { GroupedCells } from "./glmm-cells";
@@ -82,7 +86,9 @@ export class RandomInterceptDeviance {
   /** x'beta and e^(x'beta), a covariate pattern, of the evaluation under way. */
   readonly #a: Float64Array;
   readonly #e: Float64Array;
-  /** Every |x'beta| is within PRODUCT_RANGE. */
+  /** PRODUCT_RANGE, or a smaller bound for the tests (negative: one exp a cell always). */
+  readonly #productRange: number;
+  /** Every |x'beta| is within #productRange. */
   #productForm = false;
   /**
    * du^/d(beta..., theta) of each group at the last evaluation (k + 1 a group) and its
@@ -116,8 +122,9 @@ export class RandomInterceptDeviance {
   readonly #nodeR: Float64Array;
   readonly #nodeFr: Float64Array;
 
-  constructor(cells: GroupedCells, rule: GaussHermiteRule) {
+  constructor(cells: GroupedCells, rule: GaussHermiteRule, options: { productRange?: number } = {}) {
     this.#cells = cells;
+    this.#productRange = Math.min(options.productRange ?? PRODUCT_RANGE, PRODUCT_RANGE);
     this.#rule = rule;
     const k = cells.columns.length;
     this.#k = k;
@@ -175,7 +182,7 @@ export class RandomInterceptDeviance {
     }
     let productForm = true;
     for (let p = 0; p < a.length; p++) {
-      if (!(Math.abs(a[p]) <= PRODUCT_RANGE)) productForm = false;
+      if (!(Math.abs(a[p]) <= this.#productRange)) productForm = false;
       e[p] = Math.exp(a[p]);
     }
     this.#productForm = productForm;
@@ -316,7 +323,7 @@ export class RandomInterceptDeviance {
    */
   #pass(from: number, to: number, theta: number, u: number, level: number): void {
     const tu = theta * u;
-    if (!this.#productForm || !(Math.abs(tu) <= PRODUCT_RANGE)) {
+    if (!this.#productForm || !(Math.abs(tu) <= this.#productRange)) {
       this.#exactPass(from, to, theta, u);
       return;
     }
@@ -439,7 +446,7 @@ export class RandomInterceptDeviance {
     for (let j = 0; j < k; j++) fkr[j] = 0;
     let fq = 0, rq = 0;
     const tu = theta * uq;
-    if (this.#productForm && Math.abs(tu) <= PRODUCT_RANGE) {
+    if (this.#productForm && Math.abs(tu) <= this.#productRange) {
       const w = Math.exp(tu);
       for (let c = from; c < to; c++) {
         const p = pattern[c];
