@@ -19,7 +19,7 @@ export { fromSufficientStatistics, type SufficientStatisticsRow, type CountDataP
 export { countDataByGroup, complianceTableFromFiles, queryReceipts, type Engine } from "./engine/duckdb";
 export { sufficientStatisticsSQL, complianceCountsSQL, receiptsRelation, SUFFICIENT_STATISTICS_COLUMNS } from "./engine/sufficient-statistics.sql";
 export { fitColumns, summarizeColumns, analyzeColumns, ANALYZE_COLUMNS } from "./analysis/needed-columns";
-export { analyzeFiles, analysisTable, type AnalyzeFilesOptions } from "./engine/analyze-files";
+export { analyzeFiles, analysisTable, type AnalyzeFilesOptions, type AnalysisTableOptions } from "./engine/analyze-files";
 export { analysisCellsFromFiles, type AnalysisCellsOptions } from "./engine/analysis-cells";
 export { analysisCellsSQL, analysisCellFields } from "./engine/analysis-cells.sql";
 export { withRowWeights } from "./io/receipt-table";

@@ -23,6 +23,8 @@ export interface AnalyzeCommandOptions {
   readonly conditional?: boolean;
   /** "memory" (default) or "duckdb": DuckDB groups the receipts into weighted cells out of core (docs/engine.md). */
   readonly engine?: string;
+  /** With engine duckdb: the files hold cells (another engine's result of the cells statement), each standing for this column's receipts. */
+  readonly weightColumn?: string;
 }
 
 const P_ADJUST = ["holm", "bonferroni", "BH", "none"] as const;
@@ -49,10 +51,11 @@ export async function analyzeCommand(files: string[], options: AnalyzeCommandOpt
   } catch (e) {
     throw new InvalidArgumentError(`--engine: ${(e as Error).message}`);
   }
+  if (options.weightColumn !== undefined && engine !== "duckdb") throw new InvalidArgumentError("--weight-column reads files of cells, which needs --engine duckdb");
   const cluster = options.cluster === undefined ? undefined : options.cluster === "none" ? null : (options.cluster as ReceiptFieldName);
   if (cluster && !FIELD_BY_NAME.has(cluster)) throw new InvalidArgumentError(`--cluster: unknown field ${JSON.stringify(cluster)}; expected a receipt field such as query_id, or none`);
   const progress = stepProgress("receipts analyze", engine === "duckdb" ? "grouping receipts into cells with DuckDB" : "loading receipts");
-  const table = await analysisTable(files, { engine, cluster });
+  const table = await analysisTable(files, { engine, cluster, weightColumn: options.weightColumn });
   const cells = table.weights() === null ? "" : ` in ${table.numRows.toLocaleString("en-US")} cells`;
   progress.phase(`analyzing ${table.receiptCount.toLocaleString("en-US")} receipts${cells}`);
   const receipt = analyze(table, { cluster, alpha: options.alpha, pAdjust, equivalenceMargin: margin, conditional: options.conditional ?? true });

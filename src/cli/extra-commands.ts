@@ -36,7 +36,8 @@ export function registerExtraCommands(program: Command, setExit: (code: number) 
     .option("--equivalence-margin <M>", "read a non-significant b2 as equivalent to 0 when its (1 - 2 alpha) interval lies inside (-M, M) (TOST), else inconclusive")
     .option("--no-conditional", "skip the random-intercept fit of the conditional b2 (reported beside the population-averaged b2 by default)")
     .option("--engine <engine>", "memory (default), or duckdb: DuckDB groups the receipts into weighted cells out of core, same results (docs/engine.md)")
-    .action(async (files: string[], o: { out: string; cluster?: string; alpha: number; pAdjust: string; equivalenceMargin?: string; conditional: boolean; engine?: string }) => setExit(await (await import("./analyze-command")).analyzeCommand(files, o)));
+    .option("--weight-column <column>", "with --engine duckdb: the files are cells (another SQL engine's result, docs/engine.md), each standing for this column's number of receipts")
+    .action(async (files: string[], o: { out: string; cluster?: string; alpha: number; pAdjust: string; equivalenceMargin?: string; conditional: boolean; engine?: string; weightColumn?: string }) => setExit(await (await import("./analyze-command")).analyzeCommand(files, o)));
 
   program.command("plot")
     .description("draw one figure from receipts (figure names: receipts plot --help)")

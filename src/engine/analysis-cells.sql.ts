@@ -51,11 +51,17 @@ function keyExpression(name: string): string {
  * The cells statement: `SELECT <fields>, COUNT(*) AS weight FROM receipts GROUP BY <fields>`.
  * `extra`: more grouping columns to carry through as they are (the DuckDB runner adds the
  * source file's name, to count each file's receipts); none for other engines.
+ * `weightColumn`: the rows are cells already (another engine's output of this statement),
+ * each standing for that column's number of receipts: their weights are summed instead of
+ * the rows counted.
  */
-export function analysisCellsSQL(cluster?: ReceiptFieldName | null, extra: readonly string[] = []): string {
-  for (const e of extra) if (!/^[a-z_][a-z0-9_]*$/.test(e)) throw new Error(`engine: bad column name ${JSON.stringify(e)}`);
+export function analysisCellsSQL(cluster?: ReceiptFieldName | null, extra: readonly string[] = [], weightColumn: string | null = null): string {
+  for (const e of [...extra, ...(weightColumn === null ? [] : [weightColumn])]) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(e) || FIELD_BY_NAME.has(e)) throw new Error(`engine: bad column name ${JSON.stringify(e)} (lower-case letters, digits and _, not a receipt field)`);
+  }
   const fields = analysisCellFields(cluster);
   const select = fields.map((f) => (keyExpression(f) === f ? f : `${keyExpression(f)} AS ${f}`));
   const group = fields.map(keyExpression);
-  return `SELECT ${[...select, ...extra, "COUNT(*) AS weight"].join(", ")}\nFROM receipts\nGROUP BY ${[...group, ...extra].join(", ")}`;
+  const weight = weightColumn === null ? "COUNT(*) AS weight" : `SUM(${weightColumn}) AS weight`;
+  return `SELECT ${[...select, ...extra, weight].join(", ")}\nFROM receipts\nGROUP BY ${[...group, ...extra].join(", ")}`;
 }

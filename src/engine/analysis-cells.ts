@@ -28,6 +28,12 @@ type CellFormat = "parquet" | "jsonl" | "csv";
 export interface AnalysisCellsOptions {
   /** The cluster field analyze will use (undefined: query_id when present, which is a cell field anyway). */
   readonly cluster?: ReceiptFieldName | null;
+  /**
+   * The files hold cells, not receipts (e.g. `analysisCellsSQL`'s result from Spark, Trino or
+   * BigQuery, exported to Parquet, JSONL or CSV): each row stands for this column's number of
+   * receipts. Default: none, every row is one receipt.
+   */
+  readonly weightColumn?: string | null;
 }
 
 /** The files of paths (folders expanded), all in one format DuckDB reads. */
@@ -56,7 +62,7 @@ function fileRelation(files: readonly string[], format: CellFormat): string {
  * present (an absent optional column is a typed NULL, as a missing field is for the loader)
  * and, from CSV (whose column types DuckDB guesses), the string fields as text.
  */
-function receiptsRelation(raw: string, present: ReadonlySet<string>, fields: readonly ReceiptFieldName[], format: CellFormat): string {
+function receiptsRelation(raw: string, present: ReadonlySet<string>, fields: readonly ReceiptFieldName[], format: CellFormat, weightColumn: string | null): string {
   const sqlType = (f: ReceiptFieldName) => {
     const kind = FIELD_BY_NAME.get(f)!.kind;
     return kind === "integer" ? "BIGINT" : kind === "number" ? "DOUBLE" : kind === "boolean" ? "BOOLEAN" : "VARCHAR";
@@ -65,7 +71,8 @@ function receiptsRelation(raw: string, present: ReadonlySet<string>, fields: rea
     if (!present.has(f)) return `CAST(NULL AS ${sqlType(f)}) AS ${f}`;
     return format === "csv" && sqlType(f) === "VARCHAR" ? `CAST(${f} AS VARCHAR) AS ${f}` : f;
   });
-  return `SELECT ${[...columns, "filename AS source_file"].join(", ")} FROM (${raw}) AS raw_receipts`;
+  const weight = weightColumn === null ? [] : [`CAST(${weightColumn} AS DOUBLE) AS ${weightColumn}`];
+  return `SELECT ${[...columns, ...weight, "filename AS source_file"].join(", ")} FROM (${raw}) AS raw_receipts`;
 }
 
 /** SHA-256 of a file's bytes (the provenance the in-memory loaders record). */
@@ -93,10 +100,11 @@ export async function analysisCellsFromFiles(paths: readonly string[], options: 
     const raw = fileRelation(files, format);
     const described = (await connection.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS();
     const present = new Set(described.map((r) => String(r.column_name)));
-    for (const f of ["n_benign", "n_harmful", "judge_label"]) {
+    const weightColumn = options.weightColumn ?? null;
+    for (const f of ["n_benign", "n_harmful", "judge_label", ...(weightColumn === null ? [] : [weightColumn])]) {
       if (!present.has(f)) throw new Error(`engine duckdb: ${files.length === 1 ? files[0] : `the ${files.length} files`} have no ${f} column; every receipt needs one`);
     }
-    const cells = analysisCellsSQL(options.cluster, ["source_file"]);
+    const cells = analysisCellsSQL(options.cluster, ["source_file"], weightColumn);
     // Each cell gets a distinct sample_index, its rank in a fixed order: the loader checks
     // receipt keys for duplicates, and cells differ in fields outside the key. The rank, not
     // the file's row order, orders the table (below), so that every sum over it is the same
@@ -107,7 +115,7 @@ export async function analysisCellsFromFiles(paths: readonly string[], options: 
     // takes its columnar path (a 64-bit column would send every cell through the row path).
     const typed = fields.map((f) => (FIELD_BY_NAME.get(f)!.kind === "integer" && FIELD_BY_NAME.get(f)!.wideInteger !== true ? `CAST(${f} AS INTEGER) AS ${f}` : f));
     await connection.run(
-      `COPY (\nWITH receipts AS (${receiptsRelation(raw, present, fields, format)}),\ncells AS (${cells})\n` +
+      `COPY (\nWITH receipts AS (${receiptsRelation(raw, present, fields, format, weightColumn)}),\ncells AS (${cells})\n` +
       `SELECT ${typed.join(", ")}, source_file, weight, CAST(ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS INTEGER) AS sample_index FROM cells\n) TO ${quote(cellsPath)} (FORMAT parquet)`,
     );
     let table: ReceiptTable;
@@ -140,6 +148,9 @@ export async function analysisCellsFromFiles(paths: readonly string[], options: 
       const n = perFile.get(resolve(f)) ?? 0;
       return { path: f, format, sha256: await sha256OfFile(f), rowsRead: n, rowsKept: n, issues: 0 };
     }));
+    for (let r = 0; r < n; r++) {
+      if (!(weights[r] > 0 && Number.isFinite(weights[r]))) throw new Error(`engine duckdb: a cell's ${weightColumn} sums to ${weights[r]}; every row of cells must stand for a positive number of receipts`);
+    }
     return withRowWeights(table, weights, sources).take(rowOfRank);
   } finally {
     connection.closeSync();

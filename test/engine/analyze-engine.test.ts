@@ -15,6 +15,7 @@ import { analyzeColumns } from "../../src/analysis/needed-columns";
 import { analysisCellsFromFiles } from "../../src/engine/analysis-cells";
 import { analysisCellsSQL } from "../../src/engine/analysis-cells.sql";
 import { analyzeFiles } from "../../src/engine/analyze-files";
+import { queryReceipts } from "../../src/engine/duckdb";
 import { analyzeCommand } from "../../src/cli/analyze-command";
 import { loadReceipts, saveReceipts } from "../../src/io/load";
 import { assertSameReceipt, comparable, simulated } from "../analysis/weighted-helpers";
@@ -94,4 +95,22 @@ test("receipts analyze --engine duckdb writes the in-memory result receipt; anal
   const mem = await analyzeFiles([path], { conditional: false });
   assertSameReceipt(comparable(lib), comparable(mem));
   await assert.rejects(analyzeCommand([path], { out: join(dir, "x"), engine: "spark" }, err), /--engine: unknown engine "spark"/);
+});
+
+test("cells computed elsewhere (the portable statement's rows, exported as JSONL) feed back with weightColumn", async () => {
+  const path = join(dir, "elsewhere.parquet");
+  const t = simulated(30, 21);
+  await saveReceipts(t, path);
+  // "another engine": the documented statement as it is, over a relation named receipts
+  const rows = await queryReceipts([path], analysisCellsSQL());
+  const exported = join(dir, "cells.jsonl");
+  const plain = (v: unknown) => (typeof v === "bigint" ? Number(v) : v);
+  writeFileSync(exported, rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plain(v)])))).join("\n") + "\n");
+  const memory = await loadReceipts(path, { strict: true, columns: analyzeColumns(undefined) });
+  const want = comparable(analyze(memory)) as { provenance: Record<string, unknown> };
+  const got = comparable(await analyzeFiles(exported, { engine: "duckdb", weightColumn: "weight" })) as { provenance: Record<string, unknown> };
+  assert.equal(got.provenance.receipts, t.numRows);
+  assertSameReceipt({ ...got, provenance: { ...got.provenance, files: null } }, { ...want, provenance: { ...want.provenance, files: null } });
+  await assert.rejects(analyzeFiles(exported, { weightColumn: "weight" }), /needs engine duckdb/);
+  await assert.rejects(analyzeFiles(path, { engine: "duckdb", weightColumn: "weight" }), /no weight column/);
 });
