@@ -91,15 +91,18 @@ export function fitLogistic(design: LogisticDesign, options: FitOptions = {}): L
   const k = terms.length;
 
   // Few distinct covariate patterns: iterate on one row a pattern (exact, see the header).
+  // Trials that are all 1 (receipts as count data) are 0/1 rows: the hashing pass counts their
+  // outcomes, and the pattern model needs no second pass over the rows.
+  const binaryRows = weights === undefined && (trials === undefined || allOnes(trials));
   const patterns = compress === false
     ? null
     : findRowPatterns(
       predictors, n, compress === true ? Infinity : Math.ceil(n / 4) - 1, compress === "auto",
-      trials === undefined && weights === undefined ? successes : undefined,
+      binaryRows ? successes : undefined,
     );
   const model = patterns === null
     ? rowModel(terms, predictors, intercept, successes, trials, weights)
-    : patternModel(terms, patterns, intercept, successes, trials, weights);
+    : patternModel(terms, patterns, intercept, successes, binaryRows ? undefined : trials, weights);
   const { nObs, totalSuccesses } = model;
   if (k >= nObs) {
     throw new StatsError(`${CALLER} requires more observations than terms, got ${nObs} observations for ${k} terms`);
@@ -222,6 +225,11 @@ export function fitLogistic(design: LogisticDesign, options: FitOptions = {}): L
     data: { predictors, intercept, successes, trials, weights },
   };
   return new LogisticFitResult(core);
+}
+
+function allOnes(xs: Float64Array): boolean {
+  for (let i = 0; i < xs.length; i++) if (xs[i] !== 1) return false;
+  return true;
 }
 
 function nullLogLikelihood(intercept: boolean, successes: number, nObs: number): number {

@@ -38,61 +38,42 @@ const INITIAL_PATTERNS = 256;
  * @param n rows
  * @param maxPatterns give up when this many patterns would be exceeded (Infinity: never)
  * @param earlyExit also give up when most rows read so far are new patterns (default true)
- * @param outcomes optional 0/1 outcome a row: count the 0s and 1s a pattern on the way
+ * @param outcomes optional 0/1 outcome a row: count the 0s and 1s a pattern (after the pass)
  */
 export function findRowPatterns(
   columns: readonly Float64Array[], n: number, maxPatterns: number, earlyExit = true, outcomes?: Float64Array,
 ): RowPatterns | null {
   const kc = columns.length;
-  const counter = outcomes === undefined ? null : new OutcomeCounter(outcomes);
   let found: { count: number; patternOf: Int32Array; values: Float64Array[] } | null;
   if (kc === 0) {
     if (n > 0 && maxPatterns < 1) return null;
     found = { count: n === 0 ? 0 : 1, patternOf: new Int32Array(n), values: [] };
-    if (counter !== null) for (let i = 0; i < n; i++) counter.add(i, 0);
   } else if (kc === 1) {
-    found = findPatterns1(columns[0], n, maxPatterns, earlyExit, counter);
+    found = findPatterns1(columns[0], n, maxPatterns, earlyExit);
   } else if (kc === 2) {
-    found = findPatterns2(columns[0], columns[1], n, maxPatterns, earlyExit, counter);
+    found = findPatterns2(columns[0], columns[1], n, maxPatterns, earlyExit);
   } else {
-    found = findPatternsK(columns, n, maxPatterns, earlyExit, counter);
+    found = findPatternsK(columns, n, maxPatterns, earlyExit);
   }
   if (found === null) return null;
-  return { ...found, outcomeCounts: counter === null ? null : counter.result(found.count) };
+  return { ...found, outcomeCounts: outcomes === undefined ? null : countOutcomes(outcomes, found.patternOf, found.count) };
 }
 
-/** Rows with outcome 0 and with outcome 1 a pattern, until an outcome is neither. */
-class OutcomeCounter {
-  /** [zeros, ones] a pattern. */
-  counts = new Float64Array(2 * INITIAL_PATTERNS);
-  binary = true;
-
-  constructor(readonly outcomes: Float64Array) {}
-
-  add(i: number, g: number): void {
-    if (!this.binary) return;
-    const y = this.outcomes[i];
-    if (2 * g + 1 >= this.counts.length) {
-      const bigger = new Float64Array(Math.max(2 * this.counts.length, 2 * g + 2));
-      bigger.set(this.counts);
-      this.counts = bigger;
-    }
-    if (y === 0) this.counts[2 * g]++;
-    else if (y === 1) this.counts[2 * g + 1]++;
-    else this.binary = false;
+/**
+ * The 0s and 1s a pattern, in a pass of its own after the hashing pass (a tight loop over
+ * two typed arrays costs less than counting inside the hashing loop); null at the first
+ * outcome that is neither.
+ */
+function countOutcomes(outcomes: Float64Array, patternOf: Int32Array, count: number): { zeros: Float64Array; ones: Float64Array } | null {
+  const zeros = new Float64Array(count), ones = new Float64Array(count);
+  for (let i = 0; i < patternOf.length; i++) {
+    const y = outcomes[i];
+    if (y === 0) zeros[patternOf[i]]++;
+    else if (y === 1) ones[patternOf[i]]++;
+    else return null;
   }
-
-  result(count: number): { zeros: Float64Array; ones: Float64Array } | null {
-    if (!this.binary) return null;
-    const zeros = new Float64Array(count), ones = new Float64Array(count);
-    for (let g = 0; g < count; g++) {
-      zeros[g] = this.counts[2 * g];
-      ones[g] = this.counts[2 * g + 1];
-    }
-    return { zeros, ones };
-  }
+  return { zeros, ones };
 }
-
 
 type Found = Omit<RowPatterns, "outcomeCounts">;
 
@@ -165,7 +146,7 @@ function admit(table: Table, count: number, rowsRead: number, maxPatterns: numbe
 }
 
 function findPatterns1(
-  c0: Float64Array, n: number, maxPatterns: number, earlyExit: boolean, counter: OutcomeCounter | null,
+  c0: Float64Array, n: number, maxPatterns: number, earlyExit: boolean,
 ): Found | null {
   const patternOf = new Int32Array(n);
   const w0 = words(c0);
@@ -197,13 +178,12 @@ function findPatterns1(
       prevX = x;
     }
     patternOf[i] = g;
-    if (counter !== null) counter.add(i, g);
   }
   return { count, patternOf, values: [v0.slice(0, count)] };
 }
 
 function findPatterns2(
-  c0: Float64Array, c1: Float64Array, n: number, maxPatterns: number, earlyExit: boolean, counter: OutcomeCounter | null,
+  c0: Float64Array, c1: Float64Array, n: number, maxPatterns: number, earlyExit: boolean,
 ): Found | null {
   const patternOf = new Int32Array(n);
   const w0 = words(c0);
@@ -245,13 +225,12 @@ function findPatterns2(
       prevX1 = x1;
     }
     patternOf[i] = g;
-    if (counter !== null) counter.add(i, g);
   }
   return { count, patternOf, values: [v0.slice(0, count), v1.slice(0, count)] };
 }
 
 function findPatternsK(
-  columns: readonly Float64Array[], n: number, maxPatterns: number, earlyExit: boolean, counter: OutcomeCounter | null,
+  columns: readonly Float64Array[], n: number, maxPatterns: number, earlyExit: boolean,
 ): Found | null {
   const patternOf = new Int32Array(n);
   const kc = columns.length;
@@ -289,7 +268,6 @@ function findPatternsK(
       prev = g;
     }
     patternOf[i] = g;
-    if (counter !== null) counter.add(i, g);
   }
   const out: Float64Array[] = [];
   for (let j = 0; j < kc; j++) {
