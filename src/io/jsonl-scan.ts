@@ -169,6 +169,14 @@ export class ReceiptLineScanner {
   private field: string | null = null;
   private checkText = false;
   private depthStack = new Uint8Array(64);
+  /** The last good line's fields (where its bytes are: `prevBuffer` from `prevStart`), and the line being read's. */
+  private prev = new Segments();
+  private cur = new Segments();
+  private prevBuffer: Bytes | null = null;
+  private prevStart = 0;
+  /** A view of the buffer being read, for comparing four bytes at a time. */
+  private view: DataView | null = null;
+  private viewOf: Bytes | null = null;
   /** The slot of each key of the last complete line, in order (-1: unknown), to try first. */
   private readonly order = new Int16Array(128);
   private orderLength = 0;
@@ -192,6 +200,7 @@ export class ReceiptLineScanner {
     this.unknownKeys = null;
     this.checkText = checkText;
     if (++this.stamp === 0x7fffffff) { this.stamp = 1; this.seen.fill(0); }
+    if (this.viewOf !== b) { this.view = new DataView(b.buffer, b.byteOffset, b.byteLength); this.viewOf = b; this.prevBuffer = null; }
     const result = this.object(b, start, end);
     if (result !== GOOD) return result;
     if (checkText) {
@@ -200,7 +209,14 @@ export class ReceiptLineScanner {
       if (bad >= 0 && this.problems.length === 0) this.problems.push({ field: null, message: `invalid UTF-8: byte ${hex2(b[bad])} at byte ${bad - start + 1} of the line; expected UTF-8 text` });
     }
     if (this.problems.length > 0) return REJECTED;
-    return this.check(values) ? GOOD : SLOW;
+    if (!this.check(values)) return SLOW;
+    // A good line's fields are what the next line is compared with.
+    const line = this.cur;
+    this.cur = this.prev;
+    this.prev = line;
+    this.prevBuffer = b;
+    this.prevStart = start;
+    return GOOD;
   }
 
   private syntax(): number {
@@ -215,80 +231,175 @@ export class ReceiptLineScanner {
     p = ws(b, p + 1, end);
     if (p < end && b[p] === 125) return ws(b, p + 1, end) === end ? GOOD : this.syntax();
     let unknown = false, position = 0;
+    const prev = this.prevBuffer === b ? this.prev : null, cur = this.cur;
+    cur.count = 0;
+    /** The previous line's field to line up the next key with. */
+    let j = 0;
     for (;;) {
       if (p >= end || b[p] !== 34) return this.syntax();
-      // The key. Lines of a file mostly list the same fields in the same order: the field
-      // at this position in the previous line is tried first (one comparison of its bytes);
-      // else field names (ASCII without escapes) are found by their bytes' hash.
+      let slot = -1, valueAt = -1;
+      if (prev !== null && j < prev.count && prev.slot[j] >= 0) {
+        // Fields written as in the previous line: its bytes from field j on are compared with
+        // these (four at a time); fields wholly equal have its values, and a field whose key
+        // is equal but not its value is read from the value on.
+        const from = this.prevStart + prev.key[j];
+        const k = this.common(b, from, p, Math.min(this.prevStart + prev.end[prev.count - 1] - from, end - p));
+        const base = prev.key[j];
+        let m = j;
+        while (m < prev.count && prev.slot[m] >= 0) {
+          const len = prev.end[m] - base;
+          if (len > k) break;
+          if (len === k && p + k < end) {
+            // Equal up to the value's end: the byte after must end it (12 is not 123).
+            const last = b[p + k - 1], c = b[p + k];
+            if (last !== 34 && last !== 125 && last !== 93 && c !== 44 && c !== 125 && c !== 32 && c !== 9) break;
+          }
+          m++;
+        }
+        if (m > j) {
+          const shift = p - from + this.prevStart - start;
+          for (let f = j; f < m; f++) {
+            const s = prev.slot[f];
+            if (this.seen[s] === this.stamp) this.duplicate(SLOTS[s].name);
+            this.seen[s] = this.stamp;
+            const v = prev.value[f];
+            this.values[s] = v;
+            if (position < this.order.length) this.order[position] = s;
+            position++;
+            const n = cur.count;
+            if (n < SEGMENTS) {
+              cur.key[n] = prev.key[f] + shift; cur.valueAt[n] = prev.valueAt[f] + shift; cur.end[n] = prev.end[f] + shift;
+              cur.slot[n] = s; cur.value[n] = v; cur.count = n + 1;
+            }
+          }
+          p = start + prev.end[m - 1] + shift;
+          j = m;
+          const r = this.afterValue(b, p, end);
+          if (r === -1) return this.syntax();
+          if (r === -2) break;
+          p = r;
+          continue;
+        }
+        if (k >= prev.valueAt[j] - base) {
+          slot = prev.slot[j];
+          valueAt = p + prev.valueAt[j] - base;
+        }
+      }
       const ks = p + 1;
-      let q = ks, slot = -1, name: string | null = null, plain = true;
-      const guess = position < this.orderLength ? this.order[position] : -1;
-      if (guess >= 0) {
-        const bytes = NAME_BYTES[guess], len = bytes.length;
-        if (ks + len < end && b[ks + len] === 34) {
-          let k = 0;
-          while (k < len && bytes[k] === b[ks + k]) k++;
-          if (k === len) { slot = guess; q = ks + len; }
-        }
-      }
-      if (slot >= 0) p = q + 1;
-      else {
-        let h = 0;
-        for (; q < end; q++) {
-          const c = b[q];
-          if (c === 34) break;
-          if (c === 92 || c < 32 || c >= 128) { plain = false; break; }
-          h = (Math.imul(h, 31) + c) | 0;
-        }
-        if (plain) {
-          if (q >= end) return this.syntax();
-          slot = lookup(b, ks, q, h);
-          p = q + 1;
-        }
-      }
-      if (position < this.order.length) this.order[position] = slot;
-      position++;
-      if (!plain) {
-        q = this.scanString(b, p, end);
-        if (q < 0) return this.syntax();
-        this.field = null;
-        name = this.stringValue(b, ks, q - 1, "field name");
-        // A name with a fault is reported; the line is scanned on for its other problems.
-        if (name === null) name = b.utf8Slice(ks, q - 1);
-        slot = SLOT_BY_NAME.get(name) ?? -1;
-        p = q;
-        q--;
-      }
-      if (slot >= 0) {
+      if (valueAt >= 0) {
         if (this.seen[slot] === this.stamp) this.duplicate(SLOTS[slot].name);
         this.seen[slot] = this.stamp;
+        this.field = SLOTS[slot].name;
+        if (position < this.order.length) this.order[position] = slot;
+        position++;
+        p = ws(b, valueAt, end);
+        j++;
       } else {
-        name ??= b.latin1Slice(ks, q);
-        if (this.unknownKeys === null) this.unknownKeys = new Set();
-        if (this.unknownKeys.has(name!)) this.duplicate(name!);
-        this.unknownKeys.add(name!);
-        unknown = true;
+        // The key. Lines of a file mostly list the same fields in the same order: the field
+        // at this position in the previous line is tried first (one comparison of its bytes);
+        // else field names (ASCII without escapes) are found by their bytes' hash.
+        let q = ks, name: string | null = null, plain = true;
+        const guess = position < this.orderLength ? this.order[position] : -1;
+        if (guess >= 0) {
+          const bytes = NAME_BYTES[guess], len = bytes.length;
+          if (ks + len < end && b[ks + len] === 34) {
+            let k = 0;
+            while (k < len && bytes[k] === b[ks + k]) k++;
+            if (k === len) { slot = guess; q = ks + len; }
+          }
+        }
+        if (slot >= 0) p = q + 1;
+        else {
+          let h = 0;
+          for (; q < end; q++) {
+            const c = b[q];
+            if (c === 34) break;
+            if (c === 92 || c < 32 || c >= 128) { plain = false; break; }
+            h = (Math.imul(h, 31) + c) | 0;
+          }
+          if (plain) {
+            if (q >= end) return this.syntax();
+            slot = lookup(b, ks, q, h);
+            p = q + 1;
+          }
+        }
+        if (position < this.order.length) this.order[position] = slot;
+        position++;
+        if (!plain) {
+          q = this.scanString(b, p, end);
+          if (q < 0) return this.syntax();
+          this.field = null;
+          name = this.stringValue(b, ks, q - 1, "field name");
+          // A name with a fault is reported; the line is scanned on for its other problems.
+          if (name === null) name = b.utf8Slice(ks, q - 1);
+          slot = SLOT_BY_NAME.get(name) ?? -1;
+          p = q;
+          q--;
+        }
+        if (slot >= 0) {
+          if (this.seen[slot] === this.stamp) this.duplicate(SLOTS[slot].name);
+          this.seen[slot] = this.stamp;
+        } else {
+          name ??= b.latin1Slice(ks, q);
+          if (this.unknownKeys === null) this.unknownKeys = new Set();
+          if (this.unknownKeys.has(name!)) this.duplicate(name!);
+          this.unknownKeys.add(name!);
+          unknown = true;
+        }
+        this.field = slot >= 0 ? SLOTS[slot].name : shortName(name!);
+        p = ws(b, p, end);
+        if (p >= end || b[p] !== 58) return this.syntax();
+        p = ws(b, p + 1, end);
+        if (prev !== null) {
+          // Line up the next key with the field after this one in the previous line.
+          let t = j;
+          while (t < prev.count && prev.slot[t] !== slot) t++;
+          if (t < prev.count && slot >= 0) j = t + 1;
+        }
       }
-      this.field = slot >= 0 ? SLOTS[slot].name : shortName(name!);
-      p = ws(b, p, end);
-      if (p >= end || b[p] !== 58) return this.syntax();
-      p = ws(b, p + 1, end);
+      const at = p;
       // Derived fields given in the file are read too: the check compares them with what they derive from.
       const read = slot >= INPUT_COUNT || (slot >= 0 && (this.wanted === null || this.wanted[slot]));
       p = read ? this.value(b, p, end, slot) : this.skip(b, p, end);
       if (p < 0) return this.syntax();
-      p = ws(b, p, end);
-      if (p >= end) return this.syntax();
-      const c = b[p];
-      if (c === 44) { p = ws(b, p + 1, end); continue; }
-      if (c !== 125) return this.syntax();
-      if (ws(b, p + 1, end) !== end) return this.syntax();
-      this.orderLength = Math.min(position, this.order.length);
-      break;
+      const n = cur.count;
+      if (n < SEGMENTS) {
+        cur.key[n] = ks - 1 - start; cur.valueAt[n] = at - start; cur.end[n] = p - start;
+        cur.slot[n] = slot; cur.value[n] = slot >= 0 ? this.values[slot] : undefined; cur.count = n + 1;
+      }
+      const r = this.afterValue(b, p, end);
+      if (r === -1) return this.syntax();
+      if (r === -2) break;
+      p = r;
     }
+    this.orderLength = Math.min(position, this.order.length);
     // Unknown fields are worded by the row validator (it suggests the nearest name).
     if (unknown && !this.ignoreUnknown && this.problems.length === 0) return SLOW;
     return GOOD;
+  }
+
+  /** After a value at `p`: the next key's position, -2 at the object's (and line's) end, -1 for bad JSON. */
+  private afterValue(b: Bytes, p: number, end: number): number {
+    p = ws(b, p, end);
+    if (p >= end) return -1;
+    const c = b[p];
+    if (c === 44) return ws(b, p + 1, end);
+    if (c !== 125) return -1;
+    return ws(b, p + 1, end) === end ? -2 : -1;
+  }
+
+  /** How many bytes from `a` and from `c` are equal, up to `max` (four at a time while they are). */
+  private common(b: Bytes, a: number, c: number, max: number): number {
+    const view = this.view!;
+    let k = 0;
+    while (k + 4 <= max && view.getInt32(a + k, true) === view.getInt32(c + k, true)) k += 4;
+    while (k < max && b[a + k] === b[c + k]) k++;
+    return k;
+  }
+
+  /** Forget the previous line (its bytes are about to move). */
+  forgetLine(): void {
+    this.prevBuffer = null;
   }
 
   private duplicate(name: string): void {
@@ -575,6 +686,22 @@ export class ReceiptLineScanner {
   }
 }
 
+/** Fields of a line remembered for comparing the next line with (more are read, not remembered). */
+const SEGMENTS = 64;
+
+/**
+ * Where each field of a line is (offsets from the line's start: the key's quote, the value,
+ * the value's end), its slot (-1: unknown) and the value read (before defaults).
+ */
+class Segments {
+  count = 0;
+  readonly key = new Int32Array(SEGMENTS);
+  readonly valueAt = new Int32Array(SEGMENTS);
+  readonly end = new Int32Array(SEGMENTS);
+  readonly slot = new Int16Array(SEGMENTS);
+  readonly value: unknown[] = new Array(SEGMENTS).fill(undefined);
+}
+
 /** Bytes a string scan stops at: 1 for the quote, backslash, control characters and non-ASCII; 0 for the rest. */
 const STRING_BYTE = new Uint8Array(256).map((_, c) => (c === 34 || c === 92 || c < 32 || c >= 128 ? 1 : 0));
 
@@ -652,20 +779,24 @@ export class JSONLLines {
       if (b[from] === 0xef && b[from + 1] === 0xbb && b[from + 2] === 0xbf) from += 3;
       this.atStart = false;
     }
-    // Lines end here; a CR as the last byte may be the first half of a CRLF.
+    // Lines end here; a CR as the last byte may be the first half of a CRLF. (Searches run
+    // on views of [from, to): a search back from `to` for a CR that is not there would
+    // otherwise go through the whole buffer before `from` too.)
     let complete = to;
+    const span = b.subarray(from, to);
+    const anyCR = span.indexOf(13) >= 0;
     if (!final) {
-      let lastLF = to > from ? b.lastIndexOf(10, to - 1) : -1;
-      if (lastLF < from) lastLF = -1;
-      let lastCR = to > from ? b.lastIndexOf(13, to - 1) : -1;
-      if (lastCR < from || lastCR === to - 1) lastCR = lastCR === to - 1 && to - 2 >= from ? b.lastIndexOf(13, to - 2) : -1;
-      if (lastCR < from) lastCR = -1;
-      complete = Math.max(lastLF, lastCR) + 1;
+      const lastLF = span.lastIndexOf(10);
+      let lastCR = anyCR ? span.lastIndexOf(13) : -1;
+      if (lastCR === span.length - 1) lastCR = span.length >= 2 ? span.subarray(0, span.length - 1).lastIndexOf(13) : -1;
+      complete = from + Math.max(lastLF, lastCR) + 1;
       if (complete <= from) return from;
     }
+    // Lines of an earlier call may have moved in the buffer since.
+    this.scanner.forgetLine();
     const region = b.subarray(from, complete);
     const textChecked = isUtf8(region);
-    const hasCR = region.indexOf(13) >= 0;
+    const hasCR = anyCR && region.indexOf(13) >= 0;
     let p = from;
     while (p < complete && !this.stopped) {
       let lineEnd: number, next: number;
@@ -720,8 +851,8 @@ export class JSONLLines {
     const issues: ValidationIssue[] = scanner.problems.map((p) => ({ file: this.file, line, field: p.field, message: p.message }));
     if (scanner.syntaxError) {
       const text = b.utf8Slice(start, end);
-      const nul = b.indexOf(0, start);
-      if (nul >= 0 && nul < end) issues.push({ file: this.file, line, field: null, message: `NUL byte at byte ${nul - start + 1} of the line: binary data, not JSON text; expected one JSON object per line` });
+      const nul = b.subarray(start, end).indexOf(0) + start;
+      if (nul >= start) issues.push({ file: this.file, line, field: null, message: `NUL byte at byte ${nul - start + 1} of the line: binary data, not JSON text; expected one JSON object per line` });
       else {
         let reason = "not JSON";
         try { JSON.parse(text); } catch (e) { reason = (e as Error).message; }

@@ -70,6 +70,39 @@ test("values read from bytes equal JSON.parse's: escapes, multi-byte text, surro
   assert.deepEqual([...spelled].sort(), ["ab", "abc", "abcd", "abé", "ab😀"].sort());
 });
 
+test("lines compared with the line before: spacing, order, number prefixes, repeated keys and bad tokens after equal bytes", () => {
+  const base = lineOf(0, {});
+  const spaced = (l: string) => l.replace(/":/g, '": ').replace(/,"/g, ', "');
+  const good: string[] = [
+    base,
+    lineOf(1, {}),
+    spaced(lineOf(2, {})), // a space after each colon and comma
+    lineOf(3, {}).replace('"model":', '"model" :  '), // spaces around one colon
+    lineOf(4, {}).replace('"model":', '"model":   '),
+    JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(lineOf(5, {}))).reverse())), // fields in the other order
+    lineOf(6, { temperature: 1 }),
+    lineOf(7, { temperature: 1.5 }),
+    lineOf(8, { temperature: 1e3 }),
+    lineOf(9, { temperature: 10, top_p: 1 }),
+    lineOf(10, { temperature: 10, top_p: 0 }),
+    lineOf(11, { response_harmful: true }),
+    lineOf(12, { response_harmful: true, judge: "wildguard" }),
+  ];
+  const bad = [
+    lineOf(13, { response_harmful: true }).replace('"response_harmful":true', '"response_harmful":truex'),
+    lineOf(14, {}).replace(/}$/, ',"model":"abc"}'), // a key given twice, after fields equal to the line before
+    lineOf(15, { temperature: 10 }).replace('"temperature":10', '"temperature":10.'),
+  ];
+  const lines = [...good, lineOf(13, { response_harmful: true }), bad[0], lineOf(14, {}), bad[1], lineOf(15, { temperature: 10 }), bad[2]];
+  const table = fromJSONL(lines.join("\n") + "\n", { strict: false });
+  const kept = [...good, lineOf(13, { response_harmful: true }), lineOf(14, {}), lineOf(15, { temperature: 10 })];
+  assert.equal(toJSONL(table), toJSONL(fromRecords(kept.map((l) => JSON.parse(l)))));
+  assert.deepEqual(table.issues.map((i) => [i.line, i.field]), [[15, null], [17, "model"], [19, null]]);
+  assert.match(table.issues[0].message, /^bad JSON/);
+  assert.match(table.issues[1].message, /appears twice/);
+  assert.match(table.issues[2].message, /^bad JSON/);
+});
+
 test("a value over maxFieldBytes or with invalid UTF-8 is reported even when the line before had the same field valid", async () => {
   const bad = Buffer.from(lineOf(2, { model: "abX" }), "utf8");
   bad[bad.indexOf("abX") + 2] = 0xff; // invalid UTF-8 where the previous line's value was plain ASCII
