@@ -39,14 +39,15 @@ export async function fitCommand(files: string[], options: FitCommandOptions, ou
     const engine = await import("../engine/duckdb");
     engine.parseEngine(options.engine);
     if (glmm !== null) throw new Error("--engine duckdb fits the GLM from grouped counts; a random-intercept model needs the receipts (drop --engine)");
-    const engineCluster = await engine.resolveClusterFromFiles(files, askedCluster);
-    // the fit's modules load while DuckDB scans the files (module loading is synchronous)
+    // the fit's modules load while DuckDB scans the files (module loading is synchronous);
+    // an unasked cluster (query_id when present) is decided from the same scan
     let fitCountModel: typeof import("../analysis/hypothesis-fit").fitCountModel | undefined;
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const loadFit = () => { fitCountModel ??= (require("../analysis/hypothesis-fit") as typeof import("../analysis/hypothesis-fit")).fitCountModel; };
-    const counted = await engine.countDataByGroup(files, by, engineCluster, { whileQuerying: loadFit });
+    const counted = await engine.countDataByGroup(files, by, askedCluster, { whileQuerying: loadFit });
     loadFit();
     const fit = fitCountModel!;
+    const engineCluster = counted[0]?.data.clusterName ?? null;
     progress.phase("fitting from DuckDB's grouped counts");
     return writeFits(counted.flatMap((part) => hypotheses.map((hypothesis) => glmRow(part.group, fit(part.data, hypothesis, { counts, cluster: engineCluster as ReceiptFieldName | null }), hypothesis, counts, engineCluster))), counts, options, out, progress);
   }

@@ -5,7 +5,7 @@
  * the summary's modules) are loaded on first use, so that `fit --engine duckdb` loads neither
  * Arrow nor the receipt table.
  */
-import type { DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBMaterializedResult } from "@duckdb/node-api";
 import type { ComplianceRow } from "../analysis/compliance-table";
 import type { GroupValues } from "../analysis/group-by";
 import { expandPaths, formatFromPath } from "../io/receipt-paths";
@@ -66,32 +66,49 @@ export interface CountDataOptions {
 /**
  * Count data per group of `by` (per cluster too when given), computed by DuckDB from the
  * files: one scan and aggregation (`codedSufficientStatisticsSQL`), its numbers read as typed
- * arrays, each group's labels read once.
+ * arrays, each group's labels read once. `cluster` undefined: query_id when some receipt has
+ * one, as `resolveCluster` picks it, decided from the same scan (clustered by query_id; when
+ * the files have no such column, or every receipt's is null, the rows are per pattern and the
+ * parts unclustered, `data.clusterName` null) instead of a scan of its own first.
  */
 export async function countDataByGroup(
-  paths: readonly string[], by: readonly string[], cluster: string | null, options: CountDataOptions = {},
+  paths: readonly string[], by: readonly string[], cluster: string | null | undefined, options: CountDataOptions = {},
 ): Promise<CountDataPart[]> {
   const { files, format } = await filesOf(paths);
   return withConnection(async (connection) => {
-    const running = connection.run(overRelation(receiptsRelation(files, format), codedSufficientStatisticsSQL(by, cluster)));
+    const statement = (c: string | null) => overRelation(receiptsRelation(files, format), codedSufficientStatisticsSQL(by, c));
+    let asked: string | null = cluster === undefined ? "query_id" : cluster;
+    const running = connection.run(statement(asked));
     options.whileQuerying?.();
-    const result = await running;
+    let result: DuckDBMaterializedResult;
+    try {
+      result = await running;
+    } catch (e) {
+      if (cluster !== undefined) throw e;
+      asked = null; // the files have no query_id column
+      result = await connection.run(statement(null));
+    }
     const columns = readResultColumns(result, {
-      group_code: "int32", ...(cluster === null ? {} : { cluster_code: "int32" as const }),
+      group_code: "int32", ...(asked === null ? {} : { cluster_code: "int32" as const }),
       n_benign: "float64", n_harmful: "float64", compliances: "float64", trials: "float64", parse_errors: "float64",
     });
     const number = (name: string) => columns.numbers.get(name)!;
+    let clusterCode = asked === null ? null : (number("cluster_code") as Int32Array);
+    if (cluster === undefined && clusterCode !== null && clusterCode.every((c) => c < 0)) {
+      // no receipt has a query_id: each row is then one (group, pattern), the unclustered rows
+      asked = null;
+      clusterCode = null;
+    }
     const groupOf = (row: number): GroupValues => {
       const group: GroupValues = {};
       for (const f of by) group[f] = labelValue(columns.valueAt(f, row));
       return group;
     };
     return fromCodedStatistics({
-      groupCode: number("group_code") as Int32Array,
-      clusterCode: cluster === null ? null : (number("cluster_code") as Int32Array),
+      groupCode: number("group_code") as Int32Array, clusterCode,
       nBenign: number("n_benign") as Float64Array, nHarmful: number("n_harmful") as Float64Array,
       compliances: number("compliances") as Float64Array, trials: number("trials") as Float64Array, parseErrors: number("parse_errors") as Float64Array,
-    }, groupOf, by, cluster);
+    }, groupOf, by, asked);
   });
 }
 

@@ -88,6 +88,23 @@ test("with few clusters (CR2 + Satterthwaite) DuckDB's counts give the in-memory
   }
 });
 
+test("an unasked cluster is query_id when the receipts have one, decided from the one scan", async () => {
+  await saveReceipts(table, files.parquet);
+  const asked = await countDataByGroup([files.parquet], ["model"], "query_id");
+  const unasked = await countDataByGroup([files.parquet], ["model"], undefined);
+  assert.equal(unasked[0].data.clusterName, "query_id");
+  assert.deepEqual(unasked.map((p) => p.data.weights!.length), asked.map((p) => p.data.weights!.length));
+  // receipts without query ids (the column absent, as the loader's resolveCluster sees none): per pattern, unclustered
+  const noIds = join(dir, "no-query-id.jsonl");
+  // (a sample_index of its own each, or the receipts would share their keys)
+  await saveReceipts(fromRecords(records.slice(0, 3000).map((r, i) => { const { query_id: _drop, ...rest } = r; return { ...rest, sample_index: i }; })), noIds);
+  const [part] = await countDataByGroup([noIds], [], undefined);
+  assert.equal(part.data.clusterName, null);
+  assert.equal(part.data.cluster, null);
+  const [plain] = await countDataByGroup([noIds], [], null);
+  assert.deepEqual([...part.data.trials], [...plain.data.trials]);
+});
+
 test("without a cluster field the counts are per covariate pattern and fit as the in-memory grouped fit does", async () => {
   await saveReceipts(table, files.parquet);
   const [part] = await countDataByGroup([files.parquet], [], null);
