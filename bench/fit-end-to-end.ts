@@ -6,7 +6,9 @@
  *   Python:               pandas read_csv(usecols) + statsmodels GLM cluster per model (bench/statsmodels_cluster_fit.py)
  * The estimates and standard errors of the kit and statsmodels are compared.
  *
- *   npm run build && node --import tsx bench/fit-end-to-end.ts [--n 1000000] [--runs 3] [--busy] [--cli dist/cli/main.js]
+ *   npm run build && node --import tsx bench/fit-end-to-end.ts [--n 1000000] [--runs 3] [--busy] [--cli dist/cli/main.js] [--paper]
+ *
+ * --paper: also time both engines on the bundled data/paper-calibrated.
  *
  * --cli: the kit's CLI to time (default the build in dist/; a private build elsewhere works
  * when its folder has the package's package.json and node_modules beside it).
@@ -51,6 +53,18 @@ async function main(): Promise<void> {
       });
     }
     console.log(`\nkit vs statsmodels: max relative difference of estimates ${maxEstimate.toExponential(2)}, of CR1 standard errors ${maxSE.toExponential(2)}`);
+    if (process.argv.includes("--paper")) {
+      // The bundled data (604k receipts, 6 models: 257k (model, query, pattern) rows for DuckDB
+      // to return, against 105k for the bench's 1M), both engines; no Python side (no CSV of it).
+      const paperArgs = ["fit", join(ROOT, "data", "paper-calibrated"), "--hypothesis", "joint", "--by", "model", "--cluster", "query_id", "--format", "json"];
+      const paperKit = bestOf(runs, process.execPath, [cli, ...paperArgs]);
+      const paperDuck = bestOf(runs, process.execPath, [cli, ...paperArgs, "--engine", "duckdb"]);
+      console.log(`\ndata/paper-calibrated; ${machineState()}; best of ${runs}\n`);
+      console.log(markdownTable([
+        ["process", "wall s", "user+sys s", "peak RSS MB"],
+        ...([["kit (in memory)", paperKit], ["kit, --engine duckdb", paperDuck]] as const).map(([name, r]) => [name, r.wallSeconds.toFixed(2), (r.userSeconds + r.systemSeconds).toFixed(2), r.peakRssMB.toFixed(0)]),
+      ]));
+    }
   } finally {
     stop?.();
   }

@@ -14,6 +14,7 @@ import { fitCountModel, fitHypothesis, type Hypothesis } from "../../src/analysi
 import { splitTable } from "../../src/analysis/split";
 import { complianceTableFromFiles, countDataByGroup } from "../../src/engine/duckdb";
 import { fromCodedStatistics, fromSufficientStatistics } from "../../src/engine/from-sufficient-statistics";
+import { readResultColumns } from "../../src/engine/result-columns";
 import { codedSufficientStatisticsSQL, complianceCountsSQL, overRelation, receiptsRelation, sufficientStatisticsSQL } from "../../src/engine/sufficient-statistics.sql";
 import { fromRecords, saveReceipts } from "../../src/io/load";
 import type { ReceiptFieldName } from "../../src/receipt/fields";
@@ -211,6 +212,33 @@ test("DuckDB's coded statistics are the plain statement's rows, labels replaced 
       return [...count].map(([k, v]) => `${k.split("|")[0]}:${v}`).sort();
     };
     assert.deepEqual(rowsPerCluster(coded, "cluster_code"), rowsPerCluster(plain, "cluster"));
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+});
+
+test("readResultColumns copies numbers out of DuckDB's vectors, nulls as NaN (or -1 for integers), across chunks", async () => {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    // 5000 rows: more than one 2048-row chunk; a null in each column of the first chunk only
+    const result = await connection.run(
+      "SELECT CASE WHEN i = 3 THEN NULL ELSE CAST(i AS DOUBLE) / 4 END AS x, CASE WHEN i = 5 THEN NULL ELSE CAST(i AS INTEGER) END AS k, 'g' || CAST(i % 3 AS VARCHAR) AS label FROM range(5000) t(i) ORDER BY i",
+    );
+    const columns = readResultColumns(result, { x: "float64", k: "int32" });
+    const x = columns.numbers.get("x") as Float64Array, k = columns.numbers.get("k") as Int32Array;
+    assert.equal(columns.rows, 5000);
+    assert.ok(x instanceof Float64Array && k instanceof Int32Array);
+    assert.ok(Number.isNaN(x[3]));
+    assert.equal(k[5], -1);
+    for (const i of [0, 4, 2047, 2048, 4999]) {
+      assert.equal(x[i], i / 4);
+      assert.equal(k[i], i);
+    }
+    assert.equal(columns.valueAt("label", 4097), "g2");
+    assert.throws(() => readResultColumns(result, { nope: "int32" }), /no column "nope"/);
   } finally {
     connection.closeSync();
     instance.closeSync();
