@@ -64,7 +64,7 @@ export function judgeErrorSummary(table: ReceiptTable, options: JudgeErrorSummar
   let anyReference = false;
   for (let i = 0; i < reference.length; i++) if (reference[i] !== null && complied[i] >= 0) { anyReference = true; break; }
   if (!anyReference) {
-    throw new Error(`judge-error correction needs receipts with a reference_label (refusal or compliance) on a validation subset; none of the ${table.numRows} receipts${table.numRows ? ` rated by the judge` : ""} has one`);
+    throw new Error(`judge-error correction needs receipts with a reference_label (refusal or compliance) on a validation subset; none of the ${table.receiptCount} receipts${table.numRows ? ` rated by the judge` : ""} has one`);
   }
   const { groups, groupOf } = groupBy(table, by);
   const G = groups.length;
