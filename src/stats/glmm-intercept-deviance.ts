@@ -53,6 +53,14 @@ const SAFE_STEP = 0.5;
  * a group instead of one a cell. Beyond it, one exp a cell (#exactPass).
  */
 const PRODUCT_RANGE = 300;
+/**
+ * A first Newton step for u^ at most this (relative to 1 + |u|) from a predicted start is
+ * taken by moving the pass's sums along their derivatives in u (#shift) instead of another
+ * pass: the first-order error, ~(theta step)^2 relative, is then at the rounding level.
+ */
+const TAYLOR_STEP = 1e-8;
+/** Parameters this close (relative) to the last evaluation's predict modes to about TAYLOR_STEP. */
+const NEAR = 1e-4;
 /** What a pass computes (#pass). */
 const LIGHT = 0;
 const GRADIENT = 1;
@@ -83,6 +91,7 @@ export class RandomInterceptDeviance {
   readonly #scratchV: Float64Array;
   readonly #scratchW: Float64Array;
   readonly #scratchR: Float64Array;
+  readonly #scratchY: Float64Array;
   /** x'beta and e^(x'beta), a covariate pattern, of the evaluation under way. */
   readonly #a: Float64Array;
   readonly #e: Float64Array;
@@ -110,6 +119,13 @@ export class RandomInterceptDeviance {
   readonly #s1: Float64Array;
   readonly #t1: Float64Array;
   readonly #f0r: Float64Array;
+  /**
+   * With derivatives: sum t mu (1 - mu) (1 - 6 mu (1 - mu)) and the same times x, a term
+   * (d t0 / d eta and d t1 / d eta, beside d r = -s0, d s0 = t0, d s1 = t1, d f0r = -s1).
+   */
+  #derivatives = false;
+  #y0 = 0;
+  readonly #y1: Float64Array;
   // A quadrature node's pass: f, sum (s - t mu) and sum (s - t mu) x.
   #fq = 0;
   #rq = 0;
@@ -146,6 +162,8 @@ export class RandomInterceptDeviance {
     this.#scratchV = new Float64Array(scratch);
     this.#scratchW = new Float64Array(scratch);
     this.#scratchR = new Float64Array(scratch);
+    this.#scratchY = new Float64Array(scratch);
+    this.#y1 = new Float64Array(k);
     const P = cells.patternColumns[0].length;
     this.#a = new Float64Array(P);
     this.#e = new Float64Array(P);
@@ -198,12 +216,18 @@ export class RandomInterceptDeviance {
     const G = start.length - 1;
     const slopes = this.#slopes, last = this.#lastParams;
     const predict = this.#predict;
+    // Where the start is likely a Taylor step from u^ (#mode): in the optimiser's gradient-only
+    // differences, and in evaluations near the last (a far one would pay a log1p a cell in
+    // vain before its Newton steps).
+    let move = 0;
+    for (let j = 0; j <= k; j++) move = Math.max(move, Math.abs(params[j] - last[j]) / (1 + Math.abs(last[j])));
+    const taylor = predict && (need === GRADIENT || move <= NEAR);
     for (let g = 0; g < G; g++) {
       const from = start[g];
       const to = start[g + 1];
       let u0 = this.modes[g];
       if (predict) for (let j = 0, i = g * (k + 1); j <= k; j++, i++) u0 += slopes[i] * (params[j] - last[j]);
-      const u = this.#mode(from, to, theta, u0, need);
+      const u = this.#mode(from, to, theta, u0, need, taylor);
       this.modes[g] = u;
       // The sums of the last pass, which #mode left complete at u^.
       const s0 = this.#s0, t0 = this.#t0, r0 = this.#r, f0 = this.#f;
@@ -279,9 +303,20 @@ export class RandomInterceptDeviance {
    * 1 - 2 mu is within [-1, 1]): for |theta h| < ln 2 the step raises f, and the halving
    * test would accept it at once. So only long steps pay for f (a log1p a cell).
    */
-  #mode(from: number, to: number, theta: number, u0: number, need: number): number {
+  #mode(from: number, to: number, theta: number, u0: number, need: number, taylor: boolean): number {
     let u = Number.isFinite(u0) ? u0 : 0;
-    this.#pass(from, to, theta, u, LIGHT);
+    if (taylor) {
+      // A predicted start is mostly a tiny step from u^ (the optimiser's differences): one
+      // pass with the sums' derivatives, and the step by first-order Taylor.
+      this.#pass(from, to, theta, u, need, true);
+      const step = (theta * this.#r - u) / (theta * theta * this.#s0 + 1);
+      if (this.#derivatives && Math.abs(step) <= TAYLOR_STEP * (1 + Math.abs(u))) {
+        this.#shift(theta, u, step);
+        return u + step;
+      }
+    } else {
+      this.#pass(from, to, theta, u, LIGHT);
+    }
     for (let it = 0; it < MAX_MODE_ITERATIONS; it++) {
       const step = (theta * this.#r - u) / (theta * theta * this.#s0 + 1);
       if (Math.abs(step) <= MODE_TOLERANCE * (1 + Math.abs(u))) {
@@ -321,8 +356,9 @@ export class RandomInterceptDeviance {
    * also f (a log1p a cell). e^eta = e^(x'beta) e^(theta u): one exp a group, and mu = e^eta / (1 + e^eta),
    * 1 - mu = 1 / (1 + e^eta) without cancellation.
    */
-  #pass(from: number, to: number, theta: number, u: number, level: number): void {
+  #pass(from: number, to: number, theta: number, u: number, level: number, derivatives = false): void {
     const tu = theta * u;
+    this.#derivatives = false;
     if (!this.#productForm || !(Math.abs(tu) <= this.#productRange)) {
       this.#exactPass(from, to, theta, u);
       return;
@@ -350,10 +386,11 @@ export class RandomInterceptDeviance {
     const x1 = this.#x1, x2 = this.#x2;
     const extra = this.#extra;
     const keep = extra.length > 0;
-    const sv = this.#scratchV, sw = this.#scratchW, sr = this.#scratchR;
+    const sv = this.#scratchV, sw = this.#scratchW, sr = this.#scratchR, sy = this.#scratchY;
     const withF = level === COMPLETE;
     let f = 0, t0 = 0;
     let v1 = 0, w1 = 0, r1 = 0, v2 = 0, w2 = 0, r2 = 0;
+    let y0 = 0, y1 = 0, y2 = 0;
     for (let c = from; c < to; c++) {
       const p = pattern[c];
       const ew = e[p] * w;
@@ -384,6 +421,11 @@ export class RandomInterceptDeviance {
       v1 += v * xa; w1 += w3 * xa; r1 += resid * xa;
       v2 += v * xb; w2 += w3 * xb; r2 += resid * xb;
       if (keep) { sv[c - from] = v; sw[c - from] = w3; sr[c - from] = resid; }
+      if (derivatives) {
+        const y = v * (1 - 6 * mu * q);
+        y0 += y; y1 += y * xa; y2 += y * xb;
+        if (keep) sy[c - from] = y;
+      }
     }
     const s1 = this.#s1, t1 = this.#t1, f0r = this.#f0r;
     const j0 = this.#j0, m = this.#m;
@@ -392,18 +434,49 @@ export class RandomInterceptDeviance {
     if (m >= 2) { s1[j0 + 1] = v2; t1[j0 + 1] = w2; f0r[j0 + 1] = r2; }
     for (let j = 0; j < extra.length; j++) {
       const col = extra[j];
-      let vj = 0, wj = 0, rj = 0;
+      let vj = 0, wj = 0, rj = 0, yj = 0;
       for (let c = from; c < to; c++) {
         const xj = col[c];
         vj += sv[c - from] * xj; wj += sw[c - from] * xj; rj += sr[c - from] * xj;
+        if (derivatives) yj += sy[c - from] * xj;
       }
       s1[j0 + 2 + j] = vj; t1[j0 + 2 + j] = wj; f0r[j0 + 2 + j] = rj;
+      this.#y1[j0 + 2 + j] = yj;
+    }
+    if (derivatives) {
+      const ys = this.#y1;
+      if (j0 === 1) ys[0] = y0;
+      if (m >= 1) ys[j0] = y1;
+      if (m >= 2) ys[j0 + 1] = y2;
+      this.#y0 = y0;
+      this.#derivatives = true;
     }
     this.#f = withF ? f - (u * u) / 2 : NaN;
     this.#r = r;
     this.#s0 = s0;
     this.#t0 = t0;
     this.#level = level;
+  }
+
+  /**
+   * Moves the sums of a pass with derivatives at u to u + step, to first order (the sums
+   * are of functions of eta = x'beta + theta u, so d/du = theta d/deta); f to second order
+   * along the Newton step, f(u + step) = f(u) + f'(u) step / 2.
+   */
+  #shift(theta: number, u: number, step: number): void {
+    const d = theta * step;
+    const r = this.#r, s0 = this.#s0, t0 = this.#t0;
+    if (this.#level === COMPLETE) this.#f += 0.5 * (theta * r - u) * step;
+    this.#r = r - d * s0;
+    this.#s0 = s0 + d * t0;
+    this.#t0 = t0 + d * this.#y0;
+    const s1 = this.#s1, t1 = this.#t1, f0r = this.#f0r, y1 = this.#y1;
+    for (let j = 0; j < this.#k; j++) {
+      const s1j = s1[j];
+      s1[j] = s1j + d * t1[j];
+      t1[j] += d * y1[j];
+      f0r[j] -= d * s1j;
+    }
   }
 
   /** #pass (complete) with one exp a cell, for linear predictors beyond the product form's range. */

@@ -52,6 +52,30 @@ describe("the random-intercept deviance at moderate and extreme linear predictor
   });
 });
 
+describe("more than two predictors (the pass keeps two in registers, the rest from scratch arrays)", () => {
+  // x three times: the deviance depends on b1 + b2 + b3 alone, so R's one-predictor values hold,
+  // and each of the three gradient entries is the one predictor's.
+  const x = Float64Array.from(f.data.x);
+  const triple = groupCells({
+    terms: ["x1", "x2", "x3"], columns: [x, x, x], successes: Float64Array.from(f.data.successes),
+    trials: Float64Array.from(f.data.trials), groups: f.data.group,
+  });
+  for (const point of [f.points[0], f.points[1]]) {
+    it(`equals R's at ${point.name}, agq 1 and 5, both forms`, () => {
+      const [b0, b1, theta] = point.params;
+      const params = [b0, 0.5 * b1, 0.25 * b1, 0.25 * b1, theta];
+      for (const [K, key] of [[1, "laplace"], [5, "agq5"]] as const) {
+        for (const productRange of [undefined, -1]) {
+          const got = new RandomInterceptDeviance(triple, gaussHermiteRule(K), { productRange }).evaluate(params);
+          const one = new RandomInterceptDeviance(cells, gaussHermiteRule(K), { productRange }).evaluate(point.params);
+          assertClose(got.deviance, point[key], 1e-10, `deviance, three copies of x (agq ${K})`);
+          assertAllClose(got.gradient, [one.gradient[0], one.gradient[1], one.gradient[1], one.gradient[1], one.gradient[2]], 1e-9, "gradient", 1e-9);
+        }
+      }
+    });
+  }
+});
+
 describe("warm starts and gradient-only evaluations", () => {
   const at = [-0.5, 0.7, 1.3];
   it("give the same deviance and gradient whatever was evaluated before (1e-12)", () => {
@@ -64,6 +88,21 @@ describe("warm starts and gradient-only evaluations", () => {
     assertClose(after.deviance, fresh.deviance, 1e-12, "deviance after other evaluations");
     assertAllClose(after.gradient, fresh.gradient, 1e-10, "gradient after other evaluations", 1e-10);
     assertClose(fresh.deviance, f.points[0].laplace, 1e-10, "deviance against R");
+  });
+  it("give a nearby point's values as a fresh evaluation does (the modes moved by a Taylor step), with and without the deviance", () => {
+    for (const K of [1, 5]) {
+      const objective = new RandomInterceptDeviance(cells, gaussHermiteRule(K));
+      objective.evaluate(at);
+      for (const [j, h] of [[1, 1e-6], [2, -1e-4], [0, 3e-5]] as const) {
+        const near = at.map((v, i) => (i === j ? v + h : v));
+        const fresh = new RandomInterceptDeviance(cells, gaussHermiteRule(K)).evaluate(near);
+        const gradientOnly = objective.evaluate(near, false);
+        assertAllClose(gradientOnly.gradient, fresh.gradient, 1e-11, `agq ${K} gradient after a step of ${h} in ${j}`, 1e-11);
+        const warm = objective.evaluate(near);
+        assertClose(warm.deviance, fresh.deviance, 1e-13, `agq ${K} deviance after a step of ${h} in ${j}`);
+        assertAllClose(warm.gradient, fresh.gradient, 1e-11, `agq ${K} gradient after a step of ${h} in ${j}`, 1e-11);
+      }
+    }
   });
   it("without the deviance, give the same gradient and a NaN deviance (Laplace); quadrature keeps its deviance", () => {
     const laplace = new RandomInterceptDeviance(cells, gaussHermiteRule(1));
