@@ -260,9 +260,10 @@ export class KeyLaneSums {
     }
   }
 
+  /** The rows' lanes, finished in place (the sums' own buffers: nothing may be added after). */
   finish(): KeyHalves {
     const n = this.n, a = this.a, b = this.b, startA = this.startA, startB = this.startB;
-    const hi = new Uint32Array(n), lo = new Uint32Array(n);
+    const hi = new Uint32Array(a.buffer, a.byteOffset, n), lo = new Uint32Array(b.buffer, b.byteOffset, n);
     for (let i = 0; i < n; i++) {
       hi[i] = finishKeyLane((a[i] + startA) | 0);
       lo[i] = finishKeyLane((b[i] + startB) | 0);
