@@ -20,6 +20,7 @@ import { powerLawCurve } from "../../src/analysis/power-law-curve";
 import { fromRecords, loadReceipts } from "../../src/io/load";
 import { withRowWeights, type ReceiptTable } from "../../src/io/receipt-table";
 import { FIELD_BY_NAME } from "../../src/receipt/fields";
+import { fitLogistic, pairedClusterDifference } from "../../src/stats";
 import { assertSameReceipt, comparable, simulated, withParseErrors } from "./weighted-helpers";
 
 /** The fields a cell is identified by: what analyze reads, less the derived ones and sample_index (no analysis reads it). */
@@ -135,4 +136,26 @@ test("weighted cells: judge-error summary, judge-corrected fit and power-law cur
   assertSameReceipt({ terms: got.terms, parse_errors: got.parse_errors, warnings: got.warnings }, { terms: want.terms, parse_errors: want.parse_errors, warnings: want.warnings });
   assertSameReceipt(powerLawCurve(cells), powerLawCurve(t));
   assert.throws(() => pairedModelComparison(cells.where({ judge: String(t.values("judge")[0]) }), { modelA: "Diluted-7B", modelB: "Amplified-7B" }), /one row a receipt/);
+});
+
+test("frequency weights in the stats: CR1, CR2 + Satterthwaite and the paired interval equal the expanded rows", () => {
+  // a small clustered design: 8 clusters, 3 levels, outcomes repeated within (level, cluster)
+  const x: number[] = [], y: number[] = [], g: number[] = [], w: number[] = [];
+  for (let c = 0; c < 8; c++) for (let l = 0; l < 3; l++) for (const out of [0, 1]) {
+    const m = 1 + ((c * 7 + l * 3 + out * 5) % 4); // 1..4 identical receipts
+    x.push(l); y.push(out); g.push(c); w.push(m);
+  }
+  const expand = <T>(v: T[]) => v.flatMap((vi, i) => Array<T>(w[i]).fill(vi));
+  const f64 = (v: number[]) => Float64Array.from(v);
+  const weighted = fitLogistic({ terms: ["x"], columns: [f64(x)], successes: f64(y), weights: f64(w) }, { tolerance: 1e-14 });
+  const expanded = fitLogistic({ terms: ["x"], columns: [f64(expand(x))], successes: f64(expand(y)) }, { tolerance: 1e-14 });
+  for (const type of ["CR1", "CR2"] as const) {
+    const a = weighted.withClusterRobust(g, "q", { type }), b = expanded.withClusterRobust(expand(g), "q", { type });
+    assertSameReceipt(a.tidy(), b.tidy(), 1e-10, type);
+    assertSameReceipt(a.vcov, b.vcov, 1e-10, `${type} vcov`);
+  }
+  for (const type of ["CR1", "CR2"] as const) {
+    const arm = x.map((v) => (v === 0 ? 1 : 0));
+    assertSameReceipt(pairedClusterDifference(y, arm, g, 0.95, type, w), pairedClusterDifference(expand(y), expand(arm), expand(g), 0.95, type), 1e-10, `paired ${type}`);
+  }
 });
