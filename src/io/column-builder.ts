@@ -87,6 +87,18 @@ function trimmed<T extends Int32Array | Float64Array | Uint8Array>(a: T, length:
   return (a.length - length <= a.length >> 3 ? a.subarray(0, length) : a.slice(0, length)) as T;
 }
 
+/**
+ * Zeros for the codes or offsets of a column that holds only nulls (optional fields most
+ * files leave out): one buffer shared by every such column instead of 4 bytes a row each.
+ * Arrow data are not written after they are built; a buffer transferred to another thread
+ * (detached, length 0) is replaced.
+ */
+let ZEROS = new Int32Array(0);
+function zeros(n: number): Int32Array {
+  if (ZEROS.buffer.byteLength === 0 || ZEROS.length < n) ZEROS = new Int32Array(Math.max(n, 1024));
+  return ZEROS.subarray(0, n);
+}
+
 /** Visit the selected rows of a (possibly chunked) vector as (data, index within data). */
 function eachRow(vector: Vector, rows: Int32Array | null | undefined, visit: (d: Data, i: number) => void): void {
   if (rows === null || rows === undefined) {
@@ -219,19 +231,29 @@ class BoolBuilder implements ColumnBuilder {
 }
 
 class DictionaryBuilder implements ColumnBuilder {
-  private codes = new Int32Array(1024);
+  /** Codes, allocated with the first value (null until then: a column of nulls keeps none). */
+  private codes: Int32Array | null = null;
+  /** Rows to allocate codes for when the first value comes. */
+  private capacity = 1024;
   private readonly index = new Map<string, number>();
   private readonly words: string[] = [];
   private validity = new Validity();
   length = 0;
   reserve(extra: number) {
-    if (this.length + extra <= this.codes.length) return;
-    const next = new Int32Array(Math.max(this.codes.length * 2, this.length + extra));
+    const need = this.length + extra;
+    if (this.codes === null) { if (need > this.capacity) this.capacity = need; return; }
+    if (need <= this.codes.length) return;
+    const next = new Int32Array(Math.max(this.codes.length * 2, need));
     next.set(this.codes.subarray(0, this.length));
     this.codes = next;
   }
+  /** The codes, allocated (zeros, for the null rows so far) if they were not. */
+  private own(): Int32Array {
+    if (this.codes === null) this.codes = new Int32Array(Math.max(this.capacity, this.length + 1));
+    return this.codes;
+  }
   valueAt(i: number): unknown {
-    return this.validity.has(i) ? this.words[this.codes[i]] : null;
+    return this.validity.has(i) ? this.words[this.codes![i]] : null;
   }
   private codeOf(word: string): number {
     let code = this.index.get(word);
@@ -254,7 +276,7 @@ class DictionaryBuilder implements ColumnBuilder {
         this.lastCode = this.codeOf(value as string);
         this.lastWord = value;
       }
-      this.codes[this.length] = this.lastCode;
+      (this.codes ?? this.own())[this.length] = this.lastCode;
     }
     this.length++;
   }
@@ -268,11 +290,12 @@ class DictionaryBuilder implements ColumnBuilder {
   }
   appendVector(vector: Vector, rows?: Int32Array | null) {
     this.reserve(rows ? rows.length : vector.length);
+    this.own();
     if (!rows) {
       for (const d of vector.data) {
         const map = this.translation(d);
         const vals = d.values as Int32Array;
-        const out = this.codes;
+        const out = this.codes!;
         const base = this.length;
         let identity = true;
         for (let w = 0; w < map.length; w++) if (map[w] !== w) { identity = false; break; }
@@ -302,7 +325,7 @@ class DictionaryBuilder implements ColumnBuilder {
       }
       const code = isValid(d, i) ? map[(d.values as Int32Array)[i]] : -1;
       this.validity.set(this.length, code >= 0);
-      if (code >= 0) this.codes[this.length] = code;
+      if (code >= 0) this.codes![this.length] = code;
       this.length++;
     });
   }
@@ -312,7 +335,7 @@ class DictionaryBuilder implements ColumnBuilder {
       length: this.length,
       nullCount: this.validity.nulls,
       nullBitmap: this.validity.bitmap(this.length),
-      data: trimmed(this.codes, this.length),
+      data: this.codes === null ? zeros(this.length) : trimmed(this.codes, this.length),
       dictionary: vectorFromArray(this.words, new Utf8()),
     }));
   }
@@ -334,7 +357,10 @@ function utf8Words(d: Data): (string | null)[] {
  */
 class Utf8Builder implements ColumnBuilder {
   private bytes = Buffer.allocUnsafe(1 << 16);
-  private offsets = new Int32Array(1025);
+  /** Offsets, allocated with the first value (null until then: a column of nulls keeps none). */
+  private offsets: Int32Array | null = null;
+  /** Rows to allocate offsets for when the first value comes. */
+  private capacity = 1024;
   private validity = new Validity();
   private end = 0;
   /** Strings appended but not yet encoded: one per row from `length - pending.length` ("" for a null). */
@@ -345,7 +371,7 @@ class Utf8Builder implements ColumnBuilder {
     if (pending.length === 0) return;
     const joined = pending.length === 1 ? pending[0] : pending.join("");
     this.reserveBytes(joined.length * 3);
-    const offsets = this.offsets;
+    const offsets = this.offsets!;
     let row = this.length - pending.length;
     let at = this.end;
     const written = this.bytes.write(joined, at, "utf8");
@@ -372,14 +398,27 @@ class Utf8Builder implements ColumnBuilder {
     this.reserveBytes(extraBytes ?? (this.length > 0 ? Math.ceil((this.end / this.length) * extra * 1.02) : 0));
   }
   private reserveRows(extra: number) {
-    if (this.length + extra + 1 <= this.offsets.length) return;
-    const next = new Int32Array(Math.max(this.offsets.length * 2, this.length + extra + 1));
+    const need = this.length + extra + 1;
+    if (this.offsets === null) { if (need > this.capacity) this.capacity = need; return; }
+    if (need <= this.offsets.length) return;
+    const next = new Int32Array(Math.max(this.offsets.length * 2, need));
     next.set(this.offsets.subarray(0, this.length + 1));
     this.offsets = next;
   }
+  /** The offsets, allocated (zeros: the rows so far are null) if they were not. */
+  private own(): Int32Array {
+    if (this.offsets === null) this.offsets = new Int32Array(Math.max(this.capacity, this.length + 2));
+    return this.offsets;
+  }
   append(value: unknown) {
-    this.reserveRows(1);
     const valid = value !== null && value !== undefined;
+    if (!valid && this.offsets === null) {
+      this.validity.set(this.length, false);
+      this.length++;
+      return;
+    }
+    this.reserveRows(1);
+    this.own();
     this.validity.set(this.length, valid);
     this.pending.push(valid ? (value as string) : "");
     this.length++;
@@ -389,22 +428,24 @@ class Utf8Builder implements ColumnBuilder {
   appendBytes(src: Uint8Array, from: number, to: number) {
     this.flush();
     this.reserveRows(1);
+    this.own();
     this.validity.set(this.length, true);
     this.reserveBytes(to - from);
     this.bytes.set(src.subarray(from, to), this.end);
     this.end += to - from;
-    this.offsets[++this.length] = this.end;
+    this.offsets![++this.length] = this.end;
   }
   appendVector(vector: Vector, rows?: Int32Array | null) {
     this.flush();
     this.reserveRows(rows ? rows.length : vector.length);
+    this.own();
     if (!rows) {
       for (const d of vector.data) {
         const o = d.valueOffsets as Int32Array;
         const from = o[0], to = o[d.length];
         this.reserveBytes(to - from);
         this.bytes.set((d.values as Uint8Array).subarray(from, to), this.end);
-        const shift = this.end - from, offsets = this.offsets, base = this.length;
+        const shift = this.end - from, offsets = this.offsets!, base = this.length;
         for (let i = 1; i <= d.length; i++) offsets[base + i] = o[i] + shift;
         copyValidity(this.validity, base, d);
         this.end += to - from;
@@ -415,7 +456,7 @@ class Utf8Builder implements ColumnBuilder {
     eachRow(vector, rows, (d, i) => {
       if (!isValid(d, i)) {
         this.validity.set(this.length, false);
-        this.offsets[++this.length] = this.end;
+        this.offsets![++this.length] = this.end;
         return;
       }
       const o = d.valueOffsets as Int32Array;
@@ -427,6 +468,12 @@ class Utf8Builder implements ColumnBuilder {
   }
   finishData(): Data<Utf8> {
     this.flush();
+    if (this.offsets === null) {
+      return makeData({
+        type: new Utf8(), length: this.length, nullCount: this.validity.nulls, nullBitmap: this.validity.bitmap(this.length),
+        valueOffsets: zeros(this.length + 1), data: new Uint8Array(0),
+      });
+    }
     const bytes = new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
     return makeData({
       type: new Utf8(),
@@ -443,32 +490,47 @@ class Utf8Builder implements ColumnBuilder {
 /** A list of strings (`demo_ids`): offsets into one UTF-8 child column. */
 class StringListBuilder implements ColumnBuilder {
   private readonly child = new Utf8Builder();
-  private offsets = new Int32Array(1025);
+  /** Offsets, allocated with the first list (null until then: a column of nulls keeps none). */
+  private offsets: Int32Array | null = null;
+  private capacity = 1024;
   private validity = new Validity();
   length = 0;
   constructor(private readonly type: List<Utf8>) {}
   reserve(extra: number) {
-    if (this.length + extra + 1 <= this.offsets.length) return;
-    const next = new Int32Array(Math.max(this.offsets.length * 2, this.length + extra + 1));
+    const need = this.length + extra + 1;
+    if (this.offsets === null) { if (need > this.capacity) this.capacity = need; return; }
+    if (need <= this.offsets.length) return;
+    const next = new Int32Array(Math.max(this.offsets.length * 2, need));
     next.set(this.offsets.subarray(0, this.length + 1));
     this.offsets = next;
   }
+  private own(): Int32Array {
+    if (this.offsets === null) this.offsets = new Int32Array(Math.max(this.capacity, this.length + 2));
+    return this.offsets;
+  }
   append(value: unknown) {
-    this.reserve(1);
     const valid = value !== null && value !== undefined;
+    if (!valid && this.offsets === null) {
+      this.validity.set(this.length, false);
+      this.length++;
+      return;
+    }
+    this.reserve(1);
+    this.own();
     this.validity.set(this.length, valid);
     if (valid) for (const s of value as readonly string[]) this.child.append(s);
-    this.offsets[++this.length] = this.child.length;
+    this.offsets![++this.length] = this.child.length;
   }
   appendVector(vector: Vector, rows?: Int32Array | null) {
     this.reserve(rows ? rows.length : vector.length);
+    this.own();
     if (!rows) {
       for (const d of vector.data) {
         const o = d.valueOffsets as Int32Array, c = d.children[0];
         const from = o[0], to = o[d.length];
         const shift = this.child.length - from, base = this.length;
         this.child.appendVector(makeVector(c.slice(from, to - from)));
-        for (let i = 1; i <= d.length; i++) this.offsets[base + i] = o[i] + shift;
+        for (let i = 1; i <= d.length; i++) this.offsets![base + i] = o[i] + shift;
         copyValidity(this.validity, base, d);
         this.length += d.length;
       }
@@ -487,7 +549,7 @@ class StringListBuilder implements ColumnBuilder {
       length: this.length,
       nullCount: this.validity.nulls,
       nullBitmap: this.validity.bitmap(this.length),
-      valueOffsets: trimmed(this.offsets, this.length + 1),
+      valueOffsets: this.offsets === null ? zeros(this.length + 1) : trimmed(this.offsets, this.length + 1),
       child: this.child.finishData(),
     }));
   }

@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { fromArrow, toArrow } from "../../src/io/arrow-ipc";
 import { fromJSONL, toJSONL } from "../../src/io/jsonl";
 import { fromRecords, loadReceipts } from "../../src/io/load";
 import { benchReceipt } from "../../bench/receipt-generator";
@@ -101,6 +102,26 @@ test("lines compared with the line before: spacing, order, number prefixes, repe
   assert.match(table.issues[0].message, /^bad JSON/);
   assert.match(table.issues[1].message, /appears twice/);
   assert.match(table.issues[2].message, /^bad JSON/);
+});
+
+test("columns of nulls, and values after many nulls, hold what the records say (also through Arrow IPC)", () => {
+  const records = Array.from({ length: 3000 }, (_, i) => {
+    const r = { ...(benchReceipt(i) as unknown as Record<string, unknown>) };
+    // Null in every row: format_cue_text, judge_raw, demo_ids. First values after 2,500 nulls:
+    r.reference_label = i >= 2500 ? (i % 2 === 0 ? "refusal" : "compliance") : null;
+    r.response_sha256 = i >= 2500 && i % 3 === 0 ? "0".repeat(63) + (i % 10) : null;
+    r.demo_ids = null;
+    return r;
+  });
+  const table = fromJSONL(records.map((r) => JSON.stringify(r)).join("\n"));
+  const back = fromArrow(toArrow(table));
+  for (const t of [table, back]) {
+    for (const name of ["reference_label", "response_sha256", "format_cue_text", "judge_raw", "demo_ids"]) {
+      const column = t.column(name as never) as unknown as { get(i: number): unknown; nullCount: number };
+      for (let i = 0; i < records.length; i += 7) assert.equal(column.get(i), (records[i][name] as unknown) ?? null, `${name} row ${i}`);
+    }
+    assert.equal((t.column("format_cue_text" as never) as unknown as { nullCount: number }).nullCount, records.length);
+  }
 });
 
 test("a value over maxFieldBytes or with invalid UTF-8 is reported even when the line before had the same field valid", async () => {
