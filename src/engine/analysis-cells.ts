@@ -54,13 +54,17 @@ function fileRelation(files: readonly string[], format: CellFormat): string {
   const list = `[${files.map((f) => quote(resolve(f))).join(", ")}]`;
   if (format === "parquet") return `SELECT * FROM read_parquet(${list}, union_by_name = true, filename = true)`;
   if (format === "jsonl") return `SELECT * FROM read_json(${list}, format = 'newline_delimited', union_by_name = true, filename = true)`;
-  return `SELECT * FROM read_csv(${list}, header = true, union_by_name = true, filename = true)`;
+  // as text: the loader's types are applied in receiptsRelation (DuckDB's guess would turn a
+  // query_id "007" into the number 7)
+  return `SELECT * FROM read_csv(${list}, header = true, union_by_name = true, filename = true, all_varchar = true)`;
 }
 
 /**
  * DuckDB only: the relation `receipts` the portable statement reads, with every cell field
  * present (an absent optional column is a typed NULL, as a missing field is for the loader)
- * and, from CSV (whose column types DuckDB guesses), the string fields as text.
+ * and, from CSV (read as text), each field typed as the kit's CSV reader types it: numbers
+ * and flags cast, text with the kit's formula neutralisation undone (csv-formula.ts: a cell
+ * `'=x` the kit wrote is the string `=x`).
  */
 function receiptsRelation(raw: string, present: ReadonlySet<string>, fields: readonly ReceiptFieldName[], format: CellFormat, weightColumn: string | null): string {
   const sqlType = (f: ReceiptFieldName) => {
@@ -68,8 +72,11 @@ function receiptsRelation(raw: string, present: ReadonlySet<string>, fields: rea
     return kind === "integer" ? "BIGINT" : kind === "number" ? "DOUBLE" : kind === "boolean" ? "BOOLEAN" : "VARCHAR";
   };
   const columns = fields.map((f) => {
-    if (!present.has(f)) return `CAST(NULL AS ${sqlType(f)}) AS ${f}`;
-    return format === "csv" && sqlType(f) === "VARCHAR" ? `CAST(${f} AS VARCHAR) AS ${f}` : f;
+    const type = sqlType(f);
+    if (!present.has(f)) return `CAST(NULL AS ${type}) AS ${f}`;
+    if (format !== "csv") return f;
+    if (type !== "VARCHAR") return `CAST(${f} AS ${type}) AS ${f}`;
+    return `CASE WHEN regexp_matches(${f}, '^''+[=+\\-@\\t\\r]') THEN substr(${f}, 2) ELSE ${f} END AS ${f}`;
   });
   const weight = weightColumn === null ? [] : [`CAST(${weightColumn} AS DOUBLE) AS ${weightColumn}`];
   return `SELECT ${[...columns, ...weight, "filename AS source_file"].join(", ")} FROM (${raw}) AS raw_receipts`;

@@ -17,7 +17,7 @@ import { analysisCellsSQL } from "../../src/engine/analysis-cells.sql";
 import { analyzeFiles } from "../../src/engine/analyze-files";
 import { queryReceipts } from "../../src/engine/duckdb";
 import { analyzeCommand } from "../../src/cli/analyze-command";
-import { loadReceipts, saveReceipts } from "../../src/io/load";
+import { fromRecords, loadReceipts, saveReceipts } from "../../src/io/load";
 import { assertSameReceipt, comparable, simulated } from "../analysis/weighted-helpers";
 
 const dir = mkdtempSync(join(tmpdir(), "receipts-analyze-engine-"));
@@ -113,4 +113,21 @@ test("cells computed elsewhere (the portable statement's rows, exported as JSONL
   assertSameReceipt({ ...got, provenance: { ...got.provenance, files: null } }, { ...want, provenance: { ...want.provenance, files: null } });
   await assert.rejects(analyzeFiles(exported, { weightColumn: "weight" }), /needs engine duckdb/);
   await assert.rejects(analyzeFiles(path, { engine: "duckdb", weightColumn: "weight" }), /no weight column/);
+});
+
+test("CSV: text stays text (query ids with leading zeros, the kit's formula neutralisation undone)", async () => {
+  const rows = simulated(20, 17).toRows() as unknown as Record<string, unknown>[];
+  const ids = new Map<unknown, string>();
+  const tricky = rows.map((r) => {
+    if (!ids.has(r.query_id)) ids.set(r.query_id, ids.size % 2 === 0 ? `00${ids.size}` : `-${ids.size}`);
+    const { receipt_key: _k, n_total: _t, harmful_fraction: _f, complied: _c, ...rest } = r;
+    return { ...rest, query_id: ids.get(r.query_id), run_id: "=run", query_category: "+cat" };
+  });
+  const path = join(dir, "tricky.csv");
+  await saveReceipts(fromRecords(tricky), path);
+  const memory = await loadReceipts(path, { strict: true, columns: analyzeColumns(undefined) });
+  assert.ok(memory.distinct("query_id").includes("002") && memory.distinct("query_id").includes("-1"), "the memory path keeps leading zeros");
+  const cells = await analysisCellsFromFiles([path]);
+  assert.deepEqual((cells.distinct("query_id") as string[]).sort(), (memory.distinct("query_id") as string[]).sort());
+  assertSameReceipt(comparable(analyze(cells)), comparable(analyze(memory)));
 });
