@@ -204,7 +204,7 @@ export function clusterCodesOf(table: ReceiptTable, field: ReceiptFieldName): In
   for (let i = 0; i < codes.length; i++) {
     if (codes[i] < 0) {
       throw new Error(
-        `cluster-robust errors by ${field}: receipt ${i + 1} of the ${codes.length} analysed has no ${field}; ` +
+        `cluster-robust errors by ${field}: ${table.weights() === null ? "receipt" : "row (cell of receipts)"} ${i + 1} of the ${codes.length} analysed has no ${field}; ` +
         `give every receipt one, or pass cluster: null (CLI: --cluster none) for model-based errors`,
       );
     }

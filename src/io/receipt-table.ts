@@ -3,6 +3,8 @@
  * `receipt/fields.ts`, with the provenance of the files it came from and the problems
  * found while loading. Analyses read typed columns from it; notebook users get a danfo
  * DataFrame from `toDataFrame()` and can come back with `ReceiptTable.fromDataFrame()`.
+ * A table may be weighted (`withRowWeights`): each row then stands for `weights()[i]`
+ * identical receipts, a cell, and analyses count it that many times.
  */
 import { makeData, RecordBatch, Struct, Table, type Vector } from "apache-arrow";
 import { RECEIPT_FIELDS, type FieldSpec, type ReceiptFieldName } from "../receipt/fields";
@@ -161,7 +163,8 @@ export class ReceiptTable {
   /**
    * How many receipts each row stands for, or null when every row is one receipt (tables
    * loaded from receipt files). A weighted row is a cell: `w` receipts identical in every
-   * field the analyses read; analyses count it `w` times (see `receiptCount`).
+   * field the analyses read; analyses count it `w` times (see `receiptCount`). The writers,
+   * `toRows()` and `toDataFrame()` give the rows (cells), without their weights.
    */
   weights(): Float64Array | null {
     const full = this.cache.weights;
