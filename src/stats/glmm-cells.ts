@@ -63,11 +63,8 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
     const term = design.terms[j];
     if (!(col instanceof Float64Array)) throw new StatsError(`${GLMM_CALLER} requires column '${term}' to be a Float64Array`);
     if (col.length !== n) throw new StatsError(`${GLMM_CALLER}: column '${term}' has ${col.length} values, successes has ${n}`);
-    for (let i = 0; i < n; i++) {
-      const v = col[i];
-      // v - v is 0 exactly for finite v, NaN for NaN and +-Infinity
-      if (v - v !== 0) throw new StatsError(`${GLMM_CALLER}: column '${term}' has a missing or non-finite value (${v}) at row ${i}`);
-    }
+    const i = firstNonFinite(col);
+    if (i >= 0) throw new StatsError(`${GLMM_CALLER}: column '${term}' has a missing or non-finite value (${col[i]}) at row ${i}`);
   });
   for (const [name, arr] of [["trials", trials], ["weights", weights]] as const) {
     if (arr === undefined) continue;
@@ -81,6 +78,57 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
     throw new StatsError(`${GLMM_CALLER} requires one group label a row: got ${groups?.length} labels for ${n} rows`);
   }
 
+  const { groupOf, labels } = indexGroups(groups, successes, trials);
+  const patterns = findRowPatterns(design.columns, n, Infinity, false);
+  if (patterns === null) throw new StatsError(`${GLMM_CALLER}: internal error: no covariate patterns`);
+  const P = patterns.count;
+  const G = labels.length;
+  // Cell id by (group, pattern): dense when small, else a Map.
+  const dense = G * P <= 1 << 24 ? new Int32Array(G * P).fill(-1) : null;
+  const sparse = dense === null ? new Map<number, number>() : null;
+  const { C, cellGroup, cellPattern, cellOf } = assignCells(groupOf, patterns.patternOf, dense, sparse, P);
+  // Counting sort of the cells by group (stable: patterns keep their first-appearance order).
+  const { start, position } = sortByGroup(cellGroup, C, G);
+  const sums = new Float64Array(C);
+  const tsum = new Float64Array(C);
+  const nObs = sumCells(successes, trials, weights, cellOf, position, sums, tsum);
+  const terms = intercept ? ["intercept", ...design.terms] : [...design.terms];
+  if (terms.length === 0) throw new StatsError(`${GLMM_CALLER} requires at least one fixed-effect term (no predictors and intercept: false)`);
+  const columns: Float64Array[] = [];
+  const patternColumns: Float64Array[] = [];
+  if (intercept) {
+    columns.push(new Float64Array(C).fill(1));
+    patternColumns.push(new Float64Array(P).fill(1));
+  }
+  const pattern = new Int32Array(C);
+  for (let c = 0; c < C; c++) pattern[position[c]] = cellPattern[c];
+  for (let j = 0; j < design.columns.length; j++) {
+    const values = patterns.values[j];
+    columns.push(gather(values, pattern));
+    patternColumns.push(values);
+  }
+  return { terms, columns, successes: sums, trials: tsum, pattern, patternColumns, start, labels, nObs, nRows: n, intercept };
+}
+
+// The passes over the rows, one a function: V8 then optimises each on its own type feedback
+// (one function holding them all is compiled at its first hot loop and falls back to the
+// interpreter at each later one, which costs more than the loops in a single cold run).
+
+/** The first row whose value is NaN or infinite, or -1. */
+function firstNonFinite(col: Float64Array): number {
+  for (let i = 0; i < col.length; i++) {
+    const v = col[i];
+    // v - v is 0 exactly for finite v, NaN for NaN and +-Infinity
+    if (v - v !== 0) return i;
+  }
+  return -1;
+}
+
+/** Each row's group, numbered in order of first appearance; checks the outcomes and labels on the way. */
+function indexGroups(
+  groups: ArrayLike<string | number>, successes: Float64Array, trials: Float64Array | undefined,
+): { groupOf: Int32Array; labels: (string | number)[] } {
+  const n = successes.length;
   const groupIndex = new Map<string | number, number>();
   const labels: (string | number)[] = [];
   const groupOf = new Int32Array(n);
@@ -113,15 +161,14 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
     previousLabel = label;
     previousGroup = g;
   }
+  return { groupOf, labels };
+}
 
-  const patterns = findRowPatterns(design.columns, n, Infinity, false);
-  if (patterns === null) throw new StatsError(`${GLMM_CALLER}: internal error: no covariate patterns`);
-  const P = patterns.count;
-  const G = labels.length;
-  // Cell id by (group, pattern): dense when small, else a Map.
-  const dense = G * P <= 1 << 24 ? new Int32Array(G * P).fill(-1) : null;
-  const sparse = dense === null ? new Map<number, number>() : null;
-  const patternOf = patterns.patternOf;
+/** A cell id a (group, pattern) in order of first appearance, and each row's cell. */
+function assignCells(
+  groupOf: Int32Array, patternOf: Int32Array, dense: Int32Array | null, sparse: Map<number, number> | null, P: number,
+): { C: number; cellGroup: Int32Array; cellPattern: Int32Array; cellOf: Int32Array } {
+  const n = groupOf.length;
   // At most one cell a row.
   const cellGroup = new Int32Array(n);
   const cellPattern = new Int32Array(n);
@@ -139,18 +186,27 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
     }
     cellOf[i] = c;
   }
-  // Counting sort of the cells by group (stable: patterns keep their first-appearance order).
+  return { C, cellGroup, cellPattern, cellOf };
+}
+
+/** Counting sort of the cells by group: group g's cells start at start[g]; cell c goes to position[c]. */
+function sortByGroup(cellGroup: Int32Array, C: number, G: number): { start: Int32Array; position: Int32Array } {
   const start = new Int32Array(G + 1);
   for (let c = 0; c < C; c++) start[cellGroup[c] + 1]++;
   for (let g = 0; g < G; g++) start[g + 1] += start[g];
   const next = start.slice(0, G);
   const position = new Int32Array(C);
   for (let c = 0; c < C; c++) position[c] = next[cellGroup[c]]++;
+  return { start, position };
+}
 
-  const sums = new Float64Array(C);
-  const tsum = new Float64Array(C);
+/** Weight x successes and weight x trials summed into the cells (at their sorted positions); returns the total weight x trials. */
+function sumCells(
+  successes: Float64Array, trials: Float64Array | undefined, weights: Float64Array | undefined,
+  cellOf: Int32Array, position: Int32Array, sums: Float64Array, tsum: Float64Array,
+): number {
   let nObs = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < successes.length; i++) {
     const w = weights === undefined ? 1 : weights[i];
     const t = (trials === undefined ? 1 : trials[i]) * w;
     const p = position[cellOf[i]];
@@ -158,22 +214,12 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
     tsum[p] += t;
     nObs += t;
   }
-  const terms = intercept ? ["intercept", ...design.terms] : [...design.terms];
-  if (terms.length === 0) throw new StatsError(`${GLMM_CALLER} requires at least one fixed-effect term (no predictors and intercept: false)`);
-  const columns: Float64Array[] = [];
-  const patternColumns: Float64Array[] = [];
-  if (intercept) {
-    columns.push(new Float64Array(C).fill(1));
-    patternColumns.push(new Float64Array(P).fill(1));
-  }
-  const pattern = new Int32Array(C);
-  for (let c = 0; c < C; c++) pattern[position[c]] = cellPattern[c];
-  for (let j = 0; j < design.columns.length; j++) {
-    const col = new Float64Array(C);
-    const values = patterns.values[j];
-    for (let c = 0; c < C; c++) col[c] = values[pattern[c]];
-    columns.push(col);
-    patternColumns.push(values);
-  }
-  return { terms, columns, successes: sums, trials: tsum, pattern, patternColumns, start, labels, nObs, nRows: n, intercept };
+  return nObs;
+}
+
+/** values[index[c]] a c. */
+function gather(values: Float64Array, index: Int32Array): Float64Array {
+  const out = new Float64Array(index.length);
+  for (let c = 0; c < index.length; c++) out[c] = values[index[c]];
+  return out;
 }
