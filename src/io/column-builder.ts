@@ -5,8 +5,21 @@
  * loader, and `appendVector` is how columnar inputs are concatenated.
  */
 import { Bool, Dictionary, Field, Float64, Int32, List, makeData, makeVector, Utf8, vectorFromArray, type Data, type DataType, type Vector } from "apache-arrow";
-import type { FieldSpec } from "../receipt/fields";
+import { INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { arrowTypeOf } from "./arrow-schema";
+
+/**
+ * A text value that is still in the JSONL reader's bytes: instead of a string made per row
+ * and encoded again here, the reader gives this value and says in TEXT_SOURCE where the
+ * value's UTF-8 bytes are (by input field), and the field's builder copies them. Only plain
+ * values go this way (no escapes; valid UTF-8, checked); the text can never be a value read
+ * from a file (a lone surrogate: such a string is refused) and passes a string type check.
+ */
+export const TEXT_IN_BYTES = "\udfff(text in the reader's bytes)";
+export const TEXT_SOURCE: { bytes: Uint8Array | null; readonly from: Int32Array; readonly to: Int32Array } = {
+  bytes: null, from: new Int32Array(INPUT_FIELDS.length), to: new Int32Array(INPUT_FIELDS.length),
+};
+const INPUT_POSITION = new Map(INPUT_FIELDS.map((f, i) => [f.name, i]));
 
 export interface ColumnBuilder {
   append(value: unknown): void;
@@ -363,6 +376,8 @@ class Utf8Builder implements ColumnBuilder {
   private capacity = 1024;
   private validity = new Validity();
   private end = 0;
+  /** `field`: the input field's position, for values given as TEXT_IN_BYTES (-1: none are). */
+  constructor(private readonly field = -1) {}
   /** Strings appended but not yet encoded: one per row from `length - pending.length` ("" for a null). */
   private readonly pending: string[] = [];
   length = 0;
@@ -411,6 +426,7 @@ class Utf8Builder implements ColumnBuilder {
     return this.offsets;
   }
   append(value: unknown) {
+    if (value === TEXT_IN_BYTES && this.field >= 0) return this.appendSource();
     const valid = value !== null && value !== undefined;
     if (!valid && this.offsets === null) {
       this.validity.set(this.length, false);
@@ -423,6 +439,22 @@ class Utf8Builder implements ColumnBuilder {
     this.pending.push(valid ? (value as string) : "");
     this.length++;
     if (this.pending.length === 512) this.flush();
+  }
+  /** The value TEXT_SOURCE points at for this field (valid UTF-8, checked by the reader). */
+  private appendSource() {
+    if (this.pending.length > 0) this.flush();
+    const src = TEXT_SOURCE.bytes!, from = TEXT_SOURCE.from[this.field], to = TEXT_SOURCE.to[this.field];
+    const n = to - from;
+    if (this.offsets === null || this.length + 2 > this.offsets.length) { this.reserveRows(1); this.own(); }
+    this.validity.set(this.length, true);
+    if (this.end + n > this.bytes.length) this.reserveBytes(n);
+    const out = this.bytes;
+    let at = this.end;
+    // Short values in a loop; longer ones in one native copy.
+    if (n <= 64) for (let k = from; k < to; k++) out[at++] = src[k];
+    else { out.set(src.subarray(from, to), at); at += n; }
+    this.end = at;
+    this.offsets![++this.length] = at;
   }
   /** Append raw UTF-8 bytes (already validated text). */
   appendBytes(src: Uint8Array, from: number, to: number) {
@@ -596,7 +628,7 @@ export function columnBuilderFor(spec: FieldSpec): ColumnBuilder {
   if (type instanceof Int32 || type instanceof Float64) return new NumericBuilder(type);
   if (type instanceof Bool) return new BoolBuilder();
   if (type instanceof Dictionary) return new DictionaryBuilder();
-  if (type instanceof Utf8) return new Utf8Builder();
+  if (type instanceof Utf8) return new Utf8Builder(INPUT_POSITION.get(spec.name) ?? -1);
   if (type instanceof List && (type.children[0] as Field).type instanceof Utf8) return new StringListBuilder(type as List<Utf8>);
   return new GenericBuilder(type);
 }

@@ -17,6 +17,7 @@ import { INPUT_FIELDS, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields"
 import { shortName, type ValidationIssue } from "../receipt/issues";
 import { KEY_FIELDS } from "../receipt/key";
 import { compileValuesCheck, type ValuesCheck } from "../receipt/validate";
+import { TEXT_IN_BYTES, TEXT_SOURCE } from "./column-builder";
 
 /** Size limits of the JSONL and CSV readers (`loadReceipts` options). */
 export interface JSONLLimits {
@@ -76,6 +77,11 @@ const KINDS: readonly Kind[] = SLOTS.map((f) =>
   : f.dictionary || f.kind === "enum" ? Kind.Cached
   : Kind.Text);
 const NAME_BYTES = SLOTS.map((f) => Buffer.from(f.name, "latin1"));
+/**
+ * Text fields whose plain values reach their column as bytes (TEXT_IN_BYTES): optional
+ * strings the values check only needs to be strings (no pattern, not a timestamp or key).
+ */
+const IN_BYTES: readonly boolean[] = SLOTS.map((f, i) => i < INPUT_FIELDS.length && f.kind === "string" && !f.dictionary && !f.pattern && !f.required && !KEY_FIELDS.includes(f.name as never));
 const SLOT_BY_NAME = new Map(SLOTS.map((f, i) => [f.name, i]));
 /** Slots below this are input fields (a module constant: read per key, it must not be a property lookup). */
 const INPUT_COUNT = INPUT_FIELDS.length;
@@ -264,6 +270,11 @@ export class ReceiptLineScanner {
             this.seen[s] = this.stamp;
             const v = prev.value[f];
             this.values[s] = v;
+            if (v === TEXT_IN_BYTES) {
+              TEXT_SOURCE.bytes = b;
+              TEXT_SOURCE.from[s] = start + prev.valueAt[f] + shift + 1;
+              TEXT_SOURCE.to[s] = start + prev.end[f] + shift - 1;
+            }
             if (position < this.order.length) this.order[position] = s;
             position++;
             const n = cur.count;
@@ -504,7 +515,13 @@ export class ReceiptLineScanner {
         if (c === 34) {
           const q = this.scanString(b, p, end);
           if (q < 0) return -1;
-          this.values[slot] = this.stringValue(b, p + 1, q - 1);
+          if (IN_BYTES[slot] && !this.sEscaped && (this.sAscii || !this.checkText) && q - p - 2 <= this.maxFieldBytes) {
+            // Plain text: its bytes go to the column as they are (no string is made).
+            this.values[slot] = TEXT_IN_BYTES;
+            TEXT_SOURCE.bytes = b;
+            TEXT_SOURCE.from[slot] = p + 1;
+            TEXT_SOURCE.to[slot] = q - 1;
+          } else this.values[slot] = this.stringValue(b, p + 1, q - 1);
           return q;
         }
         break;
