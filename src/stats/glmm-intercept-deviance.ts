@@ -27,7 +27,8 @@
  * takes one exp a group (e^eta = e^(x'beta) e^(theta u), e^(x'beta) once a covariate
  * pattern) and a division a cell; only the pass at u^ adds the gradient's multiply-adds and,
  * when the deviance is wanted, a log1p a cell. For the optimiser's nearby evaluations that
- * is two passes a group: a short Newton step, then the sums at u^.
+ * is one pass a group: the predicted start is a Newton step of ~1e-9 from u^, taken by
+ * moving the sums along their derivatives (#shift).
  */
 import type { GaussHermiteRule } from "./gauss-hermite";
 import type { GroupedCells } from "./glmm-cells";
