@@ -16,7 +16,9 @@ import { createReadStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { Bool, Dictionary, Field, Float64, Int32, Schema, Table, tableToIPC, Utf8 } from "apache-arrow";
 import { analyzeColumns } from "../analysis/needed-columns";
+import { arrowTypeOf } from "../io/arrow-schema";
 import { expandPaths, formatFromPath, loadReceipts } from "../io/load";
 import { withRowWeights, type ReceiptTable, type SourceFile } from "../io/receipt-table";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
@@ -82,6 +84,33 @@ function receiptsRelation(raw: string, present: ReadonlySet<string>, fields: rea
   return `SELECT ${[...columns, ...weight, "filename AS source_file"].join(", ")} FROM (${raw}) AS raw_receipts`;
 }
 
+/** The DuckDB column type that stands for a field's Arrow type in the kit's schema. */
+function duckdbTypeOf(f: ReceiptFieldName): string {
+  const t = arrowTypeOf(FIELD_BY_NAME.get(f)!);
+  return t instanceof Dictionary || t instanceof Utf8 ? "VARCHAR" : t instanceof Int32 ? "INTEGER" : t instanceof Bool ? "BOOLEAN" : t instanceof Float64 ? "DOUBLE" : "?";
+}
+
+/**
+ * When every column of the cells query has the DuckDB type of the field's Arrow type, the
+ * `KV_METADATA` option that embeds the kit's Arrow schema in the Parquet file (the
+ * `ARROW:schema` key Arrow writers use), so the reader returns the text fields as
+ * dictionaries and the loader skips encoding them; else nothing (the loader encodes and
+ * checks the columns as they come, with its own messages for a value of the wrong type).
+ */
+async function arrowSchemaMetadata(connection: { runAndReadAll(sql: string): Promise<{ getRowObjectsJS(): Record<string, unknown>[] }> }, query: string, fields: readonly ReceiptFieldName[]): Promise<string> {
+  const described = (await connection.runAndReadAll(`DESCRIBE ${query}`)).getRowObjectsJS();
+  const want = [...fields.map(duckdbTypeOf), "VARCHAR", "DOUBLE", "INTEGER"];
+  if (described.length !== want.length || described.some((r, k) => String(r.column_type) !== want[k])) return "";
+  const schema = new Schema([
+    ...fields.map((f) => new Field(f, arrowTypeOf(FIELD_BY_NAME.get(f)!), true)),
+    new Field("source_file", new Utf8(), true), new Field("weight", new Float64(), true), new Field("sample_index", new Int32(), true),
+  ]);
+  // the schema message of an IPC stream (continuation marker, length, flatbuffer), base64
+  const ipc = tableToIPC(new Table(schema), "stream");
+  const length = new DataView(ipc.buffer, ipc.byteOffset, ipc.byteLength).getInt32(4, true);
+  return `, KV_METADATA {'ARROW:schema': ${quote(Buffer.from(ipc.subarray(0, 8 + length)).toString("base64"))}}`;
+}
+
 /** SHA-256 of a file's bytes (the provenance the in-memory loaders record). */
 function sha256OfFile(path: string): Promise<string> {
   return new Promise((done, fail) => {
@@ -121,10 +150,11 @@ export async function analysisCellsFromFiles(paths: readonly string[], options: 
     // Integer fields as 32-bit integers, the kit's Arrow type for them, so that the loader
     // takes its columnar path (a 64-bit column would send every cell through the row path).
     const typed = fields.map((f) => (FIELD_BY_NAME.get(f)!.kind === "integer" && FIELD_BY_NAME.get(f)!.wideInteger !== true ? `CAST(${f} AS INTEGER) AS ${f}` : f));
-    await connection.run(
-      `COPY (\nWITH receipts AS (${receiptsRelation(raw, present, fields, format, weightColumn)}),\ncells AS (${cells})\n` +
-      `SELECT ${typed.join(", ")}, source_file, weight, CAST(ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS INTEGER) AS sample_index FROM cells\n) TO ${quote(cellsPath)} (FORMAT parquet)`,
-    );
+    const query =
+      `WITH receipts AS (${receiptsRelation(raw, present, fields, format, weightColumn)}),\ncells AS (${cells})\n` +
+      `SELECT ${typed.join(", ")}, source_file, CAST(weight AS DOUBLE) AS weight, CAST(ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS INTEGER) AS sample_index FROM cells`;
+    const metadata = await arrowSchemaMetadata(connection, query, fields);
+    await connection.run(`COPY (\n${query}\n) TO ${quote(cellsPath)} (FORMAT parquet${metadata})`);
     let table: ReceiptTable;
     try {
       table = await loadReceipts(cellsPath, { format: "parquet", strict: true, columns: [...analyzeColumns(options.cluster), "sample_index"], unknownFields: "ignore" });
