@@ -80,8 +80,15 @@ const INSERT_CHUNK = 2 ** 20;
 class KeyIndex {
   hi = new Uint32Array(1024);
   lo = new Uint32Array(1024);
-  file = new Int32Array(1024);
-  line = new Int32Array(1024);
+  /**
+   * Where each row registered one at a time was read (file index, line or -1), allocated at
+   * the first such row: rows of a columnar part inserted at once are described by `parts`
+   * instead, so a columnar load keeps 8 bytes a receipt less.
+   */
+  private file: Int32Array | null = null;
+  private line: Int32Array | null = null;
+  /** Rows [start, end) inserted at once by `insertAllNew`: file index and line of row `start` - 1. */
+  private readonly parts: { start: number; end: number; file: number; lineBase: number }[] = [];
   length = 0;
   /**
    * Open-addressing slots, two int32 each: the row plus one (0 for empty, so a new table
@@ -137,7 +144,15 @@ class KeyIndex {
       next.set(a.subarray(0, this.length));
       return next;
     };
-    this.hi = grow(this.hi); this.lo = grow(this.lo); this.file = grow(this.file); this.line = grow(this.line);
+    this.hi = grow(this.hi); this.lo = grow(this.lo);
+    if (this.file !== null) { this.file = grow(this.file); this.line = grow(this.line!); }
+  }
+
+  /** Record where row r was read (allocating the arrays for rows registered one at a time). */
+  private setWhere(r: number, file: number, line: number): void {
+    if (this.file === null) { this.file = new Int32Array(this.hi.length); this.line = new Int32Array(this.hi.length); }
+    this.file[r] = file;
+    this.line![r] = line;
   }
 
   /**
@@ -156,8 +171,7 @@ class KeyIndex {
     }
     const r = this.length++;
     this.hi[r] = hi; this.lo[r] = lo;
-    this.file[r] = file;
-    this.line[r] = line;
+    this.setWhere(r, file, line);
     slots[2 * s] = r + 1;
     slots[2 * s + 1] = lo32;
     return true;
@@ -172,13 +186,11 @@ class KeyIndex {
    */
   insertAllNew(hi: Uint32Array, lo: Uint32Array, maskHi: number, maskLo: number, file: number, lineBase: number): boolean {
     const n = hi.length, base = this.length, mask = this.size - 1;
-    const H = this.hi, L = this.lo, F = this.file, N = this.line;
+    const H = this.hi, L = this.lo;
     for (let i = 0; i < n; i++) {
       H[base + i] = (hi[i] & maskHi) >>> 0;
       L[base + i] = (lo[i] & maskLo) >>> 0;
     }
-    F.fill(file, base, base + n);
-    for (let i = 0; i < n; i++) N[base + i] = lineBase + i + 1;
     // Rows sorted by home slot in runs (a counting sort on the slot's top bits), their hashes
     // copied beside them so that the probe loop reads memory in order, not at random. Runs
     // cover 2^13 slots (64 KiB, in cache) up to 2^11 runs (the sort's write streams in cache too).
@@ -218,6 +230,7 @@ class KeyIndex {
       }
     }
     this.length = base + n;
+    if (n > 0) this.parts.push({ start: base, end: base + n, file, lineBase });
     return true;
   }
 
@@ -230,14 +243,25 @@ class KeyIndex {
     if (this.length === this.hi.length) this.resize(this.hi.length * 2);
     const r = this.length++;
     this.hi[r] = hi; this.lo[r] = lo;
-    this.file[r] = this.fileIndex(file);
-    this.line[r] = line ?? -1;
+    this.setWhere(r, this.fileIndex(file), line ?? -1);
     if (overfull(this.length, this.size)) this.rehash();
     else this.place(r);
   }
 
   where(row: number): RecordLocation {
-    return { file: this.files[this.file[row]], line: this.line[row] < 0 ? null : this.line[row] };
+    // The part holding the row, if any (parts are in row order: a binary search).
+    const parts = this.parts;
+    let a = 0, b = parts.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (parts[m].end <= row) a = m + 1; else b = m;
+    }
+    if (a < parts.length && parts[a].start <= row) {
+      const p = parts[a];
+      return { file: this.files[p.file], line: p.lineBase + (row - p.start) + 1 };
+    }
+    const line = this.line![row];
+    return { file: this.files[this.file![row]], line: line < 0 ? null : line };
   }
 
   fileIndex(file: string | null): number {
