@@ -227,24 +227,37 @@ export function keyLanesOfVectors(vectors: readonly Vector[], n: number): KeyHal
   return sums.finish();
 }
 
-/** `keyLanesOfVectors` a key field at a time (`add` in any order), for columns that arrive one by one. */
+/**
+ * `keyLanesOfVectors` a key field at a time (`add` in any order), for columns that arrive one
+ * by one. A one-batch column without nulls (dictionary codes, or small non-negative integers)
+ * is only noted, with its values' lanes, and all such columns are added up in one pass over
+ * the rows at the end (each row's codes read once, its lanes written once); other columns are
+ * added as they come.
+ */
 export class KeyLaneSums {
-  private readonly a: Int32Array;
-  private readonly b: Int32Array;
+  private a: Int32Array | null = null;
+  private b: Int32Array | null = null;
   private startA: number = KEY_LANE_START[0];
   private startB: number = KEY_LANE_START[1];
-  constructor(private readonly n: number) {
-    this.a = new Int32Array(n);
-    this.b = new Int32Array(n);
+  /** Columns left for the final pass: each row's code, and each code's lanes. */
+  private readonly codes: (Int32Array)[] = [];
+  private readonly lanesA: Int32Array[] = [];
+  private readonly lanesB: Int32Array[] = [];
+  constructor(private readonly n: number) {}
+
+  private sums(): { a: Int32Array; b: Int32Array } {
+    if (this.a === null) { this.a = new Int32Array(this.n); this.b = new Int32Array(this.n); }
+    return { a: this.a, b: this.b! };
   }
 
   /** Add key field k's (KEY_FIELDS order) lanes from its vector. */
   add(k: number, v: Vector): void {
-    const a = this.a, b = this.b;
     const nullA = keyFieldLane(k, "", 0), nullB = keyFieldLane(k, "", 1);
+    if (v.data.length === 1 && v.data[0].length === this.n && this.deferred(k, v.data[0], nullA, nullB)) return;
     let row = 0;
     for (const d of v.data) {
       const bits = nullBits(d), off = d.offset, len = d.length;
+      const { a, b } = this.sums();
       if (d.type instanceof Dictionary) {
         const words = dictionaryWords(d);
         const la = Int32Array.from(words, (w) => keyFieldLane(k, w ?? "", 0));
@@ -252,21 +265,59 @@ export class KeyLaneSums {
         // One word and no nulls, or nothing but nulls: the same lane for every row of the batch.
         if ((bits === null && words.length === 1) || (len > 0 && d.nullCount === len)) {
           const x = bits === null ? la[0] : nullA, y = bits === null ? lb[0] : nullB;
-          if (v.data.length === 1) { this.startA = mixKeyLane(this.startA, x); this.startB = mixKeyLane(this.startB, y); }
-          else for (let i = row; i < row + len; i++) { a[i] = (a[i] + x) | 0; b[i] = (b[i] + y) | 0; }
+          for (let i = row; i < row + len; i++) { a[i] = (a[i] + x) | 0; b[i] = (b[i] + y) | 0; }
         } else addCodeLanes(a, b, row, (d.values as Int32Array).subarray(0, len), la, lb, bits, off, nullA, nullB);
       } else addIntegerLanes(a, b, row, (d.values as Int32Array).subarray(0, len), k, bits, off);
       row += len;
     }
   }
 
-  /** The rows' lanes, finished in place (the sums' own buffers: nothing may be added after). */
+  /** Note a whole-column batch for the final pass, or add a constant; false when it needs a pass of its own. */
+  private deferred(k: number, d: Data, nullA: number, nullB: number): boolean {
+    if (d.length > 0 && d.nullCount === d.length) { this.constant(nullA, nullB); return true; }
+    if (nullBits(d) !== null) return false;
+    const vals = (d.values as Int32Array).subarray(0, d.length);
+    if (d.type instanceof Dictionary) {
+      const words = dictionaryWords(d);
+      const la = Int32Array.from(words, (w) => keyFieldLane(k, w ?? "", 0));
+      const lb = Int32Array.from(words, (w) => keyFieldLane(k, w ?? "", 1));
+      if (words.length === 1) { this.constant(la[0], lb[0]); return true; }
+      // Codes beyond the dictionary read as an empty word (the column checks see such rows).
+      let max = 0;
+      for (let i = 0; i < vals.length; i++) if (vals[i] >>> 0 > max) max = vals[i] >>> 0;
+      if (max >= words.length) return false;
+      this.codes.push(vals); this.lanesA.push(la); this.lanesB.push(lb);
+      return true;
+    }
+    let max = 0;
+    for (let i = 0; i < vals.length; i++) if (vals[i] >>> 0 > max) max = vals[i] >>> 0;
+    if (max >= SMALL) return false;
+    const la = new Int32Array(max + 1), lb = new Int32Array(max + 1);
+    for (let x = 0; x <= max; x++) { la[x] = keyFieldLane(k, String(x), 0); lb[x] = keyFieldLane(k, String(x), 1); }
+    this.codes.push(vals); this.lanesA.push(la); this.lanesB.push(lb);
+    return true;
+  }
+
+  private constant(x: number, y: number): void {
+    this.startA = mixKeyLane(this.startA, x);
+    this.startB = mixKeyLane(this.startB, y);
+  }
+
+  /** The rows' lanes (nothing may be added after). */
   finish(): KeyHalves {
-    const n = this.n, a = this.a, b = this.b, startA = this.startA, startB = this.startB;
-    const hi = new Uint32Array(a.buffer, a.byteOffset, n), lo = new Uint32Array(b.buffer, b.byteOffset, n);
+    const n = this.n, startA = this.startA, startB = this.startB;
+    const hi = new Uint32Array(n), lo = new Uint32Array(n);
+    const a = this.a, b = this.b, C = this.codes, LA = this.lanesA, LB = this.lanesB, G = C.length;
     for (let i = 0; i < n; i++) {
-      hi[i] = finishKeyLane((a[i] + startA) | 0);
-      lo[i] = finishKeyLane((b[i] + startB) | 0);
+      let x = startA, y = startB;
+      if (a !== null) { x = (x + a[i]) | 0; y = (y + b![i]) | 0; }
+      for (let g = 0; g < G; g++) {
+        const c = C[g][i];
+        x = (x + LA[g][c]) | 0;
+        y = (y + LB[g][c]) | 0;
+      }
+      hi[i] = finishKeyLane(x);
+      lo[i] = finishKeyLane(y);
     }
     return { hi, lo };
   }
