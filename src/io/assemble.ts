@@ -98,6 +98,12 @@ class KeyIndex {
   private slots = new Int32Array(2 * 2048);
   /** Number of slots (a power of two). */
   private size = 2048;
+  /**
+   * Whether every row is in `slots`. A first columnar part is deduplicated without them (see
+   * `insertAllNew`), and they are built only when something needs them (another part, a key
+   * registered on its own): a load of one Arrow file never allocates them.
+   */
+  private built = true;
   private readonly files: (string | null)[] = [];
   private lastFile: string | null | undefined = undefined;
   private lastFileIndex = -1;
@@ -107,8 +113,17 @@ class KeyIndex {
     return (lo ^ Math.imul(hi, 0x9e3779b1)) & (this.size - 1);
   }
 
+  /** Build the slots of the rows stored so far, if not built. */
+  private ensureSlots(): void {
+    if (this.built) return;
+    this.slots = new Int32Array(2 * this.size);
+    this.built = true;
+    for (let r = 0; r < this.length; r++) this.place(r);
+  }
+
   /** The first slot from `slot` on holding a row with this hash, or -1 (none left). */
   nextWithHash(hi: number, lo: number, slot: number): number {
+    this.ensureSlots();
     const mask = this.size - 1, lo32 = lo | 0;
     for (let s = slot; ; s = (s + 1) & mask) {
       const r = this.slots[2 * s] - 1;
@@ -132,8 +147,11 @@ class KeyIndex {
     if (overfull(need, this.size)) {
       let size = this.size;
       while (overfull(need, size)) size *= 2;
-      this.slots = new Int32Array(2 * size);
       this.size = size;
+      // An empty index needs no slots yet (a first columnar part does without: see insertAllNew).
+      if (this.length === 0) this.built = false;
+      if (!this.built) return; // built at this size when needed
+      this.slots = new Int32Array(2 * size);
       for (let r = 0; r < this.length; r++) this.place(r);
     }
   }
@@ -161,6 +179,7 @@ class KeyIndex {
    * Rows pushed this way must be `reserve`d first.
    */
   insertNew(hi: number, lo: number, file: number, line: number): boolean {
+    this.ensureSlots();
     const mask = this.size - 1, slots = this.slots, lo32 = lo | 0;
     let s = (lo ^ Math.imul(hi, 0x9e3779b1)) & mask;
     for (;;) {
@@ -197,6 +216,8 @@ class KeyIndex {
     const sizeBits = 31 - Math.clz32(this.size);
     const shift = sizeBits - Math.max(0, Math.min(11, sizeBits - 13));
     const runs = (this.size >>> shift) + 1;
+    if (base === 0) return this.insertFirstPart(n, mask, shift, runs, file, lineBase);
+    this.ensureSlots();
     const chunk = Math.min(n, INSERT_CHUNK);
     const start = new Int32Array(runs + 1);
     const sortedRow = new Int32Array(chunk), sortedHi = new Uint32Array(chunk), sortedLo = new Int32Array(chunk);
@@ -234,12 +255,57 @@ class KeyIndex {
     return true;
   }
 
+  /**
+   * `insertAllNew` of a first part into an empty index, without the slots: rows sorted by
+   * home slot as there, and a repeated hash looked for within each run of rows with the same
+   * top bits (equal hashes have the same home), in a small table that stays in cache. The
+   * slots are then left unbuilt (`ensureSlots`).
+   */
+  private insertFirstPart(n: number, mask: number, shift: number, runs: number, file: number, lineBase: number): boolean {
+    const H = this.hi, L = this.lo;
+    const start = new Int32Array(runs + 1);
+    for (let i = 0; i < n; i++) start[(((L[i] ^ Math.imul(H[i], 0x9e3779b1)) & mask) >>> shift) + 1]++;
+    let longest = 0;
+    for (let b = 1; b <= runs; b++) { if (start[b] > longest) longest = start[b]; start[b] += start[b - 1]; }
+    const sortedHi = new Uint32Array(n), sortedLo = new Int32Array(n);
+    const at = start.slice();
+    for (let i = 0; i < n; i++) {
+      const h = H[i], l = L[i];
+      const k = at[(((l ^ Math.imul(h, 0x9e3779b1)) & mask) >>> shift)]++;
+      sortedHi[k] = h; sortedLo[k] = l | 0;
+    }
+    // A table of twice the longest run, emptied for each run by a new stamp.
+    const size = 2 ** Math.max(4, 32 - Math.clz32(2 * longest));
+    const local = size - 1;
+    const stamp = new Int32Array(size), entry = new Int32Array(size);
+    for (let b = 0; b < runs; b++) {
+      const gen = b + 1;
+      for (let k = start[b]; k < start[b + 1]; k++) {
+        const h = sortedHi[k], lo32 = sortedLo[k];
+        let s = (lo32 ^ Math.imul(h, 0x85ebca6b)) & local;
+        while (stamp[s] === gen) {
+          const j = entry[s];
+          if (sortedLo[j] === lo32 && sortedHi[j] === h) return false; // a repeated hash: nothing stored yet
+          s = (s + 1) & local;
+        }
+        stamp[s] = gen;
+        entry[s] = k;
+      }
+    }
+    this.built = false;
+    this.slots = new Int32Array(0);
+    this.length = n;
+    if (n > 0) this.parts.push({ start: 0, end: n, file, lineBase });
+    return true;
+  }
+
   /** Whether `extra` more keys fit without growing (see `reserve`). */
   hasRoom(extra: number): boolean {
     return this.length + extra <= this.hi.length && !overfull(this.length + extra, this.size);
   }
 
   pushAt(hi: number, lo: number, file: string | null, line: number | null): void {
+    this.ensureSlots();
     if (this.length === this.hi.length) this.resize(this.hi.length * 2);
     const r = this.length++;
     this.hi[r] = hi; this.lo[r] = lo;
