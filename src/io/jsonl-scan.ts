@@ -9,6 +9,10 @@
  * `JSON.parse` and the row validator only to word its problems, so messages are the same as
  * for every other loader.
  *
+ * Lines of a file mostly repeat the line before's run-level fields byte for byte: each line is
+ * compared with the last good line (four bytes at a time), and fields written the same take
+ * its values without being read again; the rest are read as usual.
+ *
  * Lines end at LF, CRLF or a lone CR (a raw CR cannot occur inside a JSON string, so a file
  * written with old Mac line endings is read line by line instead of as one bad line).
  */
@@ -58,7 +62,11 @@ export function scanOptionsOf(validation: { strict: boolean; unknownFields?: "er
 
 /** Where the reader sends what it found on each line. */
 export interface LineSink {
-  /** A line whose values (INPUT_FIELDS order, defaults applied) passed validation. */
+  /**
+   * A line whose values (INPUT_FIELDS order, defaults applied) passed validation. Plain text
+   * of response, judge_raw and source_metadata is given as TEXT_IN_BYTES (the column builders
+   * copy it from TEXT_SOURCE, which holds until the next line is read).
+   */
   good(values: unknown[], line: number): void;
   /** A line the fast path refused, parsed by JSON.parse: validate it the long way (for its messages); returns whether it was good. */
   record(record: unknown, line: number): boolean;
