@@ -17,7 +17,8 @@ export { showTable, rowsToHtml, type ShowTableOptions } from "./display/show-tab
 export { buildReceiptFigure, receiptFigureInputs, defaultComplianceCells, type ReceiptFigureInputs } from "./plots/receipt-figures";
 export { fromSufficientStatistics, type SufficientStatisticsRow, type CountDataPart } from "./engine/from-sufficient-statistics";
 export { countDataByGroup, complianceTableFromFiles, queryReceipts, type Engine } from "./engine/duckdb";
-export { sufficientStatisticsSQL, complianceCountsSQL, receiptsRelation, SUFFICIENT_STATISTICS_COLUMNS } from "./engine/sufficient-statistics.sql";
+export { sufficientStatisticsSQL, complianceCountsSQL, SUFFICIENT_STATISTICS_COLUMNS } from "./engine/sufficient-statistics.sql";
+export { checkedReceipts, duplicateKeysSQL, fileRelation, receiptsRelation } from "./engine/receipt-relation";
 export { fitColumns, summarizeColumns, analyzeColumns, ANALYZE_COLUMNS } from "./analysis/needed-columns";
 export { analyzeFiles, analysisTable, type AnalyzeFilesOptions, type AnalysisTableOptions } from "./engine/analyze-files";
 export { analysisCellsFromFiles, type AnalysisCellsOptions } from "./engine/analysis-cells";

@@ -7,9 +7,10 @@
  * The cells travel through a temporary Parquet file that the kit's own Parquet loader reads:
  * so every value is validated exactly as `loadReceipts` validates it (an unknown judge_label,
  * a negative count, ... is the same error, naming the cell), dictionary columns are built as
- * for any load, and no per-cell JavaScript object is made. What DuckDB-specific SQL there is
- * (the file-reading functions, the column types, the temporary file) is in this file; the
- * statement itself is portable (analysis-cells.sql.ts).
+ * for any load, and no per-cell JavaScript object is made. The files are read as fit and
+ * summarize read them (receipt-relation.ts: CSV typed as the kit's reader types it, duplicate
+ * receipts rejected); the temporary file is this file's; the statement itself is portable
+ * (analysis-cells.sql.ts).
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -19,13 +20,12 @@ import { join, resolve } from "node:path";
 import { Bool, Dictionary, Field, Float64, Int32, Schema, Table, tableToIPC, Utf8 } from "apache-arrow";
 import { analyzeColumns } from "../analysis/needed-columns";
 import { arrowTypeOf } from "../io/arrow-schema";
-import { expandPaths, formatFromPath, loadReceipts } from "../io/load";
+import { loadReceipts } from "../io/load";
 import { withRowWeights, type ReceiptTable, type SourceFile } from "../io/receipt-table";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { ReceiptValidationError } from "../receipt/issues";
 import { analysisCellFields, analysisCellsSQL } from "./analysis-cells.sql";
-
-type CellFormat = "parquet" | "jsonl" | "csv";
+import { checkedReceipts, quote, receiptFiles, withConnection } from "./receipt-relation";
 
 export interface AnalysisCellsOptions {
   /** The cluster field analyze will use (undefined: query_id when present, which is a cell field anyway). */
@@ -36,52 +36,6 @@ export interface AnalysisCellsOptions {
    * receipts. Default: none, every row is one receipt.
    */
   readonly weightColumn?: string | null;
-}
-
-/** The files of paths (folders expanded), all in one format DuckDB reads. */
-async function cellFiles(paths: readonly string[]): Promise<{ files: string[]; format: CellFormat }> {
-  const files = await expandPaths(paths);
-  if (files.length === 0) throw new Error(`${paths.join(", ")}: no receipt files`);
-  const formats = new Set(files.map((f) => formatFromPath(f)));
-  if (formats.size !== 1) throw new Error(`engine duckdb: the files mix formats (${[...formats].join(", ")}); give files of one format`);
-  const format = [...formats][0];
-  if (format !== "parquet" && format !== "jsonl" && format !== "csv") throw new Error(`engine duckdb reads Parquet, JSONL or CSV files; found ${format}`);
-  return { files, format };
-}
-
-const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
-
-/** DuckDB only: the files as one relation, with each row's file name (`filename`). */
-function fileRelation(files: readonly string[], format: CellFormat): string {
-  const list = `[${files.map((f) => quote(resolve(f))).join(", ")}]`;
-  if (format === "parquet") return `SELECT * FROM read_parquet(${list}, union_by_name = true, filename = true)`;
-  if (format === "jsonl") return `SELECT * FROM read_json(${list}, format = 'newline_delimited', union_by_name = true, filename = true)`;
-  // as text: the loader's types are applied in receiptsRelation (DuckDB's guess would turn a
-  // query_id "007" into the number 7)
-  return `SELECT * FROM read_csv(${list}, header = true, union_by_name = true, filename = true, all_varchar = true)`;
-}
-
-/**
- * DuckDB only: the relation `receipts` the portable statement reads, with every cell field
- * present (an absent optional column is a typed NULL, as a missing field is for the loader)
- * and, from CSV (read as text), each field typed as the kit's CSV reader types it: numbers
- * and flags cast, text with the kit's formula neutralisation undone (csv-formula.ts: a cell
- * `'=x` the kit wrote is the string `=x`).
- */
-function receiptsRelation(raw: string, present: ReadonlySet<string>, fields: readonly ReceiptFieldName[], format: CellFormat, weightColumn: string | null): string {
-  const sqlType = (f: ReceiptFieldName) => {
-    const kind = FIELD_BY_NAME.get(f)!.kind;
-    return kind === "integer" ? "BIGINT" : kind === "number" ? "DOUBLE" : kind === "boolean" ? "BOOLEAN" : "VARCHAR";
-  };
-  const columns = fields.map((f) => {
-    const type = sqlType(f);
-    if (!present.has(f)) return `CAST(NULL AS ${type}) AS ${f}`;
-    if (format !== "csv") return f;
-    if (type !== "VARCHAR") return `CAST(${f} AS ${type}) AS ${f}`;
-    return `CASE WHEN regexp_matches(${f}, '^''+[=+\\-@\\t\\r]') THEN substr(${f}, 2) ELSE ${f} END AS ${f}`;
-  });
-  const weight = weightColumn === null ? [] : [`CAST(${weightColumn} AS DOUBLE) AS ${weightColumn}`];
-  return `SELECT ${[...columns, ...weight, "filename AS source_file"].join(", ")} FROM (${raw}) AS raw_receipts`;
 }
 
 /** The DuckDB column type that stands for a field's Arrow type in the kit's schema. */
@@ -125,73 +79,65 @@ function sha256OfFile(path: string): Promise<string> {
  * with their hashes and receipt counts, as a load of them would.
  */
 export async function analysisCellsFromFiles(paths: readonly string[], options: AnalysisCellsOptions = {}): Promise<ReceiptTable> {
-  const { files, format } = await cellFiles(paths);
+  const { files, format } = await receiptFiles(paths);
   const fields = analysisCellFields(options.cluster);
-  const { DuckDBInstance } = await import("@duckdb/node-api");
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
   const dir = await mkdtemp(join(tmpdir(), "receipts-cells-"));
   const cellsPath = join(dir, "cells.parquet");
   try {
-    const raw = fileRelation(files, format);
-    const described = (await connection.runAndReadAll(`DESCRIBE ${raw}`)).getRowObjectsJS();
-    const present = new Set(described.map((r) => String(r.column_name)));
-    const weightColumn = options.weightColumn ?? null;
-    for (const f of ["n_benign", "n_harmful", "judge_label", ...(weightColumn === null ? [] : [weightColumn])]) {
-      if (!present.has(f)) throw new Error(`engine duckdb: ${files.length === 1 ? files[0] : `the ${files.length} files`} have no ${f} column; every receipt needs one`);
-    }
-    const cells = analysisCellsSQL(options.cluster, ["source_file"], weightColumn);
-    // Each cell gets a distinct sample_index, its rank in a fixed order: the loader checks
-    // receipt keys for duplicates, and cells differ in fields outside the key. The rank, not
-    // the file's row order, orders the table (below), so that every sum over it is the same
-    // from run to run; the file itself is written in any order, which saves DuckDB a sort.
-    await connection.run("SET preserve_insertion_order = false");
-    const order = [...fields, "source_file"].map((f) => `${f} NULLS FIRST`).join(", ");
-    // Integer fields as 32-bit integers, the kit's Arrow type for them, so that the loader
-    // takes its columnar path (a 64-bit column would send every cell through the row path).
-    const typed = fields.map((f) => (FIELD_BY_NAME.get(f)!.kind === "integer" && FIELD_BY_NAME.get(f)!.wideInteger !== true ? `CAST(${f} AS INTEGER) AS ${f}` : f));
-    const query =
-      `WITH receipts AS (${receiptsRelation(raw, present, fields, format, weightColumn)}),\ncells AS (${cells})\n` +
-      `SELECT ${typed.join(", ")}, source_file, CAST(weight AS DOUBLE) AS weight, CAST(ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS INTEGER) AS sample_index FROM cells`;
-    const metadata = await arrowSchemaMetadata(connection, query, fields);
-    await connection.run(`COPY (\n${query}\n) TO ${quote(cellsPath)} (FORMAT parquet${metadata})`);
-    let table: ReceiptTable;
-    try {
-      table = await loadReceipts(cellsPath, { format: "parquet", strict: true, columns: [...analyzeColumns(options.cluster), "sample_index"], unknownFields: "ignore" });
-    } catch (e) {
-      if (!(e instanceof ReceiptValidationError)) throw e;
-      // the loader names the temporary file and a row of it: say which cell of which input instead
-      const of = files.length === 1 ? files[0] : `the ${files.length} files`;
-      const message = e.message.split(`${cellsPath}:`).map((piece, k) => (k === 0 ? piece : piece.replace(/^(\d+)/, (n) => `DuckDB cell ${n} of ${of} (receipts grouped by ${fields.length} fields)`))).join("");
-      throw new Error(`engine duckdb: invalid receipts (the in-memory loader would reject them too):\n${message}`);
-    }
-    // the weights by rank, then by the table's rows; and the rows in rank order
-    const [ranks, weightOfRank] = (await connection.runAndReadAll(`SELECT sample_index, CAST(weight AS DOUBLE) AS weight FROM read_parquet(${quote(cellsPath)})`)).getColumnsJS() as number[][];
-    const n = table.numRows;
-    if (ranks.length !== n) throw new Error(`engine duckdb: internal error, ${ranks.length} weights for ${n} cells`);
-    const byRank = new Float64Array(n);
-    for (let k = 0; k < n; k++) byRank[ranks[k]] = weightOfRank[k];
-    const rankOfRow = table.numbers("sample_index");
-    const weights = new Float64Array(n), rowOfRank = new Int32Array(n);
-    for (let r = 0; r < n; r++) {
-      weights[r] = byRank[rankOfRow[r]];
-      rowOfRank[rankOfRow[r]] = r;
-    }
-    const perFile = new Map<string, number>();
-    for (const r of (await connection.runAndReadAll(`SELECT source_file, CAST(SUM(weight) AS DOUBLE) AS receipts FROM read_parquet(${quote(cellsPath)}) GROUP BY source_file`)).getRowObjectsJS()) {
-      perFile.set(String(r.source_file), Number(r.receipts));
-    }
-    const sources: SourceFile[] = await Promise.all(files.map(async (f) => {
-      const n = perFile.get(resolve(f)) ?? 0;
-      return { path: f, format, sha256: await sha256OfFile(f), rowsRead: n, rowsKept: n, issues: 0 };
-    }));
-    for (let r = 0; r < n; r++) {
-      if (!(weights[r] > 0 && Number.isFinite(weights[r]))) throw new Error(`engine duckdb: a cell's ${weightColumn} sums to ${weights[r]}; every row of cells must stand for a positive number of receipts`);
-    }
-    return withRowWeights(table, weights, sources).take(rowOfRank);
+    return await withConnection(async (connection) => {
+      const weightColumn = options.weightColumn ?? null;
+      const { relation } = await checkedReceipts(connection, files, format, fields, { weightColumn });
+      const cells = analysisCellsSQL(options.cluster, ["source_file"], weightColumn);
+      // Each cell gets a distinct sample_index, its rank in a fixed order: the loader checks
+      // receipt keys for duplicates, and cells differ in fields outside the key. The rank, not
+      // the file's row order, orders the table (below), so that every sum over it is the same
+      // from run to run; the file itself is written in any order, which saves DuckDB a sort.
+      await connection.run("SET preserve_insertion_order = false");
+      const order = [...fields, "source_file"].map((f) => `${f} NULLS FIRST`).join(", ");
+      // Integer fields as 32-bit integers, the kit's Arrow type for them, so that the loader
+      // takes its columnar path (a 64-bit column would send every cell through the row path).
+      const typed = fields.map((f) => (FIELD_BY_NAME.get(f)!.kind === "integer" && FIELD_BY_NAME.get(f)!.wideInteger !== true ? `CAST(${f} AS INTEGER) AS ${f}` : f));
+      const query =
+        `WITH receipts AS (${relation}),\ncells AS (${cells})\n` +
+        `SELECT ${typed.join(", ")}, source_file, CAST(weight AS DOUBLE) AS weight, CAST(ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS INTEGER) AS sample_index FROM cells`;
+      const metadata = await arrowSchemaMetadata(connection, query, fields);
+      await connection.run(`COPY (\n${query}\n) TO ${quote(cellsPath)} (FORMAT parquet${metadata})`);
+      let table: ReceiptTable;
+      try {
+        table = await loadReceipts(cellsPath, { format: "parquet", strict: true, columns: [...analyzeColumns(options.cluster), "sample_index"], unknownFields: "ignore" });
+      } catch (e) {
+        if (!(e instanceof ReceiptValidationError)) throw e;
+        // the loader names the temporary file and a row of it: say which cell of which input instead
+        const of = files.length === 1 ? files[0] : `the ${files.length} files`;
+        const message = e.message.split(`${cellsPath}:`).map((piece, k) => (k === 0 ? piece : piece.replace(/^(\d+)/, (n) => `DuckDB cell ${n} of ${of} (receipts grouped by ${fields.length} fields)`))).join("");
+        throw new Error(`engine duckdb: invalid receipts (the in-memory loader would reject them too):\n${message}`);
+      }
+      // the weights by rank, then by the table's rows; and the rows in rank order
+      const [ranks, weightOfRank] = (await connection.runAndReadAll(`SELECT sample_index, CAST(weight AS DOUBLE) AS weight FROM read_parquet(${quote(cellsPath)})`)).getColumnsJS() as number[][];
+      const n = table.numRows;
+      if (ranks.length !== n) throw new Error(`engine duckdb: internal error, ${ranks.length} weights for ${n} cells`);
+      const byRank = new Float64Array(n);
+      for (let k = 0; k < n; k++) byRank[ranks[k]] = weightOfRank[k];
+      const rankOfRow = table.numbers("sample_index");
+      const weights = new Float64Array(n), rowOfRank = new Int32Array(n);
+      for (let r = 0; r < n; r++) {
+        weights[r] = byRank[rankOfRow[r]];
+        rowOfRank[rankOfRow[r]] = r;
+      }
+      const perFile = new Map<string, number>();
+      for (const r of (await connection.runAndReadAll(`SELECT source_file, CAST(SUM(weight) AS DOUBLE) AS receipts FROM read_parquet(${quote(cellsPath)}) GROUP BY source_file`)).getRowObjectsJS()) {
+        perFile.set(String(r.source_file), Number(r.receipts));
+      }
+      const sources: SourceFile[] = await Promise.all(files.map(async (f) => {
+        const n = perFile.get(resolve(f)) ?? 0;
+        return { path: f, format, sha256: await sha256OfFile(f), rowsRead: n, rowsKept: n, issues: 0 };
+      }));
+      for (let r = 0; r < n; r++) {
+        if (!(weights[r] > 0 && Number.isFinite(weights[r]))) throw new Error(`engine duckdb: a cell's ${weightColumn} sums to ${weights[r]}; every row of cells must stand for a positive number of receipts`);
+      }
+      return withRowWeights(table, weights, sources).take(rowOfRank);
+    });
   } finally {
-    connection.closeSync();
-    instance.closeSync();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -5,13 +5,13 @@
  * the summary's modules) are loaded on first use, so that `fit --engine duckdb` loads neither
  * Arrow nor the receipt table.
  */
-import type { DuckDBConnection, DuckDBMaterializedResult } from "@duckdb/node-api";
+import type { DuckDBMaterializedResult } from "@duckdb/node-api";
 import type { ComplianceRow } from "../analysis/compliance-table";
 import type { GroupValues } from "../analysis/group-by";
-import { expandPaths, formatFromPath } from "../io/receipt-paths";
 import { compareGroups, fromCodedStatistics, type CountDataPart } from "./from-sufficient-statistics";
 import { readResultColumns } from "./result-columns";
-import { codedSufficientStatisticsSQL, complianceCountsSQL, nonNullCountSQL, overRelation, receiptsRelation, type EngineFormat } from "./sufficient-statistics.sql";
+import { ALL_INPUT_FIELDS, checkedReceipts, receiptFiles, withConnection } from "./receipt-relation";
+import { codedSufficientStatisticsSQL, complianceCountsSQL, overRelation, SUFFICIENT_STATISTICS_COLUMNS } from "./sufficient-statistics.sql";
 
 export type Engine = "memory" | "duckdb";
 
@@ -22,35 +22,16 @@ export function parseEngine(value: string | undefined): Engine {
   throw new Error(`unknown engine ${JSON.stringify(value)}; expected memory or duckdb`);
 }
 
-/** The files of paths (folders expanded), all in one format DuckDB reads. */
-async function filesOf(paths: readonly string[]): Promise<{ files: string[]; format: EngineFormat }> {
-  const files = await expandPaths(paths);
-  if (files.length === 0) throw new Error(`${paths.join(", ")}: no receipt files`);
-  const formats = new Set(files.map((f) => formatFromPath(f)));
-  if (formats.size !== 1) throw new Error(`engine duckdb: the files mix formats (${[...formats].join(", ")}); give files of one format`);
-  const format = [...formats][0];
-  if (format !== "parquet" && format !== "jsonl" && format !== "csv") throw new Error(`engine duckdb reads Parquet, JSONL or CSV files; found ${format}`);
-  return { files, format };
-}
-
-/** Open an in-memory DuckDB, run `use` on a connection, close both. */
-async function withConnection<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
-  const { DuckDBInstance } = await import("@duckdb/node-api");
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
-  try {
-    return await use(connection);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
-
-/** Run one statement over the files and return its rows as plain objects (counts as bigint). */
+/**
+ * Run one statement over the files' receipts (every input field, typed as the loaders type
+ * it; duplicates rejected first, see receipt-relation.ts) and return its rows as plain
+ * objects (counts as bigint).
+ */
 export async function queryReceipts(paths: readonly string[], statement: string): Promise<Record<string, unknown>[]> {
-  const { files, format } = await filesOf(paths);
+  const { files, format } = await receiptFiles(paths);
   return withConnection(async (connection) => {
-    const reader = await connection.runAndReadAll(overRelation(receiptsRelation(files, format), statement));
+    const { relation } = await checkedReceipts(connection, files, format, ALL_INPUT_FIELDS);
+    const reader = await connection.runAndReadAll(overRelation(relation, statement));
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   });
 }
@@ -66,7 +47,8 @@ export interface CountDataOptions {
 /**
  * Count data per group of `by` (per cluster too when given), computed by DuckDB from the
  * files: one scan and aggregation (`codedSufficientStatisticsSQL`), its numbers read as typed
- * arrays, each group's labels read once. `cluster` undefined: query_id when some receipt has
+ * arrays, each group's labels read once, after the duplicate-receipt check (one more
+ * aggregation, over the key fields). `cluster` undefined: query_id when some receipt has
  * one, as `resolveCluster` picks it, decided from the same scan (clustered by query_id; when
  * the files have no such column, or every receipt's is null, the rows are per pattern and the
  * parts unclustered, `data.clusterName` null) instead of a scan of its own first.
@@ -74,20 +56,15 @@ export interface CountDataOptions {
 export async function countDataByGroup(
   paths: readonly string[], by: readonly string[], cluster: string | null | undefined, options: CountDataOptions = {},
 ): Promise<CountDataPart[]> {
-  const { files, format } = await filesOf(paths);
+  const { files, format } = await receiptFiles(paths);
   return withConnection(async (connection) => {
-    const statement = (c: string | null) => overRelation(receiptsRelation(files, format), codedSufficientStatisticsSQL(by, c));
     let asked: string | null = cluster === undefined ? "query_id" : cluster;
-    const running = connection.run(statement(asked));
+    const fields = [...by, ...(asked === null ? [] : [asked]), ...SUFFICIENT_STATISTICS_COLUMNS];
+    const { relation, present } = await checkedReceipts(connection, files, format, fields);
+    if (cluster === undefined && !present.has("query_id")) asked = null;
+    const running = connection.run(overRelation(relation, codedSufficientStatisticsSQL(by, asked)));
     options.whileQuerying?.();
-    let result: DuckDBMaterializedResult;
-    try {
-      result = await running;
-    } catch (e) {
-      if (cluster !== undefined) throw e;
-      asked = null; // the files have no query_id column
-      result = await connection.run(statement(null));
-    }
+    const result: DuckDBMaterializedResult = await running;
     const columns = readResultColumns(result, {
       group_code: "int32", ...(asked === null ? {} : { cluster_code: "int32" as const }),
       n_benign: "float64", n_harmful: "float64", compliances: "float64", trials: "float64", parse_errors: "float64",
@@ -130,18 +107,4 @@ export async function complianceTableFromFiles(paths: readonly string[], by: rea
   });
   out.sort((a, b) => compareGroups(a.group, b.group, by));
   return out.map((r) => ({ ...r.group, ...r.counts }));
-}
-
-/**
- * The cluster field, as `resolveCluster` picks it for a table: the one asked for; for
- * undefined, query_id when some receipt in the files has one; null for none.
- */
-export async function resolveClusterFromFiles(paths: readonly string[], cluster: string | null | undefined): Promise<string | null> {
-  if (cluster !== undefined) return cluster;
-  try {
-    const [row] = await queryReceipts(paths, nonNullCountSQL("query_id"));
-    return Number(row?.n ?? 0) > 0 ? "query_id" : null;
-  } catch {
-    return null; // the files have no query_id column
-  }
 }

@@ -3,9 +3,9 @@
  * SQL (SELECT, CASE, COALESCE, SUM, COUNT, GROUP BY, lower-case unquoted column names and
  * single-quoted string literals): they run unchanged on DuckDB, Spark SQL, Trino and
  * BigQuery against any relation named `receipts` with the receipt columns they read (see
- * docs/engine.md). Only `receiptsRelation` is DuckDB's own: its file-reading table functions
- * (`read_parquet`, `read_json`, `read_csv`), isolated here so that on another engine it is
- * replaced by a table name.
+ * docs/engine.md). What is DuckDB's own (the file-reading table functions, the typing of CSV
+ * text, the duplicate check) is in receipt-relation.ts; on another engine the receipts are a
+ * table and only its name is needed.
  *
  * Sufficient statistics: for a logistic model whose covariates are functions of (n_benign,
  * n_harmful), the likelihood, its derivatives and the CR1 cluster-robust meat depend on the
@@ -99,26 +99,8 @@ export function complianceCountsSQL(by: readonly string[]): string {
   return `SELECT ${select.join(", ")}\nFROM receipts${by.length > 0 ? `\nGROUP BY ${by.map(groupExpression).join(", ")}` : ""}`;
 }
 
-/** How many receipts have a value in a field (is the default cluster field there at all?). */
-export function nonNullCountSQL(field: string): string {
-  return `SELECT COUNT(${column(field)}) AS n\nFROM receipts`;
-}
-
 function unique(xs: string[]): string[] {
   return [...new Set(xs)];
-}
-
-export type EngineFormat = "parquet" | "jsonl" | "csv";
-
-/**
- * DuckDB only: a relation over receipt files (one format), for `WITH receipts AS (...)`.
- * On Spark, Trino or BigQuery the receipts are a table and this is its name.
- */
-export function receiptsRelation(files: readonly string[], format: EngineFormat): string {
-  const list = `[${files.map((f) => `'${f.replace(/'/g, "''")}'`).join(", ")}]`;
-  if (format === "parquet") return `SELECT * FROM read_parquet(${list}, union_by_name = true)`;
-  if (format === "jsonl") return `SELECT * FROM read_json(${list}, format = 'newline_delimited', union_by_name = true)`;
-  return `SELECT * FROM read_csv(${list}, header = true, union_by_name = true)`;
 }
 
 /**

@@ -15,7 +15,8 @@ import { splitTable } from "../../src/analysis/split";
 import { complianceTableFromFiles, countDataByGroup } from "../../src/engine/duckdb";
 import { fromCodedStatistics, fromSufficientStatistics } from "../../src/engine/from-sufficient-statistics";
 import { readResultColumns } from "../../src/engine/result-columns";
-import { codedSufficientStatisticsSQL, complianceCountsSQL, overRelation, receiptsRelation, sufficientStatisticsSQL } from "../../src/engine/sufficient-statistics.sql";
+import { columnsOf, fileRelation, receiptsRelation } from "../../src/engine/receipt-relation";
+import { codedSufficientStatisticsSQL, complianceCountsSQL, overRelation, sufficientStatisticsSQL } from "../../src/engine/sufficient-statistics.sql";
 import { fromRecords, saveReceipts } from "../../src/io/load";
 import type { ReceiptFieldName } from "../../src/receipt/fields";
 import { benchReceipt } from "../../bench/receipt-generator";
@@ -193,7 +194,8 @@ test("DuckDB's coded statistics are the plain statement's rows, labels replaced 
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
-    const relation = receiptsRelation([files.parquet], "parquet");
+    const raw = fileRelation([files.parquet], "parquet");
+    const relation = receiptsRelation(raw, await columnsOf(connection, raw), ["model", "query_id", "n_benign", "n_harmful", "judge_label"], "parquet");
     const plain = (await connection.runAndReadAll(overRelation(relation, sufficientStatisticsSQL(["model"], "query_id")))).getRowObjectsJS();
     const coded = (await connection.runAndReadAll(overRelation(relation, codedSufficientStatisticsSQL(["model"], "query_id")))).getRowObjectsJS();
     assert.equal(coded.length, plain.length);
@@ -258,5 +260,5 @@ test("the statements are portable SQL over a relation named receipts; only the f
   // Defaults as the loader fills them (a missing format_cue is "none").
   assert.match(complianceCountsSQL(["format_cue"]), /COALESCE\(format_cue, 'none'\) AS format_cue/);
   assert.throws(() => sufficientStatisticsSQL(["model; DROP TABLE x"], null), /unknown receipt field/);
-  assert.match(receiptsRelation(["a'b.parquet"], "parquet"), /read_parquet\(\['a''b\.parquet'\]/);
+  assert.match(fileRelation(["/a'b.parquet"], "parquet"), /read_parquet\(\['\/a''b\.parquet'\]/);
 });

@@ -1,0 +1,298 @@
+/**
+ * DuckDB only: the receipt files as the relation `receipts` that the portable statements
+ * (sufficient-statistics.sql.ts, analysis-cells.sql.ts) read, and the duplicate-receipt check
+ * every `--engine duckdb` path runs on it. One module for fit, summarize and analyze, so that
+ * the three read a file the same way: every field typed as the kit's loaders type it (a CSV
+ * is read as text and cast here, since DuckDB's guess would turn a query_id "007" into the
+ * number 7), and a receipt key seen twice rejected as the in-memory loader rejects it.
+ * On Spark, Trino or BigQuery the receipts are a table and none of this is needed.
+ */
+import { createReadStream } from "node:fs";
+import { resolve } from "node:path";
+import { createInterface } from "node:readline";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { restoreFormula } from "../io/csv-formula";
+import { expandPaths, formatFromPath } from "../io/receipt-paths";
+import { FIELD_BY_NAME, INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
+import { ReceiptValidationError, type ValidationIssue } from "../receipt/issues";
+import { KEY_FIELDS, keyOfText, keyText } from "../receipt/key";
+
+export type EngineFormat = "parquet" | "jsonl" | "csv";
+
+/** The files of paths (folders expanded), all in one format DuckDB reads. */
+export async function receiptFiles(paths: readonly string[]): Promise<{ files: string[]; format: EngineFormat }> {
+  const files = await expandPaths(paths);
+  if (files.length === 0) throw new Error(`${paths.join(", ")}: no receipt files`);
+  const formats = new Set(files.map((f) => formatFromPath(f)));
+  if (formats.size !== 1) throw new Error(`engine duckdb: the files mix formats (${[...formats].join(", ")}); give files of one format`);
+  const format = [...formats][0];
+  if (format !== "parquet" && format !== "jsonl" && format !== "csv") throw new Error(`engine duckdb reads Parquet, JSONL or CSV files; found ${format}`);
+  return { files, format };
+}
+
+/** A single-quoted SQL string literal. */
+export const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * The files as one relation as DuckDB reads them, each row with its file's absolute name
+ * (`filename`), and with `rowNumbers` (Parquet only) its 0-based row in the file
+ * (`file_row_number`). A CSV is read as text: `receiptsRelation` types it.
+ */
+export function fileRelation(files: readonly string[], format: EngineFormat, rowNumbers = false): string {
+  const list = `[${files.map((f) => quote(resolve(f))).join(", ")}]`;
+  if (format === "parquet") return `SELECT * FROM read_parquet(${list}, union_by_name = true, filename = true${rowNumbers ? ", file_row_number = true" : ""})`;
+  if (format === "jsonl") return `SELECT * FROM read_json(${list}, format = 'newline_delimited', union_by_name = true, filename = true)`;
+  return `SELECT * FROM read_csv(${list}, header = true, union_by_name = true, filename = true, all_varchar = true)`;
+}
+
+/** The column names of a relation. */
+export async function columnsOf(connection: DuckDBConnection, relation: string): Promise<Set<string>> {
+  const described = (await connection.runAndReadAll(`DESCRIBE ${relation}`)).getRowObjectsJS();
+  return new Set(described.map((r) => String(r.column_name)));
+}
+
+/** The SQL type that holds a field's values as the loaders type them. */
+function sqlType(spec: FieldSpec): string | null {
+  return spec.kind === "integer" ? "BIGINT" : spec.kind === "number" ? "DOUBLE" : spec.kind === "boolean" ? "BOOLEAN" : spec.kind === "string" || spec.kind === "enum" ? "VARCHAR" : null;
+}
+
+/**
+ * The relation `receipts` over a file relation (`fileRelation`) whose columns are `present`:
+ * the given fields, every one present (an absent field is a typed NULL, as a missing field is
+ * for the loader) and, from CSV (read as text), typed as the kit's CSV reader types it:
+ * numbers and flags cast, text with the kit's formula neutralisation undone (csv-formula.ts:
+ * a cell `'=x` the kit wrote is the string `=x`). Plus `source_file` (the file's absolute
+ * name), `weightColumn` as a DOUBLE when given, and `row_number` when the file relation has
+ * `file_row_number`.
+ */
+export function receiptsRelation(raw: string, present: ReadonlySet<string>, fields: readonly string[], format: EngineFormat, weightColumn: string | null = null): string {
+  const columns = [...new Set(fields)].map((f) => {
+    const spec = FIELD_BY_NAME.get(f);
+    if (spec === undefined || spec.derived === true || !/^[a-z_][a-z0-9_]*$/.test(f)) throw new Error(`engine duckdb: ${JSON.stringify(f)} is not a field receipt files carry (derived fields such as n_total are computed on load)`);
+    const type = sqlType(spec);
+    if (!present.has(f)) return `CAST(NULL AS ${type ?? "VARCHAR"}) AS ${f}`;
+    if (format !== "csv" || type === null) return f;
+    if (type !== "VARCHAR") return `CAST(${f} AS ${type}) AS ${f}`;
+    return `CASE WHEN regexp_matches(${f}, '^''+[=+\\-@\\t\\r]') THEN substr(${f}, 2) ELSE ${f} END AS ${f}`;
+  });
+  if (weightColumn !== null) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(weightColumn) || FIELD_BY_NAME.has(weightColumn)) throw new Error(`engine: bad column name ${JSON.stringify(weightColumn)} (lower-case letters, digits and _, not a receipt field)`);
+    columns.push(`CAST(${weightColumn} AS DOUBLE) AS ${weightColumn}`);
+  }
+  columns.push("filename AS source_file");
+  if (present.has("file_row_number")) columns.push("file_row_number AS row_number");
+  return `SELECT ${columns.join(", ")} FROM (${raw}) AS raw_receipts`;
+}
+
+/** Every input field (what `queryReceipts` offers an arbitrary statement). */
+export const ALL_INPUT_FIELDS: readonly string[] = INPUT_FIELDS.map((f) => f.name);
+
+/** Throw, naming the files, when one of the columns every receipt needs is absent. */
+export function requireColumns(present: ReadonlySet<string>, names: readonly string[], files: readonly string[]): void {
+  for (const f of names) {
+    if (!present.has(f)) throw new Error(`engine duckdb: ${files.length === 1 ? files[0] : `the ${files.length} files`} have no ${f} column; every receipt needs one`);
+  }
+}
+
+/*
+ * Duplicate receipts. The loaders reject a second receipt with the key of an earlier one
+ * (KEY_FIELDS: run, model, judge, demo sources, query, condition, sample_index), naming both
+ * lines; a GROUP BY would silently count it twice. The key as the loaders compare it: the
+ * validated values (defaults applied) as text, a null as the empty string.
+ */
+
+/** A key field as the check compares it: its default for null, text for text fields. */
+function keyExpression(f: string): string {
+  const spec = FIELD_BY_NAME.get(f)!;
+  if (spec.default !== undefined && spec.default !== null) return `COALESCE(${f}, ${typeof spec.default === "number" ? String(spec.default) : quote(String(spec.default))})`;
+  return spec.kind === "integer" || spec.kind === "number" ? f : `COALESCE(CAST(${f} AS VARCHAR), '')`;
+}
+
+const KEY_COLUMNS = KEY_FIELDS.map((_, k) => `k${k}`);
+
+/** How many duplicate keys an error names. */
+const DUPLICATES_NAMED = 3;
+
+/**
+ * The statement finding up to `limit` receipt keys present more than once, over `receipts`
+ * (which must hold the key fields). The GROUP BY is on a 64-bit hash of the key fields, one
+ * column instead of thirteen (about a third of the work; bench/duckdb-scale.ts), and a hash
+ * seen twice is then compared exactly on the fields, so a collision is never a duplicate.
+ */
+export function duplicateKeysSQL(limit = DUPLICATES_NAMED): string {
+  const keyed = `keyed AS (SELECT ${KEY_FIELDS.map((f, k) => `${keyExpression(f)} AS ${KEY_COLUMNS[k]}`).join(", ")} FROM receipts)`;
+  const hashed = `hashed AS (SELECT hash(${KEY_COLUMNS.join(", ")}) AS h FROM keyed)`;
+  const seen = `seen_twice AS (SELECT h FROM hashed GROUP BY h HAVING COUNT(*) > 1)`;
+  return `WITH ${keyed},\n${hashed},\n${seen}\n` +
+    `SELECT ${KEY_COLUMNS.join(", ")}, hash(${KEY_COLUMNS.join(", ")}) AS h, COUNT(*) AS copies FROM keyed WHERE hash(${KEY_COLUMNS.join(", ")}) IN (SELECT h FROM seen_twice)\n` +
+    `GROUP BY ${KEY_COLUMNS.join(", ")} HAVING COUNT(*) > 1 LIMIT ${limit}`;
+}
+
+/** A key field's value as the loaders' key text spells it (numbers as numbers, null as ""). */
+function keyValueText(f: string, v: unknown): string {
+  const spec = FIELD_BY_NAME.get(f)!;
+  if (v === null || v === undefined || v === "") v = spec.default ?? null;
+  if (v === null) return "";
+  if ((spec.kind === "integer" || spec.kind === "number") && (typeof v === "bigint" || typeof v === "number" || (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))))) return String(Number(v));
+  return String(v);
+}
+
+/** Where a receipt was read: a file as the caller gave it and a 1-based line (JSONL, CSV: the header is line 1) or row (Parquet). */
+interface Location { file: string; line: number | null }
+
+/**
+ * Run the duplicate check over `receipts` (the statement is put over the relation given) in
+ * the caller's DuckDB session; when a key is there twice, throw a ReceiptValidationError as
+ * the in-memory loader's strict load does: at the second copy, naming the first (file and
+ * line or row) and the key's values. The engine paths are strict loads (as the commands'
+ * in-memory paths are): there is no non-strict mode that would keep the first copy.
+ */
+export async function rejectDuplicateReceipts(connection: DuckDBConnection, relation: (rowNumbers: boolean) => Promise<string>, files: readonly string[], format: EngineFormat): Promise<void> {
+  const rows = (await connection.runAndReadAll(`WITH receipts AS (${await relation(false)}),\n${duplicateKeysSQL().slice("WITH ".length)}`)).getRowObjectsJS();
+  if (rows.length === 0) return;
+  const keys = rows.map((r) => KEY_FIELDS.map((f, k) => keyValueText(f, r[KEY_COLUMNS[k]])));
+  const texts = keys.map((values) => keyText(values));
+  const found = format === "parquet" ? await parquetLocations(connection, await relation(true), texts, rows.map((r) => r.h), files) : await textLocations(files, format, texts);
+  const issues: ValidationIssue[] = texts.map((text, d) => {
+    const [first, second] = found.get(text) ?? [];
+    const values = KEY_FIELDS.map((f, k) => `${f}=${JSON.stringify(keys[d][k])}`).join(", ");
+    const copies = Number(rows[d].copies);
+    const where = (l: Location) => `${l.file}${l.line === null ? "" : ":" + l.line}`;
+    const message = `duplicate receipt ${keyOfText(text)}: same run, model, judge, query, condition and sample_index as ${first === undefined ? "another receipt of these files" : where(first)} (${values}${copies > 2 ? `; ${copies} copies` : ""}); expected each evaluation point once`;
+    return { file: second?.file ?? (files.length === 1 ? files[0] : null), line: second?.line ?? null, field: "receipt_key", message };
+  });
+  throw new ReceiptValidationError(issues);
+}
+
+/** The first two rows of each key (by key text) in the Parquet files, by DuckDB's file_row_number. */
+async function parquetLocations(connection: DuckDBConnection, relation: string, texts: readonly string[], hashes: readonly unknown[], files: readonly string[]): Promise<Map<string, Location[]>> {
+  const wanted = new Set(texts);
+  const byPath = new Map(files.map((f, i) => [resolve(f), i]));
+  const keyed = `SELECT ${KEY_FIELDS.map((f, k) => `${keyExpression(f)} AS ${KEY_COLUMNS[k]}`).join(", ")}, source_file, row_number FROM receipts`;
+  const list = hashes.map((h) => `CAST(${BigInt(h as bigint).toString()} AS UBIGINT)`).join(", ");
+  const rows = (await connection.runAndReadAll(`WITH receipts AS (${relation}), keyed AS (${keyed})\nSELECT * FROM keyed WHERE hash(${KEY_COLUMNS.join(", ")}) IN (${list})`)).getRowObjectsJS();
+  // exact comparison here: a row whose hash only collides with a duplicate's is not one
+  const located = rows.map((r) => ({ text: keyText(KEY_FIELDS.map((f, k) => keyValueText(f, r[KEY_COLUMNS[k]]))), file: byPath.get(String(r.source_file)) ?? -1, row: Number(r.row_number) }))
+    .filter((l) => wanted.has(l.text)).sort((a, b) => a.file - b.file || a.row - b.row);
+  const out = new Map<string, Location[]>();
+  for (const l of located) {
+    const at = out.get(l.text) ?? [];
+    if (at.length < 2) at.push({ file: files[l.file] ?? "?", line: l.row + 1 });
+    out.set(l.text, at);
+  }
+  return out;
+}
+
+/**
+ * The first two lines of each key in JSONL or CSV files, read here (DuckDB numbers neither):
+ * lines counted as the kit's readers count them (every line, blank ones too; a CSV record at
+ * the line it starts on, the header being line 1). Runs only when there is a duplicate.
+ */
+async function textLocations(files: readonly string[], format: "jsonl" | "csv", texts: readonly string[]): Promise<Map<string, Location[]>> {
+  const wanted = new Set(texts);
+  const out = new Map<string, Location[]>();
+  const note = (values: Record<string, unknown>, file: string, line: number) => {
+    const text = keyText(KEY_FIELDS.map((f) => keyValueText(f, values[f])));
+    if (!wanted.has(text)) return;
+    const list = out.get(text) ?? [];
+    if (list.length < 2) list.push({ file, line });
+    out.set(text, list);
+  };
+  const done = () => texts.every((t) => (out.get(t)?.length ?? 0) >= 2);
+  for (const file of files) {
+    if (format === "jsonl") {
+      let line = 0;
+      for await (const text of createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity })) {
+        line++;
+        if (text.trim() === "") continue;
+        try { note(JSON.parse(text) as Record<string, unknown>, file, line); } catch { /* a bad line: DuckDB would have failed on it */ }
+        if (done()) return out;
+      }
+    } else {
+      await csvRecords(file, (cells, header, line) => {
+        const values: Record<string, unknown> = {};
+        header.forEach((h, c) => { values[h] = cells[c] === undefined || cells[c] === "" ? null : restoreFormula(cells[c]); });
+        note(values, file, line);
+        return done();
+      });
+      if (done()) return out;
+    }
+  }
+  return out;
+}
+
+/** The records of a CSV file (RFC 4180 quoting) with the line each starts on; `each` returns true to stop. */
+async function csvRecords(file: string, each: (cells: string[], header: string[], line: number) => boolean): Promise<void> {
+  let header: string[] | null = null, cells: string[] = [], cell = "", quoted = false, afterQuote = false, line = 1, start = 1, pendingCR = false, stop = false;
+  const endRecord = () => {
+    cells.push(cell);
+    if (header === null) header = cells.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, "") : h));
+    else if (!(cells.length === 1 && cells[0] === "")) stop = each(cells, header, start);
+    cells = []; cell = ""; afterQuote = false;
+  };
+  let carry = "";
+  const feed = (s: string): void => {
+    for (let i = 0; i < s.length && !stop; i++) {
+      const ch = s[i];
+      if (pendingCR) { pendingCR = false; if (ch === "\n") continue; }
+      if (quoted) {
+        if (ch === '"') { if (s[i + 1] === '"') { cell += '"'; i++; } else { quoted = false; afterQuote = true; } }
+        else { if (ch === "\n" || (ch === "\r" && s[i + 1] !== "\n")) line++; cell += ch; }
+      } else if (ch === '"' && cell === "" && !afterQuote) quoted = true;
+      else if (ch === ",") { cells.push(cell); cell = ""; afterQuote = false; }
+      else if (ch === "\n" || ch === "\r") { endRecord(); line++; start = line; pendingCR = ch === "\r"; }
+      else cell += ch;
+    }
+  };
+  for await (const chunk of createReadStream(file, "utf8")) {
+    // a quote or CR at a chunk's end is read with the next chunk (a doubled quote, a CRLF)
+    let s = carry + (chunk as string);
+    carry = "";
+    if (s.endsWith('"') || s.endsWith("\r")) { carry = s.slice(-1); s = s.slice(0, -1); }
+    feed(s);
+    if (stop) return;
+  }
+  feed(carry);
+  if (stop) return;
+  if (cell !== "" || cells.length > 0) endRecord();
+}
+
+/** Open an in-memory DuckDB, run `use` on a connection, close both. */
+export async function withConnection<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    return await use(connection);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+export interface CheckedReceiptsOptions {
+  /** The rows are cells, each standing for this column's receipts: no receipt keys to check. */
+  readonly weightColumn?: string | null;
+}
+
+/**
+ * The relation `receipts` over the files with `fields` typed (`receiptsRelation`), after the
+ * checks a strict load makes before any statistic: the columns every receipt needs are there,
+ * and no receipt key is there twice (`rejectDuplicateReceipts`). `present`: the files' columns.
+ */
+export async function checkedReceipts(connection: DuckDBConnection, files: readonly string[], format: EngineFormat, fields: readonly string[], options: CheckedReceiptsOptions = {}): Promise<{ relation: string; present: ReadonlySet<string> }> {
+  const weightColumn = options.weightColumn ?? null;
+  const raw = fileRelation(files, format);
+  const present = await columnsOf(connection, raw);
+  const required = INPUT_FIELDS.filter((f) => f.required && (fields.includes(f.name) || weightColumn === null)).map((f) => f.name);
+  requireColumns(present, [...new Set(["n_benign", "n_harmful", "judge_label", ...required, ...(weightColumn === null ? [] : [weightColumn])])], files);
+  const relation = receiptsRelation(raw, present, fields, format, weightColumn);
+  if (weightColumn === null) {
+    const keyed = (rowNumbers: boolean) => {
+      const from = fileRelation(files, format, rowNumbers && format === "parquet");
+      return receiptsRelation(from, rowNumbers && format === "parquet" ? new Set([...present, "file_row_number"]) : present, KEY_FIELDS, format);
+    };
+    await rejectDuplicateReceipts(connection, async (rowNumbers) => keyed(rowNumbers), files, format);
+  }
+  return { relation, present };
+}
