@@ -11,7 +11,7 @@ import type { ReceiptFieldName } from "../receipt/fields";
 import type { LogisticFit } from "../stats";
 import type { GroupValues } from "./group-by";
 import { conditionalBenignFields, type ConditionalBenignFields } from "./conditional-benign-effect";
-import { countData, fitCountModel, resolveCluster, type CountScale } from "./hypothesis-fit";
+import { clusteredCellData, countData, fitCountModel, resolveCluster, type CountScale } from "./hypothesis-fit";
 import { splitTable } from "./split";
 import { defaultConditionRows } from "./subsets";
 import { benignVerdict, type BenignVerdict } from "./verdicts";
@@ -80,7 +80,7 @@ export function benignEffect(table: ReceiptTable, options: BenignEffectOptions =
   for (const part of splitTable(source, by)) {
     const grouped = countData(part.table);
     const cluster = resolveCluster(part.table, options.cluster);
-    const joint = fitCountModel(cluster ? countData(part.table, cluster) : grouped, "joint", { counts, cluster, confLevel: options.confLevel });
+    const joint = fitCountModel(cluster ? clusteredCellData(part.table, cluster) : grouped, "joint", { counts, cluster, confLevel: options.confLevel });
     const harmful = fitCountModel(grouped, "harmful", { counts });
     const total = fitCountModel(grouped, "total", { counts });
     const b = joint.coefficient("benign"), h = joint.coefficient("harmful");

@@ -16,7 +16,7 @@ import type { ReceiptFieldName } from "../receipt/fields";
 import { fitLogistic, type LogisticFit } from "../stats";
 import { complianceTable, type ComplianceRow } from "./compliance-table";
 import type { GroupValues } from "./group-by";
-import { countData, resolveCluster, transformCounts, type ClusterType, type CountScale } from "./hypothesis-fit";
+import { clusteredCellData, resolveCluster, transformCounts, type ClusterType, type CountScale } from "./hypothesis-fit";
 import { splitTable } from "./split";
 import { defaultConditionRows } from "./subsets";
 import { benignVerdict, type BenignVerdict } from "./verdicts";
@@ -74,11 +74,12 @@ export function benignSweep(table: ReceiptTable, options: BenignSweepOptions = {
     const mine = cells.filter((c) => [...by, "n_harmful"].every((f) => c[f] === part.group[f]) && c.n > 0);
     if (mine.length < 2 || (part.group.n_harmful as number) === 0) continue;
     kept.push(...mine);
-    // With a cluster the fit runs on the receipts (one 0/1 row each), else on the grouped
-    // cells: the same likelihood, so the same estimate and model-based error.
+    // With a cluster the fit runs on the receipts summed into (query, n_benign) cells (the same
+    // estimates and errors as one 0/1 row a receipt), else on the grouped cells: the same
+    // likelihood, so the same estimate and model-based error.
     const data = cluster === null
       ? { nBenign: Float64Array.from(mine, (c) => c.n_benign as number), successes: Float64Array.from(mine, (c) => c.complied), trials: Float64Array.from(mine, (c) => c.n), cluster: null }
-      : countData(part.table, cluster);
+      : clusteredCellData(part.table, cluster);
     const weights = "weights" in data ? data.weights : null; // a weighted table's cells
     const model = fitLogistic({ terms: ["benign"], columns: [transformCounts(data.nBenign, scale)], successes: data.successes, trials: data.trials, ...(weights ? { weights } : {}) });
     const fit: LogisticFit = data.cluster === null ? model : model.withClusterRobust(data.cluster, cluster ?? "cluster", { type: options.clusterType ?? "auto" });

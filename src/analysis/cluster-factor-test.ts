@@ -13,9 +13,10 @@
  * constrain_zero(2:k), vcov = "CR2", test = "HTZ") (test/stats/fixtures/cluster-robust-cr2.R).
  * A fit that separates (a level where every receipt complied or none did) or does not
  * converge has no test: the row's p-value is null and `cluster_note` says why.
- * Cost: one fit on the receipts (compressed to level x outcome patterns) plus O(n).
+ * Cost: O(n) to sum the receipts into (cluster, level) cells, and one fit on the cells.
  */
 import { fitLogistic, waldTest, type LogisticFit } from "../stats";
+import { clusterPatternCells } from "../stats/cluster-pattern-cells";
 import type { ClusterType } from "./hypothesis-fit";
 
 export interface ClusterFactorTest {
@@ -56,29 +57,34 @@ export function clusterFactorTest(
   for (let r = 0; r < n; r++) seen.add(level[rows[r]]);
   const levels = [...seen].sort((a, b) => a - b);
   if (levels.length < 2) return { ...NO_CLUSTER_TEST, cluster_note: "one level only" };
-  const codes = new Int32Array(n);
-  for (let r = 0; r < n; r++) codes[r] = cluster[rows[r]];
-  const groups = distinctCount(codes);
-  if (groups < 2) return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `${groups} cluster of ${clusterName}: no cluster-robust test` };
   const others = levels.slice(1);
-  const columns = others.map(() => new Float64Array(n));
-  const column = new Map<number, Float64Array>(others.map((l, j) => [l, columns[j]]));
-  const successes = new Float64Array(n);
+  // each row's level as a pattern code: 0 the reference (and NaN, which equals no level),
+  // j + 1 the j-th other level; the rows are then summed into (cluster, level) cells, and the
+  // fit runs on the cells (clusterPatternCells: the same estimates and CR1/CR2 as the rows)
+  const index = new Map<number, number>(others.map((l, j) => [l, j + 1]));
+  const pattern = new Int32Array(level.length);
+  let last = NaN, lastCode = 0;
   for (let r = 0; r < n; r++) {
     const i = rows[r], l = level[i];
-    const c = l === l ? column.get(l) : undefined; // NaN equals no level (as with ===)
-    if (c !== undefined) c[r] = 1;
-    successes[r] = complied[i];
+    if (l !== last) {
+      last = l;
+      lastCode = l === l ? index.get(l) ?? 0 : 0;
+    }
+    pattern[i] = lastCode;
   }
-  let rowWeights: Float64Array | null = null, receipts = n;
-  if (weights !== null) {
-    rowWeights = new Float64Array(n);
-    receipts = 0;
-    for (let r = 0; r < n; r++) receipts += (rowWeights[r] = weights[rows[r]]);
+  const cells = clusterPatternCells(rows, pattern, levels.length, cluster, complied, weights);
+  const groups = cells.groups;
+  if (groups < 2) return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `${groups} cluster of ${clusterName}: no cluster-robust test` };
+  const m = cells.first.length;
+  const columns = others.map(() => new Float64Array(m));
+  for (let c = 0; c < m; c++) {
+    const p = pattern[cells.first[c]];
+    if (p > 0) columns[p - 1][c] = 1;
   }
+  const receipts = cells.receipts;
   let fit: LogisticFit;
   try {
-    fit = fitLogistic({ terms: others.map((l) => `level_${l}`), columns, successes, ...(rowWeights === null ? {} : { weights: rowWeights }) });
+    fit = fitLogistic({ terms: others.map((l) => `level_${l}`), columns, successes: cells.successes, weights: cells.weights });
   } catch (e) {
     return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `the factor fit failed: ${(e as Error).message}` };
   }
@@ -88,28 +94,11 @@ export function clusterFactorTest(
       : "the factor fit did not converge";
     return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: why };
   }
-  const robust = fit.withClusterRobust(codes, clusterName, { type });
+  const robust = fit.withClusterRobust(cells.cluster, clusterName, { type });
   const contrasts = others.map((_, j) => robust.terms.map((_t, m) => (m === j + 1 ? 1 : 0)));
   const w = waldTest(robust, contrasts);
   return {
     cluster_statistic: w.statistic, cluster_df: w.df, cluster_df_denom: w.df_denom, cluster_p_value: w.p_value,
     std_error_type: robust.stdErrorType, vcov_type: robust.vcovType === "CR2" ? "CR2" : "CR1", clusters: groups, cluster_note: null,
   };
-}
-
-/** Number of distinct codes (cluster codes are small non-negative integers; anything else goes through a Set). */
-function distinctCount(codes: Int32Array): number {
-  let max = -1;
-  for (let r = 0; r < codes.length; r++) {
-    if (codes[r] < 0) return new Set(codes).size;
-    if (codes[r] > max) max = codes[r];
-  }
-  if (max >= 4 * codes.length + 1024) return new Set(codes).size;
-  const mark = new Uint8Array(max + 1);
-  let count = 0;
-  for (let r = 0; r < codes.length; r++) if (mark[codes[r]] === 0) {
-    mark[codes[r]] = 1;
-    count++;
-  }
-  return count;
 }

@@ -23,6 +23,7 @@
 import type { ReceiptTable } from "../io/receipt-table";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { fitLogistic, type LogisticFit } from "../stats";
+import { clusterPatternCells } from "../stats/cluster-pattern-cells";
 
 export type Hypothesis = "total" | "harmful" | "joint" | "encompassing";
 export type CountScale = "log1p" | "raw";
@@ -130,6 +131,57 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
     t[c] += wi;
   }
   return { nBenign: Float64Array.from(b), nHarmful: Float64Array.from(h), successes: Float64Array.from(s), trials: Float64Array.from(t), cluster: null, clusterName: null, parseErrors };
+}
+
+/**
+ * Receipts as clustered count data summed into (cluster, n_benign, n_harmful) cells: a cell's
+ * receipts are its frequency weight, its compliance fraction the outcome. A cluster-robust fit
+ * on these has the estimates, likelihood, nObs and CR1/CR2 errors of the fit on the receipts
+ * (`countData(table, cluster)`; see stats/cluster-pattern-cells.ts), on about a tenth of the
+ * rows, so this is what the analyses fit. Its rows are cells: fitted values are per cell.
+ */
+export function clusteredCellData(table: ReceiptTable, cluster: ReceiptFieldName): CountData {
+  const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
+  const w = table.weights();
+  const codes = clusterCodesOf(table, cluster);
+  let parseErrors = 0, parseRows = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] < 0) {
+    parseRows++;
+    parseErrors += w === null ? 1 : w[i];
+  }
+  const keep = new Int32Array(y.length - parseRows);
+  for (let i = 0, m = 0; i < y.length; i++) if (y[i] >= 0) keep[m++] = i;
+  // (n_benign, n_harmful) cell codes: small integer counts index an array, the rest a Map
+  const pattern = new Int32Array(y.length);
+  const dense = new Int32Array(DENSE_COUNTS * DENSE_COUNTS).fill(-1);
+  const other = new Map<string, number>();
+  let patterns = 0;
+  for (let k = 0; k < keep.length; k++) {
+    const i = keep[k], bi = nb[i], hi = nh[i];
+    let c: number;
+    if (bi >= 0 && bi < DENSE_COUNTS && hi >= 0 && hi < DENSE_COUNTS && (bi | 0) === bi && (hi | 0) === hi) {
+      const d = bi * DENSE_COUNTS + hi;
+      c = dense[d];
+      if (c < 0) c = dense[d] = patterns++;
+    } else {
+      const key = `${bi}/${hi}`;
+      const found = other.get(key);
+      if (found === undefined) other.set(key, (c = patterns++));
+      else c = found;
+    }
+    pattern[i] = c;
+  }
+  const cells = clusterPatternCells(keep, pattern, patterns, codes, y, w);
+  return {
+    nBenign: gatherRows(nb, cells.first, new Float64Array(cells.first.length)),
+    nHarmful: gatherRows(nh, cells.first, new Float64Array(cells.first.length)),
+    successes: cells.successes,
+    trials: new Float64Array(cells.first.length).fill(1),
+    cluster: cells.cluster,
+    clusterName: cluster,
+    parseErrors,
+    weights: cells.weights,
+  };
 }
 
 export function transformCounts(n: Float64Array, scale: CountScale): Float64Array {

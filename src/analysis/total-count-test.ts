@@ -23,7 +23,7 @@ import { adjustPValues, chiSquareHomogeneity, likelihoodRatioTest, waldTest } fr
 import { clusterFactorTest, NO_CLUSTER_TEST, type ClusterFactorTest } from "./cluster-factor-test";
 import { complianceTable } from "./compliance-table";
 import type { GroupValues } from "./group-by";
-import { clusterCodesOf, countData, fitCountModel, resolveCluster, type ClusterType, type CountScale } from "./hypothesis-fit";
+import { clusterCodesOf, clusteredCellData, countData, fitCountModel, resolveCluster, type ClusterType, type CountScale } from "./hypothesis-fit";
 import { splitTable } from "./split";
 import { defaultConditionRows } from "./subsets";
 import type { TotalCountVerdict } from "./verdicts";
@@ -133,7 +133,7 @@ export function totalCountTest(table: ReceiptTable, options: TotalCountOptions =
     if (tests.length > 0 && cluster !== null) {
       try {
         const counts = options.counts ?? "log1p";
-        const large = fitCountModel(countData(rows, cluster), counts === "raw" ? "joint" : "encompassing", { counts, cluster, clusterType: options.clusterType });
+        const large = fitCountModel(clusteredCellData(rows, cluster), counts === "raw" ? "joint" : "encompassing", { counts, cluster, clusterType: options.clusterType });
         const w = counts === "raw" ? waldTest(large, { harmful: 1, benign: -1 }) : waldTest(large, [{ harmful: 1 }, { benign: 1 }]);
         if (large.converged) wald = { statistic: w.statistic, df: w.df, p_value: w.p_value, type: large.stdErrorType };
       } catch {
