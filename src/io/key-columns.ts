@@ -32,14 +32,30 @@ export function bitSet(bits: Uint8Array, j: number): boolean {
   return (bits[j >> 3] & (1 << (j & 7))) !== 0;
 }
 
-/** The words of a dictionary Data's dictionary (null where null). */
+/** Words already decoded, by dictionary: a batch's checks, key lanes and cross-field rules each read them. */
+const WORDS = new WeakMap<object, (string | null)[]>();
+
+/** The words of a dictionary Data's dictionary (null where null). Callers only read them. */
 export function dictionaryWords(d: Data): (string | null)[] {
   const dict = d.dictionary!;
   if (dict.length === 0) return [];
-  if (dict.data.length !== 1) return Array.from(dict.toArray() as ArrayLike<string | null>);
-  const w = dict.data[0], o = w.valueOffsets as Int32Array, bytes = w.values as Uint8Array;
-  const out = new Array<string | null>(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = valid(w, i) ? decoder.decode(bytes.subarray(o[i], o[i + 1])) : null;
+  const known = WORDS.get(dict);
+  if (known !== undefined) return known;
+  let out: (string | null)[];
+  if (dict.data.length !== 1) out = Array.from(dict.toArray() as ArrayLike<string | null>);
+  else {
+    const w = dict.data[0], o = w.valueOffsets as Int32Array, bytes = w.values as Uint8Array;
+    const from = o[0], to = o[w.length];
+    let ascii = true;
+    for (let b = from; b < to; b++) if (bytes[b] > 127) { ascii = false; break; }
+    // ASCII text decodes once, and byte offsets are character offsets.
+    const all = ascii ? decoder.decode(bytes.subarray(from, to)) : "";
+    out = new Array<string | null>(w.length);
+    for (let i = 0; i < w.length; i++) {
+      out[i] = !valid(w, i) ? null : ascii ? all.substring(o[i] - from, o[i + 1] - from) : decoder.decode(bytes.subarray(o[i], o[i + 1]));
+    }
+  }
+  WORDS.set(dict, out);
   return out;
 }
 
