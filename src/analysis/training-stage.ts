@@ -17,6 +17,7 @@
 import type { ReceiptTable } from "../io/receipt-table";
 import { TRAINING_STAGES, type ReceiptFieldName } from "../receipt/fields";
 import { fitLogistic, likelihoodRatioTest, waldTest, type LogisticFit } from "../stats";
+import { clusterPatternCells } from "../stats/cluster-pattern-cells";
 import { benignEffect, type BenignEffectRow } from "./benign-effect";
 import { NO_CLUSTER_TEST, type ClusterFactorTest } from "./cluster-factor-test";
 import { complianceTable, type ComplianceRow } from "./compliance-table";
@@ -167,9 +168,13 @@ function stageInteraction(cells: ComplianceRow[], counts: CountScale, models: st
   return likelihoodRatioTest(small, large);
 }
 
+/** Demonstration counts below this index the pattern array of the clustered interaction test directly. */
+const DENSE_COUNT = 256;
+
 /**
  * Joint cluster-robust Wald test of the stage x benign terms: the larger model fitted on the
- * receipts (parse errors left out), errors clustered by `cluster`. R:
+ * receipts (parse errors left out; summed into (cluster, stage, counts) cells, which gives the
+ * receipts' fit), errors clustered by `cluster`. R:
  * glm(complied ~ harmful + benign + stage + stage:harmful + stage:benign, binomial), then
  * vcovCL(type = "HC1") and t(b) solve(V) b on the interaction terms, or
  * clubSandwich::Wald_test(fit, constrain_zero(...), vcov = "CR2", test = "HTZ")
@@ -183,28 +188,46 @@ function clusteredStageInteraction(pooled: ReceiptTable, cluster: ReceiptFieldNa
   let m = 0;
   for (let i = 0; i < y.length; i++) if (y[i] >= 0 && stageAll[i] >= 0) keepAll[m++] = i;
   const keep = keepAll.subarray(0, m);
-  // the kept receipts' columns, gathered in plain loops
-  const codes = new Int32Array(m), stageOf = new Int32Array(m);
-  const benign = new Float64Array(m), harmful = new Float64Array(m), successes = new Float64Array(m);
+  // the receipts summed into (query, stage, n_benign, n_harmful) cells, a weighted row each:
+  // the fit and its CR1/CR2 are the receipts' (stats/cluster-pattern-cells.ts) on a fraction
+  // of the rows. Pattern codes: small integer counts index an array, the rest go through a Map.
+  const pattern = new Int32Array(y.length);
+  const dense = new Int32Array(models.length * DENSE_COUNT * DENSE_COUNT).fill(-1);
+  const other = new Map<string, number>();
+  let patterns = 0;
   for (let k = 0; k < m; k++) {
-    const i = keep[k];
-    codes[k] = codesAll[i];
-    stageOf[k] = stageAll[i];
-    benign[k] = nb[i];
-    harmful[k] = nh[i];
-    successes[k] = y[i];
+    const i = keep[k], bi = nb[i], hi = nh[i];
+    let c: number;
+    if (bi >= 0 && bi < DENSE_COUNT && hi >= 0 && hi < DENSE_COUNT && (bi | 0) === bi && (hi | 0) === hi) {
+      const d = (stageAll[i] * DENSE_COUNT + bi) * DENSE_COUNT + hi;
+      c = dense[d];
+      if (c < 0) c = dense[d] = patterns++;
+    } else {
+      const key = `${stageAll[i]}/${bi}/${hi}`;
+      const found = other.get(key);
+      if (found === undefined) other.set(key, (c = patterns++));
+      else c = found;
+    }
+    pattern[i] = c;
   }
-  // a weighted table's rows (cells) are frequency weights in the fit and its CR1/CR2
-  const weights = rowWeights === null ? null : new Float64Array(m);
-  if (weights !== null) for (let k = 0; k < m; k++) weights[k] = rowWeights![keep[k]];
-  const groups = new Set(codes).size;
+  const cells = clusterPatternCells(keep, pattern, patterns, codesAll, y, rowWeights);
+  const cellCount = cells.first.length;
+  const codes = cells.cluster, stageOf = new Int32Array(cellCount);
+  const benign = new Float64Array(cellCount), harmful = new Float64Array(cellCount), successes = cells.successes, weights = cells.weights;
+  for (let c = 0; c < cellCount; c++) {
+    const i = cells.first[c];
+    stageOf[c] = stageAll[i];
+    benign[c] = nb[i];
+    harmful[c] = nh[i];
+  }
+  const groups = cells.groups;
   if (groups < 2) return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `${groups} cluster of ${cluster}: no cluster-robust test` };
   const xb = transformCounts(benign, counts);
   const xh = transformCounts(harmful, counts);
   const { terms, columns, interactionTerms, interactionColumns } = stageDesign(stageOf, xh, xb, models);
   let fit: LogisticFit;
   try {
-    fit = fitLogistic({ terms: [...terms, ...interactionTerms], columns: [...columns, ...interactionColumns], successes, ...(weights === null ? {} : { weights }) });
+    fit = fitLogistic({ terms: [...terms, ...interactionTerms], columns: [...columns, ...interactionColumns], successes, weights });
   } catch (e) {
     return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `the interaction fit failed: ${(e as Error).message}` };
   }
