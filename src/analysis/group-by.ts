@@ -193,10 +193,18 @@ function numberCodes(x: Float64Array): CodedColumn & { exact: boolean } {
       codes[i] = c;
     }
   } else {
+    // rows in table order often repeat the value before (a condition's receipts are adjacent):
+    // those need no Map lookup
     const slot = new Map<number, number>();
+    let last = NaN, lastCode = 0, negativeZero = false;
     for (let i = 0; i < n; i++) {
       const v = x[i];
       if (v !== v) continue;
+      if (v === last && (v !== 0 || Object.is(v, last))) {
+        codes[i] = lastCode;
+        continue;
+      }
+      if (Object.is(v, -0)) negativeZero = true;
       let c = slot.get(v);
       if (c === undefined) {
         c = values.length;
@@ -204,9 +212,13 @@ function numberCodes(x: Float64Array): CodedColumn & { exact: boolean } {
         values.push(v);
       }
       codes[i] = c;
+      last = v;
+      lastCode = c;
     }
+    // the Map keeps the first value seen of each key (0 or -0): with both in the column that
+    // depends on the rows, so the codes are exact for any subset only without a -0
+    return { codes, values, exact: !negativeZero };
   }
-  // the Map path keeps the first value seen of each key (0 or -0): exact only on this table
   return { codes, values, exact: integral };
 }
 

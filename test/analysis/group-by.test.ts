@@ -97,3 +97,16 @@ test("groupBy and splitTable hand out copies: changing one result does not chang
   assert.equal(fresh[n - 1].group.model, model);
   assert.equal(fresh.reduce((s, p) => s + p.table.numRows, 0), table.numRows);
 });
+
+test("groupBy: a fractional field is coded once for every view; with 0 and -0 both present a view's group keeps its own first value", () => {
+  const base = { run_id: "g", judge: "j", model: "m", query_source: "x", n_benign: 1, n_harmful: 1, judge_label: "refusal" };
+  const t = fromRecords([0.5, -0, 0.25, 0, 0.5, 0].map((temperature, i) => ({ ...base, query_id: `q${i}`, sample_index: i, temperature })));
+  const whole = groupBy(t, ["temperature"]);
+  assert.ok(Object.is(whole.groups[0].temperature, -0), "the table's first zero is -0");
+  const view = t.filter((i) => i !== 1); // its first zero is +0
+  const g = groupBy(view, ["temperature"]);
+  assert.deepEqual(g.groups.map((x) => x.temperature), [0, 0.25, 0.5]);
+  assert.ok(Object.is(g.groups[0].temperature, 0), "the view's zero group carries the view's first zero");
+  assert.deepEqual(Array.from(g.groupOf), [2, 1, 0, 2, 0]);
+  checkGrouping(t.filter((i) => i % 2 === 0), ["temperature", "model"]);
+});
