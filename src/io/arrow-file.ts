@@ -13,9 +13,32 @@
  */
 import { open, type FileHandle } from "node:fs/promises";
 import { Data, DataType, Field, makeData, makeVector, RecordBatch, Schema, Struct, Table, type Vector } from "apache-arrow";
-import { Footer } from "apache-arrow/ipc/metadata/file";
-import { Message, type BufferRegion, type DictionaryBatch, type FieldNode, type RecordBatch as BatchHeader } from "apache-arrow/ipc/metadata/message";
-import { VectorLoader } from "apache-arrow/visitor/vectorloader";
+import type { Footer as FooterClass } from "apache-arrow/ipc/metadata/file";
+import type { Message as MessageClass, BufferRegion, DictionaryBatch, FieldNode, RecordBatch as BatchHeader } from "apache-arrow/ipc/metadata/message";
+import type { VectorLoader as VectorLoaderClass } from "apache-arrow/visitor/vectorloader";
+
+/**
+ * apache-arrow's IPC internals (footer, message and buffer loader), loaded on first use; null
+ * if this apache-arrow lays them out differently, and then every file is read whole.
+ */
+let internals: { Footer: typeof FooterClass; Message: typeof MessageClass; VectorLoader: typeof VectorLoaderClass } | null | undefined;
+function arrowInternals(): typeof internals {
+  if (internals === undefined) {
+    try {
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      internals = {
+        Footer: (require("apache-arrow/ipc/metadata/file") as { Footer: typeof FooterClass }).Footer,
+        Message: (require("apache-arrow/ipc/metadata/message") as { Message: typeof MessageClass }).Message,
+        VectorLoader: (require("apache-arrow/visitor/vectorloader") as { VectorLoader: typeof VectorLoaderClass }).VectorLoader,
+      };
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      if (typeof internals.Footer?.decode !== "function" || typeof internals.Message?.decode !== "function" || typeof internals.VectorLoader !== "function") internals = null;
+    } catch {
+      internals = null;
+    }
+  }
+  return internals;
+}
 
 /** Bytes read a call: few calls (`readFile` reads in 512 KiB round trips). */
 const READ_CHUNK = 16 * 2 ** 20;
@@ -37,7 +60,7 @@ async function readAt(fh: FileHandle, position: number, length: number): Promise
 }
 
 /** A message (the metadata, after an optional continuation marker and its length) at the start of a block. */
-function decodeMessage(block: Uint8Array): Message {
+function decodeMessage(Message: typeof MessageClass, block: Uint8Array): MessageClass {
   const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
   let at = 0;
   if (view.getInt32(0, true) === -1) at = 4;
@@ -109,6 +132,9 @@ export interface ArrowColumnVisitor {
  * (errors it throws are thrown from here once the reads have ended).
  */
 export async function readArrowFileColumns(path: string, keep: (name: string) => boolean, visitor?: ArrowColumnVisitor): Promise<{ table: Table; size: number; mtimeMs: number; visited: boolean } | null> {
+  const arrow = arrowInternals();
+  if (arrow === null || arrow === undefined) return null;
+  const { Footer, Message, VectorLoader } = arrow;
   const fh = await open(path, "r");
   const reads: Promise<unknown>[] = [];
   let visitorError: { error: unknown } | null = null;
@@ -129,7 +155,7 @@ export async function readArrowFileColumns(path: string, keep: (name: string) =>
     for (let i = 0; i < footer.numDictionaries; i++) {
       const block = footer.getDictionaryBatch(i)!;
       const bytes = await readAt(fh, Number(block.offset), block.metaDataLength + Number(block.bodyLength));
-      const message = decodeMessage(bytes);
+      const message = decodeMessage(Message, bytes);
       if (!message.isDictionaryBatch()) return null;
       const header = message.header() as DictionaryBatch;
       const type = schema.dictionaries.get(Number(header.id));
@@ -140,7 +166,7 @@ export async function readArrowFileColumns(path: string, keep: (name: string) =>
     }
 
     const block = footer.getRecordBatch(0)!;
-    const message = decodeMessage(await readAt(fh, Number(block.offset), block.metaDataLength));
+    const message = decodeMessage(Message, await readAt(fh, Number(block.offset), block.metaDataLength));
     if (!message.isRecordBatch()) return null;
     const header = message.header() as BatchHeader;
     if (header.compression != null) return null;
