@@ -82,45 +82,25 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
   const codes = cluster === null ? null : clusterCodesOf(table, cluster);
   const y = table.flags("complied"), total = table.numbers("n_total");
   const w = table.weights(); // a weighted table's row (a cell) stands for w receipts
-  // One pass: each row's condition cell, and the judged baseline rows of each model.
+  // One pass: each row's condition cell, and each model's baseline compliances and receipts.
   const { groups, groupOf } = groupBy(table, fields);
   const { groups: models, groupOf: modelOf } = groupBy(table, by);
-  const members: number[][] = groups.map(() => []);
-  const baseRows: number[][] = models.map(() => []);
   const modelOfCell = new Int32Array(groups.length);
+  const baseX = new Float64Array(models.length), baseN = new Float64Array(models.length);
   for (let i = 0; i < groupOf.length; i++) {
     modelOfCell[groupOf[i]] = modelOf[i];
-    if (y[i] < 0) continue;
-    members[groupOf[i]].push(i);
-    if (total[i] === 0) baseRows[modelOf[i]].push(i);
+    if (y[i] < 0 || total[i] !== 0) continue;
+    const wi = w === null ? 1 : w[i];
+    baseX[modelOf[i]] += y[i] * wi;
+    baseN[modelOf[i]] += wi;
   }
-  const base = models.map((_, m) => {
-    const rows = baseRows[m];
-    let x = 0, n = 0;
-    if (w === null) {
-      for (const i of rows) x += y[i];
-      n = rows.length;
-    } else for (const i of rows) {
-      x += y[i] * w[i];
-      n += w[i];
-    }
-    return { complied: x, n };
-  });
-  // each model's baseline cluster codes and outcomes, gathered once for all its cells
-  const baseGathered = new Map<number, { ids: Int32Array; y: Float64Array; w: Float64Array | null }>();
-  const baseArrays = (model: number, rows: number[]) => {
-    let made = baseGathered.get(model);
-    if (made === undefined) {
-      made = { ids: new Int32Array(rows.length), y: new Float64Array(rows.length), w: w === null ? null : new Float64Array(rows.length) };
-      for (let k = 0; k < rows.length; k++) {
-        made.ids[k] = codes![rows[k]];
-        made.y[k] = y[rows[k]];
-      }
-      if (made.w !== null) for (let k = 0; k < rows.length; k++) made.w[k] = w![rows[k]];
-      baseGathered.set(model, made);
-    }
-    return made;
-  };
+  const base = models.map((_, m) => ({ complied: baseX[m], n: baseN[m] }));
+  // the paired interval's inputs: each cell's and each model's baseline receipts summed per
+  // query, as two weighted rows a query (its compliances, y = 1, and refusals, y = 0), the
+  // queries in order of first appearance: pairedClusterDifference on these gives the
+  // receipts' CR1/CR2 interval (frequency weights) without a list of row indices a cell
+  const cellQueries = codes === null ? null : queryTotals(groupOf, groups.length, codes, y, w, null);
+  const baseQueries = codes === null ? null : queryTotals(modelOf, models.length, codes, y, w, total);
   const cells = complianceTable(table, fields, conf); // the same groups, in the same order
   const out: RelativeRow[] = [];
   cells.forEach((c, g) => {
@@ -132,27 +112,13 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
     }
     const d = newcombeDifference(c.complied, c.n, b.complied, b.n, conf);
     let paired: PairedClusterDifference | null = null, note: string | null = null;
-    if (codes !== null && cluster !== null) {
-      // the condition's rows then the baseline's, gathered in plain loops (TypedArray.from
-      // with a map function costs a call per row, and the baseline rows recur in every cell)
-      const inCell = members[g], inBase = baseRows[modelOfCell[g]];
-      const m = inCell.length, len = m + inBase.length;
-      const ids = new Int32Array(len), yy = new Float64Array(len), arm = new Float64Array(len);
-      for (let k = 0; k < m; k++) {
-        const i = inCell[k];
-        ids[k] = codes[i];
-        yy[k] = y[i];
-        arm[k] = 1;
-      }
-      const b0 = baseArrays(modelOfCell[g], inBase);
-      ids.set(b0.ids, m);
-      yy.set(b0.y, m);
-      let ww: Float64Array | undefined;
-      if (w !== null) {
-        ww = new Float64Array(len);
-        for (let k = 0; k < m; k++) ww[k] = w[inCell[k]];
-        ww.set(b0.w!, m);
-      }
+    if (cellQueries !== null && baseQueries !== null && cluster !== null) {
+      const mine = cellQueries.of(g), theirs = baseQueries.of(modelOfCell[g]);
+      const len = mine.rows + theirs.rows;
+      const ids = new Int32Array(len), yy = new Float64Array(len), arm = new Float64Array(len), ww = new Float64Array(len);
+      const m = mine.write(ids, yy, ww, 0);
+      arm.fill(1, 0, m);
+      theirs.write(ids, yy, ww, m);
       try {
         paired = pairedClusterDifference(yy, arm, ids, conf, options.clusterType ?? "auto", ww);
       } catch (e) {
@@ -171,6 +137,66 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
     });
   });
   return out;
+}
+
+/**
+ * Per group (a cell, or a model's baseline), its judged receipts summed per cluster code:
+ * compliances and receipts (weighted), clusters in order of first appearance in the table.
+ * `only`: rows where this is 0 (n_total, for the baseline); null: every judged row.
+ */
+function queryTotals(groupOf: Int32Array, groupCount: number, codes: Int32Array, y: Int8Array, w: Float64Array | null, only: Float64Array | null) {
+  const n = groupOf.length;
+  let maxCode = 0;
+  for (let i = 0; i < n; i++) if (codes[i] > maxCode) maxCode = codes[i];
+  const width = maxCode + 1, space = groupCount * width;
+  const dense = space <= 1 << 23 ? new Int32Array(space).fill(-1) : null;
+  const sparse = dense === null ? new Map<number, number>() : null;
+  const cap = Math.min(n, space);
+  const entGroup = new Int32Array(cap), entCode = new Int32Array(cap), entX = new Float64Array(cap), entN = new Float64Array(cap);
+  let entries = 0;
+  for (let i = 0; i < n; i++) {
+    if (y[i] < 0 || (only !== null && only[i] !== 0)) continue;
+    const key = groupOf[i] * width + codes[i];
+    let e = dense !== null ? dense[key] : sparse!.get(key) ?? -1;
+    if (e < 0) {
+      e = entries++;
+      if (dense !== null) dense[key] = e;
+      else sparse!.set(key, e);
+      entGroup[e] = groupOf[i];
+      entCode[e] = codes[i];
+    }
+    const wi = w === null ? 1 : w[i];
+    entX[e] += y[i] * wi;
+    entN[e] += wi;
+  }
+  // entries by group, in order of first appearance within each (a stable counting sort)
+  const start = new Int32Array(groupCount + 1);
+  for (let e = 0; e < entries; e++) start[entGroup[e] + 1]++;
+  for (let g = 0; g < groupCount; g++) start[g + 1] += start[g];
+  const order = new Int32Array(entries), next = start.slice(0, groupCount);
+  for (let e = 0; e < entries; e++) order[next[entGroup[e]]++] = e;
+  return {
+    /** The group's rows for pairedClusterDifference: how many, and a writer from `at`. */
+    of(g: number) {
+      let rows = 0;
+      for (let k = start[g]; k < start[g + 1]; k++) {
+        const e = order[k];
+        rows += (entX[e] > 0 ? 1 : 0) + (entX[e] < entN[e] ? 1 : 0);
+      }
+      return {
+        rows,
+        write(ids: Int32Array, out: Float64Array, weights: Float64Array, at: number): number {
+          let r = at;
+          for (let k = start[g]; k < start[g + 1]; k++) {
+            const e = order[k];
+            if (entX[e] > 0) { ids[r] = entCode[e]; out[r] = 1; weights[r++] = entX[e]; }
+            if (entX[e] < entN[e]) { ids[r] = entCode[e]; out[r] = 0; weights[r++] = entN[e] - entX[e]; }
+          }
+          return r - at;
+        },
+      };
+    },
+  };
 }
 
 /** Degrees of freedom for a label: whole numbers as they are, others to one decimal. */
