@@ -128,7 +128,7 @@ test("only the kept columns are read; all-null and unread columns hold no file b
   assert.equal(got.table.numRows, ref.numRows);
   assert.deepEqual(got.table.schema.fields.map((f) => f.name), ref.schema.fields.map((f) => f.name));
   for (const name of ["model", "n_benign"]) {
-    const x = got.table.getChild(name)!, y = ref.getChild(name)!;
+    const x: Vector = got.table.getChild(name)!, y: Vector = ref.getChild(name)!;
     for (let i = 0; i < N; i += 13) assert.equal(x.get(i), y.get(i), `${name} row ${i}`);
   }
   // judge_raw is all null in the bench data: nulls, without reading its offsets.
