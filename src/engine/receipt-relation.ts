@@ -128,6 +128,28 @@ export function duplicateKeysSQL(limit = DUPLICATES_NAMED): string {
     `GROUP BY ${KEY_COLUMNS.join(", ")} HAVING COUNT(*) > 1 LIMIT ${limit}`;
 }
 
+/** The receipt key's 64-bit hash over `receipts`, as `duplicateKeysSQL` computes it. */
+export function keyHashExpression(): string {
+  return `hash(${KEY_FIELDS.map(keyExpression).join(", ")})`;
+}
+
+/**
+ * One scan for an aggregate and the duplicate check: a plain statement `SELECT <list>
+ * FROM receipts [GROUP BY <keys>]` becomes the CTE `name`, whose grouping sets are its own
+ * keys and the receipt key's hash, kept where a hash is seen twice (`stats_row` 0) besides the
+ * statement's own rows (`stats_row` 1). Why: on CSV and JSONL the scan is most of the cost
+ * (parsing every line), and a second statement would parse the files twice. A hash seen
+ * twice is only a candidate: `rejectDuplicateReceipts` then compares exactly.
+ */
+export function withDuplicateHashes(plain: string, name: string): string {
+  const m = /^SELECT ([^]*)\nFROM receipts(?:\nGROUP BY ([^]*))?$/.exec(plain);
+  if (m === null) throw new Error("engine: internal error, not a plain grouped statement");
+  const sets = `SELECT ${m[1]}, COUNT(*) AS copies, GROUPING(duplicate_hash) AS stats_row\n` +
+    `FROM (SELECT *, ${keyHashExpression()} AS duplicate_hash FROM receipts) AS receipts\n` +
+    `GROUP BY GROUPING SETS ((${m[2] ?? ""}), (duplicate_hash))`;
+  return `${name} AS MATERIALIZED (SELECT * FROM (\n${sets}\n) AS sets WHERE stats_row = 1 OR copies > 1)`;
+}
+
 /** A key field's value as the loaders' key text spells it (numbers as numbers, null as ""). */
 function keyValueText(f: string, v: unknown): string {
   const spec = FIELD_BY_NAME.get(f)!;
@@ -273,26 +295,36 @@ export async function withConnection<T>(use: (connection: DuckDBConnection) => P
 export interface CheckedReceiptsOptions {
   /** The rows are cells, each standing for this column's receipts: no receipt keys to check. */
   readonly weightColumn?: string | null;
+  /**
+   * The caller can find candidate duplicates in its own scan (`withDuplicateHashes`) and call
+   * the returned `rejectDuplicates` when there are some: done for CSV and JSONL (`inScan`
+   * true), where parsing the files is most of a scan's cost, so that they are parsed once.
+   * Parquet is checked here, by a scan of its own: reading the key columns a second time
+   * costs less than a grouping set in the caller's aggregation (docs/engine.md has figures).
+   * Default false: always checked here.
+   */
+  readonly duplicatesInScan?: boolean;
 }
 
 /**
  * The relation `receipts` over the files with `fields` typed (`receiptsRelation`), after the
  * checks a strict load makes before any statistic: the columns every receipt needs are there,
- * and no receipt key is there twice (`rejectDuplicateReceipts`). `present`: the files' columns.
+ * and no receipt key is there twice (`rejectDuplicateReceipts`; with `inScan`, left to the
+ * caller's statement). `present`: the files' columns.
  */
-export async function checkedReceipts(connection: DuckDBConnection, files: readonly string[], format: EngineFormat, fields: readonly string[], options: CheckedReceiptsOptions = {}): Promise<{ relation: string; present: ReadonlySet<string> }> {
+export async function checkedReceipts(connection: DuckDBConnection, files: readonly string[], format: EngineFormat, fields: readonly string[], options: CheckedReceiptsOptions = {}): Promise<{ relation: string; present: ReadonlySet<string>; inScan: boolean; rejectDuplicates: () => Promise<void> }> {
   const weightColumn = options.weightColumn ?? null;
   const raw = fileRelation(files, format);
   const present = await columnsOf(connection, raw);
   const required = INPUT_FIELDS.filter((f) => f.required && (fields.includes(f.name) || weightColumn === null)).map((f) => f.name);
   requireColumns(present, [...new Set(["n_benign", "n_harmful", "judge_label", ...required, ...(weightColumn === null ? [] : [weightColumn])])], files);
-  const relation = receiptsRelation(raw, present, fields, format, weightColumn);
-  if (weightColumn === null) {
-    const keyed = (rowNumbers: boolean) => {
-      const from = fileRelation(files, format, rowNumbers && format === "parquet");
-      return receiptsRelation(from, rowNumbers && format === "parquet" ? new Set([...present, "file_row_number"]) : present, KEY_FIELDS, format);
-    };
-    await rejectDuplicateReceipts(connection, async (rowNumbers) => keyed(rowNumbers), files, format);
-  }
-  return { relation, present };
+  const inScan = options.duplicatesInScan === true && weightColumn === null && format !== "parquet";
+  const relation = receiptsRelation(raw, present, inScan ? [...fields, ...KEY_FIELDS] : fields, format, weightColumn);
+  const keyed = (rowNumbers: boolean) => {
+    const from = fileRelation(files, format, rowNumbers && format === "parquet");
+    return receiptsRelation(from, rowNumbers && format === "parquet" ? new Set([...present, "file_row_number"]) : present, KEY_FIELDS, format);
+  };
+  const rejectDuplicates = () => rejectDuplicateReceipts(connection, async (rowNumbers) => keyed(rowNumbers), files, format);
+  if (weightColumn === null && !inScan) await rejectDuplicates();
+  return { relation, present, inScan, rejectDuplicates };
 }
