@@ -177,7 +177,11 @@ export async function rejectDuplicateReceipts(connection: DuckDBConnection, rela
   const found = format === "parquet" ? await parquetLocations(connection, await relation(true), texts, rows.map((r) => r.h), files) : await textLocations(files, format, texts);
   const issues: ValidationIssue[] = texts.map((text, d) => {
     const [first, second] = found.get(text) ?? [];
-    const values = KEY_FIELDS.map((f, k) => `${f}=${JSON.stringify(keys[d][k])}`).join(", ");
+    // the key's values, empty ones (null) left out, numbers as numbers
+    const values = KEY_FIELDS.flatMap((f, k) => {
+      const v = keys[d][k], kind = FIELD_BY_NAME.get(f)!.kind;
+      return v === "" ? [] : [`${f}=${kind === "integer" || kind === "number" ? v : JSON.stringify(v)}`];
+    }).join(", ");
     const copies = Number(rows[d].copies);
     const where = (l: Location) => `${l.file}${l.line === null ? "" : ":" + l.line}`;
     const message = `duplicate receipt ${keyOfText(text)}: same run, model, judge, query, condition and sample_index as ${first === undefined ? "another receipt of these files" : where(first)} (${values}${copies > 2 ? `; ${copies} copies` : ""}); expected each evaluation point once`;

@@ -82,7 +82,7 @@ async function assertRejected(paths: string[], where: { second: string; first: s
     const message = e.message;
     assert.ok(message.startsWith(`${where.second}: receipt_key: duplicate receipt `), `${what}: ${message}`);
     assert.ok(message.includes(` as ${where.first} (`), `${what}: ${message}`);
-    assert.match(message, /run_id="run-2026-06-18", model="OLMo-3.1-32B-SFT", .*query_id="q0011".*sample_index="0"/, what);
+    assert.match(message, /\(run_id="run-2026-06-18", model="OLMo-3.1-32B-SFT", .*query_id="q0011", n_benign=\d+, n_harmful=\d+, .*sample_index=0\)/, what);
     return true;
   };
   await assert.rejects(countDataByGroup(paths, ["model"], undefined), check, `${what} fit`);
