@@ -86,8 +86,8 @@ export function benignEffect(table: ReceiptTable, options: BenignEffectOptions =
     const b = joint.coefficient("benign"), h = joint.coefficient("harmful");
     const aics = { total: total.aic, harmful: harmful.aic, joint: joint.aic };
     const best = (Object.entries(aics) as [BenignEffectRow["best_aic"], number][]).sort((x, y) => x[1] - y[1])[0][0];
-    const model = String(part.group.model ?? part.table.values("model")[0] ?? "");
-    const stage = String(part.group.training_stage ?? part.table.values("training_stage")[0] ?? "unknown");
+    const model = String(part.group.model ?? firstLabel(part.table, "model") ?? "");
+    const stage = String(part.group.training_stage ?? firstLabel(part.table, "training_stage") ?? "unknown");
     rows.push({
       ...part.group,
       label: Object.values(part.group).join(" / ") || "all receipts",
@@ -107,4 +107,20 @@ export function benignEffect(table: ReceiptTable, options: BenignEffectOptions =
     fits.push(joint);
   }
   return { rows, fits };
+}
+
+/**
+ * The first row's value of a dictionary field (undefined for no rows), from its codes: reading
+ * `values(field)[0]` would turn the whole loaded column into strings for one value.
+ */
+function firstLabel(table: ReceiptTable, field: "model" | "training_stage"): string | null | undefined {
+  if (table.numRows === 0) return undefined;
+  let dict: ReturnType<ReceiptTable["dictionary"]>;
+  try {
+    dict = table.take([0]).dictionary(field);
+  } catch (e) {
+    if (/several dictionaries/.test((e as Error).message)) return table.values(field)[0] as string | null;
+    throw e;
+  }
+  return dict.codes[0] < 0 ? null : dict.labels[dict.codes[0]] ?? null;
 }

@@ -15,7 +15,7 @@
  * into (query x cell) counts itself, so 600,000 receipts fit in about a second.
  */
 import type { ReceiptTable } from "../io/receipt-table";
-import type { ReceiptFieldName } from "../receipt/fields";
+import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { fitRandomInterceptLogistic, type RandomInterceptFit } from "../stats";
 import { HYPOTHESIS_TERMS, transformCounts, type CountScale, type Hypothesis } from "./hypothesis-fit";
 
@@ -36,7 +36,7 @@ export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypoth
   const scale = options.counts ?? "log1p";
   const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
   const w = table.weights(); // a weighted table's row stands for w receipts: a frequency weight
-  const labels = table.values(options.group);
+  const labels = groupLabels(table, options.group);
   const keep: number[] = [];
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0) continue;
@@ -131,4 +131,25 @@ export function conditionalBenignFields(
     conditional_method: method, conditional_converged: fit.converged, effect_reading,
   };
   return { fields, fit };
+}
+
+/**
+ * A field's value a row, as an indexable list. A dictionary field's labels are read through
+ * its codes (a view over the codes, no array of a string a row): values() would turn the
+ * whole loaded column into strings and gather them for each table.
+ */
+function groupLabels(table: ReceiptTable, field: ReceiptFieldName): { readonly length: number; readonly [i: number]: unknown } {
+  let dict: ReturnType<ReceiptTable["dictionary"]> | null = null;
+  if (FIELD_BY_NAME.get(field)?.dictionary === true) {
+    try {
+      dict = table.dictionary(field);
+    } catch (e) {
+      if (!/several dictionaries/.test((e as Error).message)) throw e; // then the values themselves
+    }
+  }
+  if (dict === null) return table.values(field);
+  const { codes, labels } = dict;
+  const out: (string | null)[] = new Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = codes[i] < 0 ? null : labels[codes[i]] ?? null;
+  return out;
 }

@@ -67,6 +67,8 @@ const stageRank = (s: string) => {
 
 /** Families with more than one checkpoint. */
 export function familiesWithStages(table: ReceiptTable): string[] {
+  const coded = familiesFromCodes(table);
+  if (coded !== null) return coded;
   const fam = table.values("model_family"), model = table.values("model");
   const models = new Map<string, Set<string>>();
   fam.forEach((f, i) => {
@@ -75,6 +77,36 @@ export function familiesWithStages(table: ReceiptTable): string[] {
     set.add(model[i] as string);
     models.set(f as string, set);
   });
+  return [...models.entries()].filter(([, s]) => s.size > 1).map(([f]) => f).sort();
+}
+
+/** familiesWithStages from the two fields' dictionary codes (distinct code pairs, then labels); null with several dictionaries. */
+function familiesFromCodes(table: ReceiptTable): string[] | null {
+  let fam: ReturnType<ReceiptTable["dictionary"]>, model: ReturnType<ReceiptTable["dictionary"]>;
+  try {
+    fam = table.dictionary("model_family");
+    model = table.dictionary("model");
+  } catch (e) {
+    if (/several dictionaries/.test((e as Error).message)) return null;
+    throw e;
+  }
+  const width = model.labels.length + 1;
+  const seen = new Set<number>();
+  let last = -2;
+  for (let i = 0; i < fam.codes.length; i++) {
+    if (fam.codes[i] < 0 || fam.labels[fam.codes[i]] === null) continue;
+    const key = fam.codes[i] * width + model.codes[i] + 1; // model code -1 (null) is 0
+    if (key === last) continue;
+    last = key;
+    seen.add(key);
+  }
+  const models = new Map<string, Set<string | null>>();
+  for (const key of seen) {
+    const f = fam.labels[Math.floor(key / width)], m = key % width - 1;
+    const set = models.get(f) ?? new Set();
+    set.add(m < 0 ? null : model.labels[m] ?? null);
+    models.set(f, set);
+  }
   return [...models.entries()].filter(([, s]) => s.size > 1).map(([f]) => f).sort();
 }
 
