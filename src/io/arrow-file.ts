@@ -16,6 +16,7 @@ import { Data, DataType, Field, makeData, makeVector, RecordBatch, Schema, Struc
 import type { Footer as FooterClass } from "apache-arrow/ipc/metadata/file";
 import type { Message as MessageClass, BufferRegion, DictionaryBatch, FieldNode, RecordBatch as BatchHeader } from "apache-arrow/ipc/metadata/message";
 import type { VectorLoader as VectorLoaderClass } from "apache-arrow/visitor/vectorloader";
+import { fileIdentity, type FileIdentity } from "./file-hash";
 
 /**
  * apache-arrow's IPC internals (footer, message and buffer loader), loaded on first use; null
@@ -129,9 +130,10 @@ export interface ArrowColumnVisitor {
  * table's schema but hold no data (and must not be read). Null when the file is not in the
  * layout this reads (see above). Each column is read into its own buffer, all reads issued
  * at once; a `visitor` that accepts the schema is given each kept column as it arrives
- * (errors it throws are thrown from here once the reads have ended).
+ * (errors it throws are thrown from here once the reads have ended). `file`: the file's
+ * size, modification time and inode when opened, before any read.
  */
-export async function readArrowFileColumns(path: string, keep: (name: string) => boolean, visitor?: ArrowColumnVisitor): Promise<{ table: Table; size: number; mtimeMs: number; visited: boolean } | null> {
+export async function readArrowFileColumns(path: string, keep: (name: string) => boolean, visitor?: ArrowColumnVisitor): Promise<{ table: Table; file: FileIdentity; visited: boolean } | null> {
   const arrow = arrowInternals();
   if (arrow === null || arrow === undefined) return null;
   const { Footer, Message, VectorLoader } = arrow;
@@ -139,7 +141,8 @@ export async function readArrowFileColumns(path: string, keep: (name: string) =>
   const reads: Promise<unknown>[] = [];
   let visitorError: { error: unknown } | null = null;
   try {
-    const { size, mtimeMs } = await fh.stat();
+    const file = fileIdentity(await fh.stat());
+    const size = file.size;
     if (size < 32) return null;
     const head = await readAt(fh, 0, 8), tail = await readAt(fh, size - 10, 10);
     const text = (b: Uint8Array, from: number) => String.fromCharCode(...b.subarray(from, from + 6));
@@ -229,7 +232,7 @@ export async function readArrowFileColumns(path: string, keep: (name: string) =>
     }
     if (visitorError !== null) throw visitorError.error;
     const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields as Field<DataType>[]), length, nullCount: 0, children }));
-    return { table: new Table([batch]), size, mtimeMs, visited: visiting };
+    return { table: new Table([batch]), file, visited: visiting };
   } catch (e) {
     if (visitorError !== null) throw e;
     return null;

@@ -4,16 +4,14 @@
  * foreign table is checked row by row like any other input; a table in the canonical column
  * types takes the columnar path in `arrow-columns.ts`.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { Worker } from "node:worker_threads";
 import { makeVector, tableFromIPC, tableToIPC, type Table } from "apache-arrow";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { INPUT_INDEX } from "../receipt/validate";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { CanonicalFeed, encodeDictionaryStrings, feedCanonicalTable, isCanonical } from "./arrow-columns";
 import { readArrowFileColumns } from "./arrow-file";
+import { fileIdentity, type FileIdentity } from "./file-hash";
 import { ReceiptTable } from "./receipt-table";
 import { writeChunksAtomic } from "./write-atomic";
 
@@ -129,14 +127,15 @@ export function fromArrow(input: Uint8Array | Table, options: LoadOptions & { fi
 /** Bytes read a call by `readWhole`: few calls (`readFile` reads in 512 KiB round trips). */
 const READ_CHUNK = 16 * 2 ** 20;
 
-/** Files at least this large have their SHA-256 computed on a worker thread while this one validates. */
-const HASH_OFF_THREAD_BYTES = 32 * 2 ** 20;
+/** Files at least this large are read a column at a time (see arrow-file.ts). */
+const COLUMNWISE_BYTES = 32 * 2 ** 20;
 
-/** A whole file's bytes in one buffer, with its size and modification time when opened. */
-async function readWhole(path: string): Promise<{ bytes: Uint8Array; size: number; mtimeMs: number }> {
+/** A whole file's bytes in one buffer, with its size, modification time and inode when opened. */
+async function readWhole(path: string): Promise<{ bytes: Uint8Array; file: FileIdentity }> {
   const fh = await open(path, "r");
   try {
-    const { size, mtimeMs } = await fh.stat();
+    const file = fileIdentity(await fh.stat());
+    const size = file.size;
     const bytes = Buffer.allocUnsafe(size);
     let got = 0;
     while (got < size) {
@@ -144,113 +143,61 @@ async function readWhole(path: string): Promise<{ bytes: Uint8Array; size: numbe
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    return { bytes: got === size ? bytes : bytes.subarray(0, got), size, mtimeMs };
+    return { bytes: got === size ? bytes : bytes.subarray(0, got), file };
   } finally {
     await fh.close();
   }
 }
 
-/*
- * The worker streams the file through SHA-256 in 8 MiB reads (little memory) and reports the
- * file's size and modification time before and after, so a file changed meanwhile is noticed
- * and hashed from the loaded bytes instead.
+/**
+ * Read an Arrow IPC file into an assembler. Returns the records read and which version of
+ * the file was read (`file`), for its SHA-256 to be computed if and when it is asked for
+ * (file-hash.ts): the load itself hashes nothing.
  */
-const HASH_WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { openSync, readSync, fstatSync, closeSync } = require("node:fs");
-const { createHash } = require("node:crypto");
-const fd = openSync(workerData, "r");
-try {
-  const before = fstatSync(fd), buf = Buffer.allocUnsafe(8 * 2 ** 20), hash = createHash("sha256");
-  let pos = 0, n;
-  while ((n = readSync(fd, buf, 0, buf.length, pos)) > 0) { hash.update(buf.subarray(0, n)); pos += n; }
-  const after = fstatSync(fd);
-  const same = before.size === after.size && before.mtimeMs === after.mtimeMs && pos === after.size;
-  parentPort.postMessage({ hex: hash.digest("hex"), size: same ? pos : -1, mtimeMs: after.mtimeMs });
-} finally { closeSync(fd); }
-`;
-
-/** The file's SHA-256 from a worker thread, or null (worker failed; the caller hashes the bytes itself). */
-function hashOffThread(path: string): { digest: Promise<{ hex: string; size: number; mtimeMs: number } | null>; stop: () => void } {
-  let worker: Worker;
-  try {
-    worker = new Worker(HASH_WORKER, { eval: true, workerData: path });
-  } catch {
-    return { digest: Promise.resolve(null), stop: () => undefined };
-  }
-  const digest = new Promise<{ hex: string; size: number; mtimeMs: number } | null>((resolve) => {
-    worker.once("message", (m) => resolve(m));
-    worker.once("error", () => resolve(null));
-    worker.once("exit", () => resolve(null));
-  });
-  return { digest, stop: () => void worker.terminate() };
-}
-
-export async function readArrowInto(asm: ReceiptAssembler, path: string, options: LoadOptions): Promise<{ records: number; sha256: string }> {
-  // A large file is hashed on another thread while this one reads and validates it (the
-  // digest is then of the same bytes unless the file changed, which the sizes and times show).
+export async function readArrowInto(asm: ReceiptAssembler, path: string, options: LoadOptions): Promise<{ records: number; file: FileIdentity }> {
   const { size: expected } = await stat(path);
-  const off = expected >= HASH_OFF_THREAD_BYTES ? hashOffThread(path) : null;
-  try {
-    if (off !== null) {
-      // A large file: only the columns this load keeps are read (see arrow-file.ts), and in
-      // the canonical types each is checked as soon as it is read, while the others are.
-      let feed: CanonicalFeed | null = null;
-      const sparse = await readArrowFileColumns(path, keptColumn(asm), {
-        start: (schema, numRows) => {
-          const names = new Set(schema.fields.map((f) => f.name));
-          if (numRows === 0 || !isCanonical({ schema }) || RECEIPT_FIELDS.some((f) => f.required && !names.has(f.name))) return false;
-          feed = new CanonicalFeed(asm, numRows, path, 0);
-          return true;
-        },
-        column: (field, data) => {
-          const c = INPUT_INDEX.get(field.name);
-          if (c !== undefined && feed!.reads(c)) feed!.column(c, makeVector(data));
-        },
-      });
-      if (sparse !== null) {
-        let records: number;
-        if (sparse.visited && feed !== null) {
-          // Column-level problems (unknown columns) first, as `feedArrowTable` reports them.
-          checkArrowColumns(asm, selectLoaded(asm, sparse.table), sparse.table.numRows, path, options);
-          (feed as CanonicalFeed).finish();
-          records = sparse.table.numRows;
-        } else records = feedArrowTable(asm, sparse.table, path, options);
-        const d = await off.digest;
-        const same = d !== null && d.size === sparse.size && d.mtimeMs === sparse.mtimeMs;
-        return { records, sha256: same ? d.hex : await sha256OfFile(path) };
-      }
+  if (expected >= COLUMNWISE_BYTES) {
+    // A large file: only the columns this load keeps are read (see arrow-file.ts), and in
+    // the canonical types each is checked as soon as it is read, while the others are.
+    let feed: CanonicalFeed | null = null;
+    const sparse = await readArrowFileColumns(path, keptColumn(asm), {
+      start: (schema, numRows) => {
+        const names = new Set(schema.fields.map((f) => f.name));
+        if (numRows === 0 || !isCanonical({ schema }) || RECEIPT_FIELDS.some((f) => f.required && !names.has(f.name))) return false;
+        feed = new CanonicalFeed(asm, numRows, path, 0);
+        return true;
+      },
+      column: (field, data) => {
+        const c = INPUT_INDEX.get(field.name);
+        if (c !== undefined && feed!.reads(c)) feed!.column(c, makeVector(data));
+      },
+    });
+    if (sparse !== null) {
+      let records: number;
+      if (sparse.visited && feed !== null) {
+        // Column-level problems (unknown columns) first, as `feedArrowTable` reports them.
+        checkArrowColumns(asm, selectLoaded(asm, sparse.table), sparse.table.numRows, path, options);
+        (feed as CanonicalFeed).finish();
+        records = sparse.table.numRows;
+      } else records = feedArrowTable(asm, sparse.table, path, options);
+      return { records, file: sparse.file };
     }
-    const { bytes, size, mtimeMs } = await readWhole(path);
-    const sha256 = async (): Promise<string> => {
-      const d = off === null ? null : await off.digest;
-      if (d !== null && d.size === size && d.size === bytes.length && d.mtimeMs === mtimeMs) return d.hex;
-      return createHash("sha256").update(bytes).digest("hex");
-    };
-    let table: Table;
-    try {
-      table = decodeArrowIPC(bytes, path);
-    } catch (e) {
-      asm.report({ file: path, line: null, field: null, message: (e as Error).message.replace(`${path}: `, "") });
-      return { records: 0, sha256: await sha256() };
-    }
-    const records = feedArrowTable(asm, table, path, options);
-    return { records, sha256: await sha256() };
-  } finally {
-    off?.stop();
   }
+  const { bytes, file } = await readWhole(path);
+  let table: Table;
+  try {
+    table = decodeArrowIPC(bytes, path);
+  } catch (e) {
+    asm.report({ file: path, line: null, field: null, message: (e as Error).message.replace(`${path}: `, "") });
+    return { records: 0, file };
+  }
+  return { records: feedArrowTable(asm, table, path, options), file };
 }
 
 /** Which columns a load reads the data of: the input fields it loads (never derived or unknown ones). */
 function keptColumn(asm: ReceiptAssembler): (name: string) => boolean {
   const loaded = new Set(asm.loadedFieldNames());
   return (name) => loaded.has(name);
-}
-
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 8 * 2 ** 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
-  return hash.digest("hex");
 }
 
 /** Arrow IPC file-format bytes of a receipt table (dictionary-encoded run fields). */

@@ -3,10 +3,12 @@
  * through one assembler, so a receipt duplicated across two files is caught and named.
  */
 import { open } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { DataFrame } from "./dataframe";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { readArrowInto, writeArrow } from "./arrow-ipc";
 import { readCSVInto, writeCSV } from "./csv";
+import { withLazySha256 } from "./file-hash";
 import { readJSONLInto, writeJSONL, type JSONLLimits } from "./jsonl";
 import { readParquetInto, writeParquetFile } from "./parquet";
 import type { ReceiptFormat, ReceiptTable } from "./receipt-table";
@@ -51,11 +53,15 @@ export async function loadReceipts(paths: string | readonly string[], options: L
   for (const path of await expandPaths(paths)) {
     const format = options.format ?? (await detectFormat(path));
     const rowsBefore = asm.rowCount, issuesBefore = asm.issues.length;
-    const { records, sha256 } =
-      format === "jsonl" ? await readJSONLInto(asm, path, options)
-      : format === "csv" ? await readCSVInto(asm, path, options)
-      : format === "arrow" ? await readArrowInto(asm, path, options)
-      : await readParquetInto(asm, path, options);
+    if (format === "arrow" || format === "parquet") {
+      // Columnar files are hashed only if the hash is read (provenance; see file-hash.ts).
+      const { records, file } = format === "arrow" ? await readArrowInto(asm, path, options) : await readParquetInto(asm, path, options);
+      asm.closeSource(path, format, null, records, rowsBefore, issuesBefore);
+      const at = asm.sources.length - 1;
+      asm.sources[at] = withLazySha256(asm.sources[at], resolve(path), file);
+      continue;
+    }
+    const { records, sha256 } = format === "jsonl" ? await readJSONLInto(asm, path, options) : await readCSVInto(asm, path, options);
     asm.closeSource(path, format, sha256, records, rowsBefore, issuesBefore);
   }
   return asm.finish();

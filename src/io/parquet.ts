@@ -2,13 +2,13 @@
  * Parquet through parquet-wasm: Parquet bytes <-> Arrow IPC <-> apache-arrow. Written with
  * zstd compression and dictionary pages, so a million receipts take a few megabytes.
  */
-import { createHash } from "node:crypto";
-import { createReadStream, openAsBlob } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { openAsBlob } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
 import { Table, tableFromIPC, tableToIPC } from "apache-arrow";
 import type { ParquetFile } from "parquet-wasm";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { checkArrowColumns, feedArrowRows, feedArrowTable } from "./arrow-ipc";
+import { fileIdentity, type FileIdentity } from "./file-hash";
 import { ReceiptTable } from "./receipt-table";
 import { writeChunksAtomic, writeFileAtomic } from "./write-atomic";
 
@@ -79,9 +79,12 @@ async function openParquet(path: string): Promise<OpenParquet | null> {
  * released. (A decoder thread used to do this alongside; with the work beside the decode
  * now a few percent of it, the thread only cost a copy, and lost when the other core was busy.)
  */
-export async function readParquetInto(asm: ReceiptAssembler, path: string, options: LoadOptions): Promise<{ records: number; sha256: string }> {
-  const [sha256, opened] = await Promise.all([sha256OfFile(path), openParquet(path)]);
-  if (opened === null) return { records: await readGroups(asm, path, options, null, async () => null), sha256 };
+export async function readParquetInto(asm: ReceiptAssembler, path: string, options: LoadOptions): Promise<{ records: number; file: FileIdentity }> {
+  // Which version of the file is read (stat before any read), for its SHA-256 to be computed
+  // if and when it is asked for (file-hash.ts): the load itself hashes nothing.
+  const file = fileIdentity(await stat(path));
+  const opened = await openParquet(path);
+  if (opened === null) return { records: await readGroups(asm, path, options, null, async () => null), file };
   const { handle, groups, names } = opened;
   const wanted = asm.loaded === null ? undefined : new Set(asm.loadedFieldNames());
   const columns = wanted === undefined ? undefined : names.filter((n) => wanted.has(n));
@@ -96,7 +99,7 @@ export async function readParquetInto(asm: ReceiptAssembler, path: string, optio
     return tableFromIPC(wasmTable.intoIPCStream());
   };
   try {
-    return { records: await readGroups(asm, path, options, groups, next, (rows) => decoderMessage(path, groups, rows)), sha256 };
+    return { records: await readGroups(asm, path, options, groups, next, (rows) => decoderMessage(path, groups, rows)), file };
   } finally {
     // After a trap the reader still holds the file: it is left to the garbage collector.
     try { handle.free(); } catch { /* see above */ }
@@ -210,12 +213,6 @@ async function readGroups(
     lineBase += part.numRows;
   }
   return lineBase;
-}
-
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
-  return hash.digest("hex");
 }
 
 export interface ParquetWriteOptions {
