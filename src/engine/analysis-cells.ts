@@ -25,7 +25,7 @@ import { withRowWeights, type ReceiptTable, type SourceFile } from "../io/receip
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { ReceiptValidationError } from "../receipt/issues";
 import { analysisCellFields, analysisCellsSQL } from "./analysis-cells.sql";
-import { checkedReceipts, quote, receiptFiles, withConnection } from "./receipt-relation";
+import { checkedReceipts, explainReadError, quote, receiptFiles, withConnection } from "./receipt-relation";
 
 export interface AnalysisCellsOptions {
   /** The cluster field analyze will use (undefined: query_id when present, which is a cell field anyway). */
@@ -101,7 +101,7 @@ export async function analysisCellsFromFiles(paths: readonly string[], options: 
         `WITH receipts AS (${relation}),\ncells AS (${cells})\n` +
         `SELECT ${typed.join(", ")}, source_file, CAST(weight AS DOUBLE) AS weight, CAST(ROW_NUMBER() OVER (ORDER BY ${order}) - 1 AS INTEGER) AS sample_index FROM cells`;
       const metadata = await arrowSchemaMetadata(connection, query, fields);
-      await connection.run(`COPY (\n${query}\n) TO ${quote(cellsPath)} (FORMAT parquet${metadata})`);
+      await connection.run(`COPY (\n${query}\n) TO ${quote(cellsPath)} (FORMAT parquet${metadata})`).catch(async (e) => { throw await explainReadError(e, files, format); });
       let table: ReceiptTable;
       try {
         table = await loadReceipts(cellsPath, { format: "parquet", strict: true, columns: [...analyzeColumns(options.cluster), "sample_index"], unknownFields: "ignore" });

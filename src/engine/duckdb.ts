@@ -10,7 +10,7 @@ import type { ComplianceRow } from "../analysis/compliance-table";
 import type { GroupValues } from "../analysis/group-by";
 import { compareGroups, fromCodedStatistics, type CountDataPart } from "./from-sufficient-statistics";
 import { readResultColumns } from "./result-columns";
-import { ALL_INPUT_FIELDS, checkedReceipts, receiptFiles, withConnection, withDuplicateHashes } from "./receipt-relation";
+import { ALL_INPUT_FIELDS, checkedReceipts, explainReadError, receiptFiles, withConnection, withDuplicateHashes } from "./receipt-relation";
 import { codedSufficientStatisticsSQL, complianceCountsSQL, overRelation, SUFFICIENT_STATISTICS_COLUMNS, sufficientStatisticsSQL } from "./sufficient-statistics.sql";
 
 export type Engine = "memory" | "duckdb";
@@ -31,7 +31,7 @@ export async function queryReceipts(paths: readonly string[], statement: string)
   const { files, format } = await receiptFiles(paths);
   return withConnection(async (connection) => {
     const { relation } = await checkedReceipts(connection, files, format, ALL_INPUT_FIELDS);
-    const reader = await connection.runAndReadAll(overRelation(relation, statement));
+    const reader = await connection.runAndReadAll(overRelation(relation, statement)).catch(async (e) => { throw await explainReadError(e, files, format); });
     return reader.getRowObjectsJS() as Record<string, unknown>[];
   });
 }
@@ -65,7 +65,7 @@ export async function countDataByGroup(
     if (cluster === undefined && !present.has("query_id")) asked = null;
     const running = connection.run(overRelation(relation, inScan ? codedStatisticsWithDuplicates(by, asked) : codedSufficientStatisticsSQL(by, asked)));
     options.whileQuerying?.();
-    const result: DuckDBMaterializedResult = await running;
+    const result: DuckDBMaterializedResult = await running.catch(async (e) => { throw await explainReadError(e, files, format); });
     if (inScan && result.rowCount > 0 && readResultColumns(result, { duplicate_hashes: "float64" }).numbers.get("duplicate_hashes")![0] > 0) await rejectDuplicates();
     const columns = readResultColumns(result, {
       group_code: "int32", ...(asked === null ? {} : { cluster_code: "int32" as const }),
@@ -121,7 +121,7 @@ export async function complianceTableFromFiles(paths: readonly string[], by: rea
   const rows = await withConnection(async (connection) => {
     const { relation, inScan, rejectDuplicates } = await checkedReceipts(connection, files, format, [...by, "judge_label"], { duplicatesInScan: true });
     const statement = inScan ? `WITH ${withDuplicateHashes(complianceCountsSQL(by), "grouped")}\nSELECT * FROM grouped` : complianceCountsSQL(by);
-    const all = (await connection.runAndReadAll(overRelation(relation, statement))).getRowObjectsJS() as Record<string, unknown>[];
+    const all = (await connection.runAndReadAll(overRelation(relation, statement)).catch(async (e) => { throw await explainReadError(e, files, format); })).getRowObjectsJS() as Record<string, unknown>[];
     if (!inScan) return all;
     if (all.some((r) => Number(r.stats_row) === 0)) await rejectDuplicates();
     return all.filter((r) => Number(r.stats_row) === 1);

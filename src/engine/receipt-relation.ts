@@ -170,7 +170,12 @@ interface Location { file: string; line: number | null }
  * in-memory paths are): there is no non-strict mode that would keep the first copy.
  */
 export async function rejectDuplicateReceipts(connection: DuckDBConnection, relation: (rowNumbers: boolean) => Promise<string>, files: readonly string[], format: EngineFormat): Promise<void> {
-  const rows = (await connection.runAndReadAll(`WITH receipts AS (${await relation(false)}),\n${duplicateKeysSQL().slice("WITH ".length)}`)).getRowObjectsJS();
+  let rows: Record<string, unknown>[];
+  try {
+    rows = (await connection.runAndReadAll(`WITH receipts AS (${await relation(false)}),\n${duplicateKeysSQL().slice("WITH ".length)}`)).getRowObjectsJS();
+  } catch (e) {
+    throw await explainReadError(e, files, format);
+  }
   if (rows.length === 0) return;
   const keys = rows.map((r) => KEY_FIELDS.map((f, k) => keyValueText(f, r[KEY_COLUMNS[k]])));
   const texts = keys.map((values) => keyText(values));
@@ -281,6 +286,33 @@ async function csvRecords(file: string, each: (cells: string[], header: string[]
   feed(carry);
   if (stop) return;
   if (cell !== "" || cells.length > 0) endRecord();
+}
+
+/**
+ * A DuckDB error from reading the files, as the loaders would put it when it is a CSV cell
+ * that is not of its field's type (DuckDB's message names the column and the value, not the
+ * line, and quotes the kit's SQL): found by reading the files for the first cell with that
+ * value, then a ReceiptValidationError at FILE:LINE. Any other error is returned as it is.
+ */
+export async function explainReadError(e: unknown, files: readonly string[], format: EngineFormat): Promise<unknown> {
+  const m = /Conversion Error: Could not convert string '((?:[^']|'')*)' to (\w+) when casting from source column (\w+)/.exec(String((e as Error)?.message ?? e));
+  if (format !== "csv" || m === null || !FIELD_BY_NAME.has(m[3])) return e;
+  const value = m[1].replace(/''/g, "'"), field = m[3];
+  const expected = /INT/.test(m[2]) ? "an integer" : m[2] === "BOOL" || m[2] === "BOOLEAN" ? "true or false" : "a number";
+  let at: Location | null = null;
+  for (const file of files) {
+    await csvRecords(file, (cells, header, line) => {
+      const c = header.indexOf(field);
+      if (c >= 0 && cells[c] === value) at = { file, line };
+      return at !== null;
+    });
+    if (at !== null) break;
+  }
+  const where = at as Location | null;
+  return new ReceiptValidationError([{
+    file: where?.file ?? (files.length === 1 ? files[0] : null), line: where?.line ?? null, field,
+    message: `expected ${expected}, found the string ${JSON.stringify(value)}`,
+  }]);
 }
 
 /** Open an in-memory DuckDB, run `use` on a connection, close both. */

@@ -144,3 +144,23 @@ test("the duplicate statement groups by a hash of the key fields and compares th
   assert.match(sql, /COALESCE\(format_cue, 'none'\) AS k10/);
   assert.match(sql, /COALESCE\(sample_index, 0\) AS k12/);
 });
+
+test("CSV: a cell not of its field's type is the loader's FILE:LINE: field error, not DuckDB's SQL", async () => {
+  const path = join(dir, "bad-type.csv");
+  const rows = base.slice(0, 8).map((r, i) => (i === 2 ? { ...r, response: "two\nlines" } : r));
+  await saveReceipts(fromRecords(rows), path);
+  // receipt 6 (line 9: the header is line 1 and receipt 2's answer takes two lines) gets n_harmful "x1"
+  const lines = readFileSync(path, "utf8").split("\n");
+  const header = lines[0].split(",");
+  const cells = lines[8].split(",");
+  cells[header.indexOf("n_harmful")] = "x1";
+  lines[8] = cells.join(",");
+  writeFileSync(path, lines.join("\n"));
+  let memory = "";
+  await assert.rejects(loadReceipts(path, { strict: true }), (e: Error) => { memory = e.message; return true; });
+  assert.match(memory, new RegExp(`^${path.replace(/[.\\/]/g, "\\$&")}:9: n_harmful: expected an integer`));
+  const check = (e: unknown) => e instanceof ReceiptValidationError && e.message === `${path}:9: n_harmful: expected an integer, found the string "x1"`;
+  await assert.rejects(countDataByGroup([path], ["model"], undefined), check, "fit");
+  await assert.rejects(complianceTableFromFiles([path], ["model"]), check, "summarize");
+  await assert.rejects(analysisCellsFromFiles([path]), check, "analyze");
+});
