@@ -25,7 +25,7 @@ import { withRowWeights, type ReceiptTable, type SourceFile } from "../io/receip
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { ReceiptValidationError } from "../receipt/issues";
 import { analysisCellFields, analysisCellsSQL } from "./analysis-cells.sql";
-import { checkedReceipts, explainReadError, quote, receiptFiles, withConnection } from "./receipt-relation";
+import { checkedReceipts, explainReadError, quote, receiptFiles, withConnection, withDuplicateHashes } from "./receipt-relation";
 
 export interface AnalysisCellsOptions {
   /** The cluster field analyze will use (undefined: query_id when present, which is a cell field anyway). */
@@ -86,8 +86,17 @@ export async function analysisCellsFromFiles(paths: readonly string[], options: 
   try {
     return await withConnection(async (connection) => {
       const weightColumn = options.weightColumn ?? null;
-      const { relation } = await checkedReceipts(connection, files, format, fields, { weightColumn });
-      const cells = analysisCellsSQL(options.cluster, ["source_file"], weightColumn);
+      const { relation, inScan, rejectDuplicates } = await checkedReceipts(connection, files, format, fields, { weightColumn, duplicatesInScan: true });
+      let cells = analysisCellsSQL(options.cluster, ["source_file"], weightColumn);
+      if (inScan) {
+        // CSV, JSONL: the cells and the duplicate key hashes from one parse of the files, kept
+        // in a temporary table (cells are what the loader reads next anyway)
+        await connection.run(`CREATE TEMP TABLE cells_and_duplicates AS\nWITH receipts AS (${relation}),\n${withDuplicateHashes(cells, "grouped")}\nSELECT * FROM grouped`)
+          .catch(async (e) => { throw await explainReadError(e, files, format); });
+        const [[candidates]] = (await connection.runAndReadAll("SELECT CAST(COUNT(*) AS DOUBLE) FROM cells_and_duplicates WHERE stats_row = 0")).getRows();
+        if (Number(candidates) > 0) await rejectDuplicates();
+        cells = `SELECT ${[...fields, "source_file", "weight"].join(", ")} FROM cells_and_duplicates WHERE stats_row = 1`;
+      }
       // Each cell gets a distinct sample_index, its rank in a fixed order: the loader checks
       // receipt keys for duplicates, and cells differ in fields outside the key. The rank, not
       // the file's row order, orders the table (below), so that every sum over it is the same
