@@ -149,32 +149,13 @@ function queryTotals(groupOf: Int32Array, groupCount: number, codes: Int32Array,
   let maxCode = 0;
   for (let i = 0; i < n; i++) if (codes[i] > maxCode) maxCode = codes[i];
   const width = maxCode + 1, space = groupCount * width;
-  const dense = space <= 1 << 23 ? new Int32Array(space).fill(-1) : null;
-  const sparse = dense === null ? new Map<number, number>() : null;
   const cap = Math.min(n, space);
   const entGroup = new Int32Array(cap), entCode = new Int32Array(cap), entX = new Float64Array(cap), entN = new Float64Array(cap);
-  let entries = 0;
-  for (let i = 0; i < n; i++) {
-    if (y[i] < 0 || (only !== null && only[i] !== 0)) continue;
-    const key = groupOf[i] * width + codes[i];
-    let e = dense !== null ? dense[key] : sparse!.get(key) ?? -1;
-    if (e < 0) {
-      e = entries++;
-      if (dense !== null) dense[key] = e;
-      else sparse!.set(key, e);
-      entGroup[e] = groupOf[i];
-      entCode[e] = codes[i];
-    }
-    const wi = w === null ? 1 : w[i];
-    entX[e] += y[i] * wi;
-    entN[e] += wi;
-  }
+  // the passes in functions of typed arrays (they run cold; see group-by.ts's refine)
+  const entries = sumByGroupAndCode(groupOf, codes, y, w, only, width, space <= 1 << 23 ? new Int32Array(space).fill(-1) : null, entGroup, entCode, entX, entN);
   // entries by group, in order of first appearance within each (a stable counting sort)
-  const start = new Int32Array(groupCount + 1);
-  for (let e = 0; e < entries; e++) start[entGroup[e] + 1]++;
-  for (let g = 0; g < groupCount; g++) start[g + 1] += start[g];
-  const order = new Int32Array(entries), next = start.slice(0, groupCount);
-  for (let e = 0; e < entries; e++) order[next[entGroup[e]]++] = e;
+  const start = new Int32Array(groupCount + 1), order = new Int32Array(entries);
+  entriesByGroup(entGroup, entries, groupCount, start, order);
   return {
     /** The group's rows for pairedClusterDifference: how many, and a writer from `at`. */
     of(g: number) {
@@ -197,6 +178,37 @@ function queryTotals(groupOf: Int32Array, groupCount: number, codes: Int32Array,
       };
     },
   };
+}
+
+function sumByGroupAndCode(
+  groupOf: Int32Array, codes: Int32Array, y: Int8Array, w: Float64Array | null, only: Float64Array | null, width: number,
+  dense: Int32Array | null, entGroup: Int32Array, entCode: Int32Array, entX: Float64Array, entN: Float64Array,
+): number {
+  const sparse = dense === null ? new Map<number, number>() : null;
+  let entries = 0;
+  for (let i = 0; i < groupOf.length; i++) {
+    if (y[i] < 0 || (only !== null && only[i] !== 0)) continue;
+    const key = groupOf[i] * width + codes[i];
+    let e = dense !== null ? dense[key] : sparse!.get(key) ?? -1;
+    if (e < 0) {
+      e = entries++;
+      if (dense !== null) dense[key] = e;
+      else sparse!.set(key, e);
+      entGroup[e] = groupOf[i];
+      entCode[e] = codes[i];
+    }
+    const wi = w === null ? 1 : w[i];
+    entX[e] += y[i] * wi;
+    entN[e] += wi;
+  }
+  return entries;
+}
+
+function entriesByGroup(entGroup: Int32Array, entries: number, groupCount: number, start: Int32Array, order: Int32Array): void {
+  for (let e = 0; e < entries; e++) start[entGroup[e] + 1]++;
+  for (let g = 0; g < groupCount; g++) start[g + 1] += start[g];
+  const next = start.slice(0, groupCount);
+  for (let e = 0; e < entries; e++) order[next[entGroup[e]]++] = e;
 }
 
 /** Degrees of freedom for a label: whole numbers as they are, others to one decimal. */

@@ -72,7 +72,10 @@ export function clusterFactorTest(
     }
     pattern[i] = lastCode;
   }
-  const cells = clusterPatternCells(rows, pattern, levels.length, cluster, complied, weights);
+  // the cells' passes take one array type each (the analyses' flags and weights already are)
+  const y8 = complied instanceof Int8Array ? complied : Int8Array.from(complied);
+  const w64 = weights === null || weights instanceof Float64Array ? weights : Float64Array.from(weights);
+  const cells = clusterPatternCells(rows, pattern, levels.length, cluster, y8, w64);
   const groups = cells.groups;
   if (groups < 2) return { ...NO_CLUSTER_TEST, clusters: groups, cluster_note: `${groups} cluster of ${clusterName}: no cluster-robust test` };
   const m = cells.first.length;

@@ -37,28 +37,14 @@ export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypoth
   const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
   const w = table.weights(); // a weighted table's row stands for w receipts: a frequency weight
   const labels = groupLabels(table, options.group);
-  const keep: number[] = [];
-  for (let i = 0; i < y.length; i++) {
-    if (y[i] < 0) continue;
-    const label = labels[i];
-    if (label === null || label === undefined || label === "") {
-      throw new Error(`a random intercept per ${options.group} needs every receipt's ${options.group}: receipt ${i} has none`);
-    }
-    keep.push(i);
-  }
-  // gathered in plain loops: TypedArray.from / map with a function cost a call per receipt
+  const keep = labelledRows(y, labels, options.group);
+  // gathered in plain loops (TypedArray.from / map with a function cost a call per receipt),
+  // a function each: they run cold, and a loop compiled on the spot inside a function with
+  // more loops after it is thrown away when the next one is reached
   const m = keep.length;
-  const benign = new Float64Array(m), harmful = new Float64Array(m), successes = new Float64Array(m);
-  const weights = w === null ? null : new Float64Array(m);
-  const groups: (string | number)[] = new Array(m);
-  for (let k = 0; k < m; k++) {
-    const i = keep[k];
-    benign[k] = nb[i];
-    harmful[k] = nh[i];
-    successes[k] = y[i];
-    groups[k] = labels[i] as string | number;
-  }
-  if (weights !== null) for (let k = 0; k < m; k++) weights[k] = w![keep[k]];
+  const benign = gather(nb, keep), harmful = gather(nh, keep), successes = gatherFlags(y, keep);
+  const weights = w === null ? null : gather(w, keep);
+  const groups = gatherLabels(labels, keep);
   const totals = () => {
     const t = new Float64Array(m);
     for (let k = 0; k < m; k++) t[k] = benign[k] + harmful[k];
@@ -151,5 +137,38 @@ function groupLabels(table: ReceiptTable, field: ReceiptFieldName): { readonly l
   const { codes, labels } = dict;
   const out: (string | null)[] = new Array(codes.length);
   for (let i = 0; i < codes.length; i++) out[i] = codes[i] < 0 ? null : labels[codes[i]] ?? null;
+  return out;
+}
+
+/** The rows with a parsed outcome; a missing group label among them is an error naming the receipt. */
+function labelledRows(y: Int8Array, labels: { readonly length: number; readonly [i: number]: unknown }, field: string): Int32Array {
+  const keep = new Int32Array(y.length);
+  let m = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] < 0) continue;
+    const label = labels[i];
+    if (label === null || label === undefined || label === "") {
+      throw new Error(`a random intercept per ${field} needs every receipt's ${field}: receipt ${i} has none`);
+    }
+    keep[m++] = i;
+  }
+  return keep.slice(0, m);
+}
+
+function gather(from: Float64Array, keep: Int32Array): Float64Array {
+  const out = new Float64Array(keep.length);
+  for (let k = 0; k < keep.length; k++) out[k] = from[keep[k]];
+  return out;
+}
+
+function gatherFlags(from: Int8Array, keep: Int32Array): Float64Array {
+  const out = new Float64Array(keep.length);
+  for (let k = 0; k < keep.length; k++) out[k] = from[keep[k]];
+  return out;
+}
+
+function gatherLabels(from: { readonly [i: number]: unknown }, keep: Int32Array): (string | number)[] {
+  const out: (string | number)[] = new Array(keep.length);
+  for (let k = 0; k < keep.length; k++) out[k] = from[keep[k]] as string | number;
   return out;
 }

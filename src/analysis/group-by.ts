@@ -76,34 +76,42 @@ interface Renumbered {
 /** The groups of `prev` split by one more field: key (group, code) renumbered densely. */
 function refine(prev: Renumbered, column: CodedColumn): Renumbered {
   const n = prev.codes.length, k = column.values.length, space = prev.first.length * k;
-  const groupCodes = prev.codes, fieldCodes = column.codes;
   const codes = new Int32Array(n);
   const first: number[] = [];
-  if (space <= DENSE_LIMIT) {
-    const slot = new Int32Array(space).fill(-1);
-    for (let i = 0; i < n; i++) {
-      const key = groupCodes[i] * k + fieldCodes[i];
-      let g = slot[key];
-      if (g < 0) {
-        g = slot[key] = first.length;
-        first.push(i);
-      }
-      codes[i] = g;
-    }
-  } else {
-    const slot = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      const key = groupCodes[i] * k + fieldCodes[i]; // below n * n: exact as a double
-      let g = slot.get(key);
-      if (g === undefined) {
-        g = first.length;
-        slot.set(key, g);
-        first.push(i);
-      }
-      codes[i] = g;
-    }
-  }
+  // the passes are functions of typed arrays and numbers only: they run cold, and a loop
+  // compiled on the spot (OSR) inside a function that also reads the columns' objects (whose
+  // shapes differ from field to field) is thrown away at the next call
+  if (space <= DENSE_LIMIT) refineDense(prev.codes, column.codes, k, new Int32Array(space).fill(-1), codes, first);
+  else refineSparse(prev.codes, column.codes, k, codes, first);
   return { codes, first };
+}
+
+function refineDense(groupCodes: Int32Array, fieldCodes: Int32Array, k: number, slot: Int32Array, codes: Int32Array, first: number[]): void {
+  const n = groupCodes.length;
+  for (let i = 0; i < n; i++) {
+    const key = groupCodes[i] * k + fieldCodes[i];
+    let g = slot[key];
+    if (g < 0) {
+      g = slot[key] = first.length;
+      first.push(i);
+    }
+    codes[i] = g;
+  }
+}
+
+function refineSparse(groupCodes: Int32Array, fieldCodes: Int32Array, k: number, codes: Int32Array, first: number[]): void {
+  const n = groupCodes.length;
+  const slot = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const key = groupCodes[i] * k + fieldCodes[i]; // below n * n: exact as a double
+    let g = slot.get(key);
+    if (g === undefined) {
+      g = first.length;
+      slot.set(key, g);
+      first.push(i);
+    }
+    codes[i] = g;
+  }
 }
 
 /**
@@ -167,59 +175,70 @@ function dictionaryCodes(raw: Int32Array, labels: readonly string[]): CodedColum
 
 /** A number column (NaN is null): small non-negative integers index an array directly, anything else goes through a Map. */
 function numberCodes(x: Float64Array): CodedColumn & { exact: boolean } {
-  const n = x.length;
-  let integral = true, max = 0;
-  for (let i = 0; i < n; i++) {
+  // a pass a function (see refine)
+  const max = integralMax(x);
+  const codes = new Int32Array(x.length);
+  const values: GroupValue[] = [null]; // code 0 is null
+  if (max >= 0) {
+    denseNumberCodes(x, new Int32Array(max + 1).fill(-1), codes, values);
+    return { codes, values, exact: true };
+  }
+  // the Map keeps the first value seen of each key (0 or -0): with both in the column that
+  // depends on the rows, so the codes are exact for any subset only without a -0
+  const negativeZero = mapNumberCodes(x, codes, values);
+  return { codes, values, exact: !negativeZero };
+}
+
+/** The largest value when every non-NaN value is an integer in 0 .. DENSE_LIMIT (no -0), else -1. */
+function integralMax(x: Float64Array): number {
+  let max = 0;
+  for (let i = 0; i < x.length; i++) {
     const v = x[i];
     if (v !== v) continue;
-    if (!(v >= 0 && v <= DENSE_LIMIT && Math.floor(v) === v) || Object.is(v, -0)) {
-      integral = false;
-      break;
-    }
+    if (!(v >= 0 && v <= DENSE_LIMIT && Math.floor(v) === v) || Object.is(v, -0)) return -1;
     if (v > max) max = v;
   }
-  const codes = new Int32Array(n);
-  const values: GroupValue[] = [null]; // code 0 is null
-  if (integral) {
-    const slot = new Int32Array(max + 1).fill(-1);
-    for (let i = 0; i < n; i++) {
-      const v = x[i];
-      if (v !== v) continue;
-      let c = slot[v];
-      if (c < 0) {
-        c = slot[v] = values.length;
-        values.push(v);
-      }
-      codes[i] = c;
+  return max;
+}
+
+function denseNumberCodes(x: Float64Array, slot: Int32Array, codes: Int32Array, values: GroupValue[]): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v !== v) continue;
+    let c = slot[v];
+    if (c < 0) {
+      c = slot[v] = values.length;
+      values.push(v);
     }
-  } else {
-    // rows in table order often repeat the value before (a condition's receipts are adjacent):
-    // those need no Map lookup
-    const slot = new Map<number, number>();
-    let last = NaN, lastCode = 0, negativeZero = false;
-    for (let i = 0; i < n; i++) {
-      const v = x[i];
-      if (v !== v) continue;
-      if (v === last && (v !== 0 || Object.is(v, last))) {
-        codes[i] = lastCode;
-        continue;
-      }
-      if (Object.is(v, -0)) negativeZero = true;
-      let c = slot.get(v);
-      if (c === undefined) {
-        c = values.length;
-        slot.set(v, c);
-        values.push(v);
-      }
-      codes[i] = c;
-      last = v;
-      lastCode = c;
-    }
-    // the Map keeps the first value seen of each key (0 or -0): with both in the column that
-    // depends on the rows, so the codes are exact for any subset only without a -0
-    return { codes, values, exact: !negativeZero };
+    codes[i] = c;
   }
-  return { codes, values, exact: integral };
+}
+
+/** Codes through a Map; returns whether a -0 was seen. */
+function mapNumberCodes(x: Float64Array, codes: Int32Array, values: GroupValue[]): boolean {
+  // rows in table order often repeat the value before (a condition's receipts are adjacent):
+  // those need no Map lookup
+  const slot = new Map<number, number>();
+  let last = NaN, lastCode = 0, negativeZero = false;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v !== v) continue;
+    if (v === last && (v !== 0 || Object.is(v, last))) {
+      codes[i] = lastCode;
+      continue;
+    }
+    if (Object.is(v, -0)) negativeZero = true;
+    let c = slot.get(v);
+    if (c === undefined) {
+      c = values.length;
+      slot.set(v, c);
+      values.push(v);
+    }
+    codes[i] = c;
+    last = v;
+    lastCode = c;
+  }
+  return negativeZero;
 }
 
 /** Any other column (plain strings, lists): keyed by the value, lists by their text. */

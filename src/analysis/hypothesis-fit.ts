@@ -144,17 +144,45 @@ export function clusteredCellData(table: ReceiptTable, cluster: ReceiptFieldName
   const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
   const w = table.weights();
   const codes = clusterCodesOf(table, cluster);
-  let parseErrors = 0, parseRows = 0;
-  for (let i = 0; i < y.length; i++) if (y[i] < 0) {
-    parseRows++;
-    parseErrors += w === null ? 1 : w[i];
-  }
-  const keep = new Int32Array(y.length - parseRows);
-  for (let i = 0, m = 0; i < y.length; i++) if (y[i] >= 0) keep[m++] = i;
-  // (n_benign, n_harmful) cell codes: small integer counts index an array, the rest a Map
+  // one pass a function (typed arrays and numbers only), so that each is compiled once cold
+  const keep = judgedRows(y);
   const pattern = new Int32Array(y.length);
+  const patterns = countPatterns(keep, nb, nh, pattern);
+  const cells = clusterPatternCells(keep, pattern, patterns, codes, y, w);
+  return {
+    nBenign: gatherRows(nb, cells.first, new Float64Array(cells.first.length)),
+    nHarmful: gatherRows(nh, cells.first, new Float64Array(cells.first.length)),
+    successes: cells.successes,
+    trials: new Float64Array(cells.first.length).fill(1),
+    cluster: cells.cluster,
+    clusterName: cluster,
+    parseErrors: parseErrorsOf(y, w),
+    weights: cells.weights,
+  };
+}
+
+/** Rows with a parsed outcome (complied 0 or 1). */
+function judgedRows(y: Int8Array): Int32Array {
+  const keep = new Int32Array(y.length);
+  let m = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] >= 0) keep[m++] = i;
+  return keep.slice(0, m);
+}
+
+/** Receipts with a parse error (weighted rows count their weight). */
+function parseErrorsOf(y: Int8Array, w: Float64Array | null): number {
+  let parseErrors = 0;
+  for (let i = 0; i < y.length; i++) if (y[i] < 0) parseErrors += w === null ? 1 : w[i];
+  return parseErrors;
+}
+
+/**
+ * (n_benign, n_harmful) cell codes of the kept rows into `pattern`, numbered by first
+ * appearance: small integer counts index an array, the rest go through a Map. Returns the count.
+ */
+function countPatterns(keep: Int32Array, nb: Float64Array, nh: Float64Array, pattern: Int32Array): number {
   const dense = new Int32Array(DENSE_COUNTS * DENSE_COUNTS).fill(-1);
-  const other = new Map<string, number>();
+  let other: Map<string, number> | null = null;
   let patterns = 0;
   for (let k = 0; k < keep.length; k++) {
     const i = keep[k], bi = nb[i], hi = nh[i];
@@ -164,6 +192,7 @@ export function clusteredCellData(table: ReceiptTable, cluster: ReceiptFieldName
       c = dense[d];
       if (c < 0) c = dense[d] = patterns++;
     } else {
+      other ??= new Map();
       const key = `${bi}/${hi}`;
       const found = other.get(key);
       if (found === undefined) other.set(key, (c = patterns++));
@@ -171,17 +200,7 @@ export function clusteredCellData(table: ReceiptTable, cluster: ReceiptFieldName
     }
     pattern[i] = c;
   }
-  const cells = clusterPatternCells(keep, pattern, patterns, codes, y, w);
-  return {
-    nBenign: gatherRows(nb, cells.first, new Float64Array(cells.first.length)),
-    nHarmful: gatherRows(nh, cells.first, new Float64Array(cells.first.length)),
-    successes: cells.successes,
-    trials: new Float64Array(cells.first.length).fill(1),
-    cluster: cells.cluster,
-    clusterName: cluster,
-    parseErrors,
-    weights: cells.weights,
-  };
+  return patterns;
 }
 
 export function transformCounts(n: Float64Array, scale: CountScale): Float64Array {

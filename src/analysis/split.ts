@@ -25,11 +25,19 @@ const splits = new WeakMap<ReceiptTable, Map<string, TablePart[]>>();
 
 function split(table: ReceiptTable, by: readonly ReceiptFieldName[]): TablePart[] {
   const { groups, groupOf } = groupBy(table, by);
-  // each group's rows, in table order, as consecutive runs of one index array (a counting sort)
-  const start = new Int32Array(groups.length + 1);
-  for (let i = 0; i < groupOf.length; i++) start[groupOf[i] + 1]++;
-  for (let g = 0; g < groups.length; g++) start[g + 1] += start[g];
-  const rows = new Int32Array(groupOf.length), next = start.slice(0, groups.length);
-  for (let i = 0; i < groupOf.length; i++) rows[next[groupOf[i]]++] = i;
+  const start = new Int32Array(groups.length + 1), rows = new Int32Array(groupOf.length);
+  runsByGroup(groupOf, groups.length, start, rows);
   return groups.map((group, g) => ({ group, table: table.take(rows.subarray(start[g], start[g + 1])) }));
+}
+
+/**
+ * Each group's rows, in table order, as consecutive runs of one index array (a counting
+ * sort): group g is rows[start[g] .. start[g + 1]). A function of typed arrays only, so the
+ * loops compiled cold are kept from call to call.
+ */
+function runsByGroup(groupOf: Int32Array, groups: number, start: Int32Array, rows: Int32Array): void {
+  for (let i = 0; i < groupOf.length; i++) start[groupOf[i] + 1]++;
+  for (let g = 0; g < groups; g++) start[g + 1] += start[g];
+  const next = start.slice(0, groups);
+  for (let i = 0; i < groupOf.length; i++) rows[next[groupOf[i]]++] = i;
 }

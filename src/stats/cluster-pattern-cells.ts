@@ -38,75 +38,108 @@ const DENSE_CELLS = 1 << 22;
  * @param weights receipts a row stands for, or null: one a row
  */
 export function clusterPatternCells(
-  rows: Int32Array, pattern: ArrayLike<number>, patterns: number, cluster: Int32Array, complied: ArrayLike<number>,
-  weights: ArrayLike<number> | null,
+  rows: Int32Array, pattern: Int32Array, patterns: number, cluster: Int32Array, complied: Int8Array,
+  weights: Float64Array | null,
 ): ClusterPatternCells {
   const n = rows.length;
-  let max = -1;
-  for (let r = 0; r < n; r++) if (cluster[rows[r]] > max) max = cluster[rows[r]];
+  // one pass a function, each of typed arrays and numbers only: these run cold a few dozen
+  // times an analysis, and a loop compiled on the spot (OSR) in a function with more loops
+  // after it is thrown away when the next loop is reached
+  const max = maxCode(rows, cluster);
   // clusters renumbered densely by first appearance
   const local = new Int32Array(n);
-  let groups = 0;
-  if (max < 4 * n + 1024) {
-    const dense = new Int32Array(max + 1).fill(-1);
-    for (let r = 0; r < n; r++) {
-      const c = cluster[rows[r]];
-      let g = dense[c];
-      if (g < 0) g = dense[c] = groups++;
-      local[r] = g;
-    }
-  } else {
-    const ids = new Map<number, number>();
-    for (let r = 0; r < n; r++) {
-      const c = cluster[rows[r]];
-      let g = ids.get(c);
-      if (g === undefined) ids.set(c, (g = groups++));
-      local[r] = g;
-    }
-  }
+  const groups = max < 4 * n + 1024 ? renumberDense(rows, cluster, new Int32Array(max + 1).fill(-1), local) : renumberSparse(rows, cluster, local);
   const space = groups * patterns;
-  // at most one cell a row: arrays of that size, no growing and no closures in the hot loops
-  // (they run cold, a few dozen times an analysis; a plain loop gets optimised on the spot)
+  // at most one cell a row: arrays of that size, no growing
   const cap = Math.min(space, n);
   const first = new Int32Array(cap), cellCluster = new Int32Array(cap);
   const s = new Float64Array(cap), t = new Float64Array(cap);
-  let m = 0;
-  if (space <= DENSE_CELLS) {
-    const slot = new Int32Array(space).fill(-1);
-    for (let r = 0; r < n; r++) {
-      const i = rows[r], g = local[r], key = g * patterns + pattern[i];
-      let c = slot[key];
-      if (c < 0) {
-        c = slot[key] = m++;
-        first[c] = i;
-        cellCluster[c] = g;
-      }
-      const w = weights === null ? 1 : weights[i];
-      s[c] += complied[i] * w;
-      t[c] += w;
-    }
-  } else {
-    const slot = new Map<number, number>();
-    for (let r = 0; r < n; r++) {
-      const i = rows[r], g = local[r], key = g * patterns + pattern[i];
-      let c = slot.get(key);
-      if (c === undefined) {
-        c = m++;
-        slot.set(key, c);
-        first[c] = i;
-        cellCluster[c] = g;
-      }
-      const w = weights === null ? 1 : weights[i];
-      s[c] += complied[i] * w;
-      t[c] += w;
-    }
-  }
+  const m = space <= DENSE_CELLS
+    ? cellsDense(rows, local, pattern, patterns, complied, weights, new Int32Array(space).fill(-1), first, cellCluster, s, t)
+    : cellsSparse(rows, local, pattern, patterns, complied, weights, first, cellCluster, s, t);
   const successes = new Float64Array(m), cellWeights = new Float64Array(m);
+  const receipts = fractions(s, t, m, successes, cellWeights);
+  return { first: first.slice(0, m), cluster: cellCluster.slice(0, m), groups, successes, weights: cellWeights, receipts };
+}
+
+function maxCode(rows: Int32Array, cluster: Int32Array): number {
+  let max = -1;
+  for (let r = 0; r < rows.length; r++) if (cluster[rows[r]] > max) max = cluster[rows[r]];
+  return max;
+}
+
+function renumberDense(rows: Int32Array, cluster: Int32Array, dense: Int32Array, local: Int32Array): number {
+  let groups = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const c = cluster[rows[r]];
+    let g = dense[c];
+    if (g < 0) g = dense[c] = groups++;
+    local[r] = g;
+  }
+  return groups;
+}
+
+function renumberSparse(rows: Int32Array, cluster: Int32Array, local: Int32Array): number {
+  const ids = new Map<number, number>();
+  let groups = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const c = cluster[rows[r]];
+    let g = ids.get(c);
+    if (g === undefined) ids.set(c, (g = groups++));
+    local[r] = g;
+  }
+  return groups;
+}
+
+function cellsDense(
+  rows: Int32Array, local: Int32Array, pattern: Int32Array, patterns: number, complied: Int8Array, weights: Float64Array | null,
+  slot: Int32Array, first: Int32Array, cellCluster: Int32Array, s: Float64Array, t: Float64Array,
+): number {
+  let m = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r], g = local[r], key = g * patterns + pattern[i];
+    let c = slot[key];
+    if (c < 0) {
+      c = slot[key] = m++;
+      first[c] = i;
+      cellCluster[c] = g;
+    }
+    const w = weights === null ? 1 : weights[i];
+    s[c] += complied[i] * w;
+    t[c] += w;
+  }
+  return m;
+}
+
+function cellsSparse(
+  rows: Int32Array, local: Int32Array, pattern: Int32Array, patterns: number, complied: Int8Array, weights: Float64Array | null,
+  first: Int32Array, cellCluster: Int32Array, s: Float64Array, t: Float64Array,
+): number {
+  const slot = new Map<number, number>();
+  let m = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r], g = local[r], key = g * patterns + pattern[i];
+    let c = slot.get(key);
+    if (c === undefined) {
+      c = m++;
+      slot.set(key, c);
+      first[c] = i;
+      cellCluster[c] = g;
+    }
+    const w = weights === null ? 1 : weights[i];
+    s[c] += complied[i] * w;
+    t[c] += w;
+  }
+  return m;
+}
+
+/** Each cell's compliance fraction and receipts; returns the receipts of all cells. */
+function fractions(s: Float64Array, t: Float64Array, m: number, successes: Float64Array, cellWeights: Float64Array): number {
   let receipts = 0;
   for (let c = 0; c < m; c++) {
     successes[c] = s[c] / t[c];
     cellWeights[c] = t[c];
     receipts += t[c];
   }
-  return { first: first.slice(0, m), cluster: cellCluster.slice(0, m), groups, successes, weights: cellWeights, receipts };
+  return receipts;
 }
