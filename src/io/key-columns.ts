@@ -245,20 +245,24 @@ export function keyLanesOfVectors(vectors: readonly Vector[], n: number): KeyHal
 
 /**
  * `keyLanesOfVectors` a key field at a time (`add` in any order), for columns that arrive one
- * by one. A one-batch column without nulls (dictionary codes, or small non-negative integers)
- * is only noted, with its values' lanes, and all such columns are added up in one pass over
- * the rows at the end (each row's codes read once, its lanes written once); other columns are
- * added as they come.
+ * by one. A one-batch column without nulls (dictionary codes, or integers) is only noted, with
+ * its values' lanes, and all such columns are added up in one pass over the rows at the end
+ * (each row's codes read once, its lanes written once); other columns are added as they come.
+ * Codes are not scanned beforehand: the final pass looks up a code inside its column's table
+ * and takes the rare one outside from `outside` (a pass of its own a column cost as much as the
+ * lookups, most of it before the JIT had compiled it).
  */
 export class KeyLaneSums {
   private a: Int32Array | null = null;
   private b: Int32Array | null = null;
   private startA: number = KEY_LANE_START[0];
   private startB: number = KEY_LANE_START[1];
-  /** Columns left for the final pass: each row's code, and each code's lanes. */
-  private readonly codes: (Int32Array)[] = [];
+  /** Columns left for the final pass: each row's code, each code's lanes (grown for integers), the key field and whether a dictionary's codes. */
+  private readonly codes: Int32Array[] = [];
   private readonly lanesA: Int32Array[] = [];
   private readonly lanesB: Int32Array[] = [];
+  private readonly fields: number[] = [];
+  private readonly dictionary: boolean[] = [];
   constructor(private readonly n: number) {}
 
   private sums(): { a: Int32Array; b: Int32Array } {
@@ -298,25 +302,41 @@ export class KeyLaneSums {
       const la = Int32Array.from(words, (w) => keyFieldLane(k, w ?? "", 0));
       const lb = Int32Array.from(words, (w) => keyFieldLane(k, w ?? "", 1));
       if (words.length === 1) { this.constant(la[0], lb[0]); return true; }
-      // Codes beyond the dictionary read as an empty word (the column checks see such rows).
-      let max = 0;
-      for (let i = 0; i < vals.length; i++) if (vals[i] >>> 0 > max) max = vals[i] >>> 0;
-      if (max >= words.length) return false;
-      this.codes.push(vals); this.lanesA.push(la); this.lanesB.push(lb);
+      this.note(vals, la, lb, k, true);
       return true;
     }
-    let max = 0;
-    for (let i = 0; i < vals.length; i++) if (vals[i] >>> 0 > max) max = vals[i] >>> 0;
-    if (max >= SMALL) return false;
-    const la = new Int32Array(max + 1), lb = new Int32Array(max + 1);
-    for (let x = 0; x <= max; x++) { la[x] = keyFieldLane(k, String(x), 0); lb[x] = keyFieldLane(k, String(x), 1); }
-    this.codes.push(vals); this.lanesA.push(la); this.lanesB.push(lb);
+    // Integers: lanes of the first few values now, others as the final pass meets them.
+    const la = new Int32Array(INITIAL_INTEGERS), lb = new Int32Array(INITIAL_INTEGERS);
+    for (let x = 0; x < INITIAL_INTEGERS; x++) { la[x] = keyFieldLane(k, String(x), 0); lb[x] = keyFieldLane(k, String(x), 1); }
+    this.note(vals, la, lb, k, false);
     return true;
+  }
+
+  private note(vals: Int32Array, la: Int32Array, lb: Int32Array, k: number, dictionary: boolean): void {
+    this.codes.push(vals); this.lanesA.push(la); this.lanesB.push(lb); this.fields.push(k); this.dictionary.push(dictionary);
   }
 
   private constant(x: number, y: number): void {
     this.startA = mixKeyLane(this.startA, x);
     this.startB = mixKeyLane(this.startB, y);
+  }
+
+  /**
+   * The lane (0 or 1) of code c of noted column g, c outside its table: a dictionary code
+   * beyond the dictionary reads as an empty word (the column checks see such rows), as in
+   * `addCodeLanes`; an integer is hashed, and below SMALL its column's table first grows to hold it.
+   */
+  private outside(g: number, c: number, lane: 0 | 1): number {
+    const k = this.fields[g];
+    if (this.dictionary[g]) return keyFieldLane(k, "", lane);
+    if (c < 0 || c >= SMALL) return keyFieldLane(k, String(c), lane);
+    if (c < this.lanesA[g].length) return lane === 0 ? this.lanesA[g][c] : this.lanesB[g][c]; // grown by lane 0's call
+    const old = this.lanesA[g].length, size = Math.min(SMALL, Math.max(2 * old, c + 1));
+    const la = new Int32Array(size), lb = new Int32Array(size);
+    la.set(this.lanesA[g]); lb.set(this.lanesB[g]);
+    for (let x = old; x < size; x++) { la[x] = keyFieldLane(k, String(x), 0); lb[x] = keyFieldLane(k, String(x), 1); }
+    this.lanesA[g] = la; this.lanesB[g] = lb;
+    return lane === 0 ? la[c] : lb[c];
   }
 
   /** The rows' lanes (nothing may be added after). */
@@ -328,9 +348,14 @@ export class KeyLaneSums {
       let x = startA, y = startB;
       if (a !== null) { x = (x + a[i]) | 0; y = (y + b![i]) | 0; }
       for (let g = 0; g < G; g++) {
-        const c = C[g][i];
-        x = (x + LA[g][c]) | 0;
-        y = (y + LB[g][c]) | 0;
+        const c = C[g][i], la = LA[g];
+        if (c >>> 0 < la.length) {
+          x = (x + la[c]) | 0;
+          y = (y + LB[g][c]) | 0;
+        } else {
+          x = (x + this.outside(g, c, 0)) | 0;
+          y = (y + this.outside(g, c, 1)) | 0;
+        }
       }
       hi[i] = finishKeyLane(x);
       lo[i] = finishKeyLane(y);
@@ -338,6 +363,9 @@ export class KeyLaneSums {
     return { hi, lo };
   }
 }
+
+/** Integer lanes a noted integer column starts with (0 to 63: counts and sample indices). */
+const INITIAL_INTEGERS = 64;
 
 /** Add each row's lanes of a dictionary column (codes with their words' lanes) from row `at` on. */
 function addCodeLanes(a: Int32Array, b: Int32Array, at: number, codes: Int32Array, la: Int32Array, lb: Int32Array, bits: Uint8Array | null, off: number, nullA: number, nullB: number): void {
