@@ -78,6 +78,23 @@ const DENSE_COUNTS = 512;
 
 /** Receipts as count data: grouped by cell, or one row per receipt when clustering. */
 export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null = null): CountData {
+  // analyses and their warnings ask for the same table's counts more than once (a table never
+  // changes): the grouped counts are made once a table; their arrays are shared, read only
+  if (cluster !== null) return countDataOf(table, cluster);
+  return memo(table, "", () => countDataOf(table, null));
+}
+
+const made = new WeakMap<ReceiptTable, Map<string, CountData>>();
+
+function memo(table: ReceiptTable, key: string, make: () => CountData): CountData {
+  let byKey = made.get(table);
+  if (byKey === undefined) made.set(table, (byKey = new Map()));
+  let data = byKey.get(key);
+  if (data === undefined) byKey.set(key, (data = make()));
+  return data;
+}
+
+function countDataOf(table: ReceiptTable, cluster: ReceiptFieldName | null): CountData {
   const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
   // a weighted table's row is a cell of w identical receipts: it counts w times everywhere
   const w = table.weights();
@@ -141,6 +158,10 @@ export function countData(table: ReceiptTable, cluster: ReceiptFieldName | null 
  * rows, so this is what the analyses fit. Its rows are cells: fitted values are per cell.
  */
 export function clusteredCellData(table: ReceiptTable, cluster: ReceiptFieldName): CountData {
+  return memo(table, `cells:${cluster}`, () => cellDataOf(table, cluster));
+}
+
+function cellDataOf(table: ReceiptTable, cluster: ReceiptFieldName): CountData {
   const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
   const w = table.weights();
   const codes = clusterCodesOf(table, cluster);
