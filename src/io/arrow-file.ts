@@ -72,17 +72,17 @@ function decodeMessage(Message: typeof MessageClass, block: Uint8Array): Message
 /**
  * Stands in for a record batch body for apache-arrow's VectorLoader, which asks for each
  * buffer as `body.subarray(offset, end)`: a buffer of a kept column comes from the run read
- * for it, one of an all-null column from the shared zeros, anything else is empty.
+ * for it, one of an all-null column is zeros (a new buffer each), anything else is empty.
  */
 class SparseBody {
   constructor(
     private readonly runs: readonly { start: number; bytes: Uint8Array }[],
-    private readonly zeros: Uint8Array,
     private readonly zeroed: ReadonlySet<number>,
   ) {}
   subarray(begin: number, end: number): Uint8Array {
     if (end <= begin) return new Uint8Array(0);
-    if (this.zeroed.has(begin)) return this.zeros.subarray(0, end - begin);
+    // a buffer of its own: views of one shared buffer are joined wrongly by apache-arrow's IPC writer
+    if (this.zeroed.has(begin)) return new Uint8Array(end - begin);
     for (const run of this.runs) {
       if (begin >= run.start && end <= run.start + run.bytes.length) return run.bytes.subarray(begin - run.start, end - run.start);
     }
@@ -189,7 +189,6 @@ export async function readArrowFileColumns(path: string, keep: (name: string) =>
     }
     // Each kept column's runs of adjacent buffers, all reads issued now; all-null columns read as zeros.
     const zeroed = new Set<number>();
-    let zeroBytes = 0;
     const columnRuns: { start: number; bytes: Promise<Uint8Array> }[][] = [];
     for (let f = 0; f < schema.fields.length; f++) {
       const runs: { start: number; bytes: Promise<Uint8Array> }[] = [];
@@ -200,7 +199,7 @@ export async function readArrowFileColumns(path: string, keep: (name: string) =>
       const wanted = ranges.filter((r) => r.length > 0).sort((a, b) => a.offset - b.offset);
       for (const r of wanted) if (r.offset < 0 || r.offset + r.length > bodyLength) return null;
       if (allNull) {
-        for (const r of wanted) { zeroed.add(r.offset); zeroBytes = Math.max(zeroBytes, r.length); }
+        for (const r of wanted) zeroed.add(r.offset);
         continue;
       }
       const spans: { start: number; end: number }[] = [];
@@ -219,7 +218,7 @@ export async function readArrowFileColumns(path: string, keep: (name: string) =>
 
     const visiting = visitor !== undefined && visitor.start(schema, length);
     const done: { start: number; bytes: Uint8Array }[] = [];
-    const body = new SparseBody(done, new Uint8Array(zeroBytes), zeroed);
+    const body = new SparseBody(done, zeroed);
     const loader = new VectorLoader(body as unknown as Uint8Array, header.nodes, header.buffers, dictionaries, schema.metadataVersion, header.variadicBufferCounts);
     const children: Data[] = [];
     for (let f = 0; f < schema.fields.length; f++) {

@@ -102,14 +102,13 @@ function trimmed<T extends Int32Array | Float64Array | Uint8Array>(a: T, length:
 
 /**
  * Zeros for the codes or offsets of a column that holds only nulls (optional fields most
- * files leave out): one buffer shared by every such column instead of 4 bytes a row each.
- * Arrow data are not written after they are built; a buffer transferred to another thread
- * (detached, length 0) is replaced.
+ * files leave out), allocated when the column is finished rather than grown row by row.
+ * Each column gets its own buffer: apache-arrow's IPC writer joins body buffers that are
+ * views of one ArrayBuffer as if they were contiguous ranges, so columns sharing one zero
+ * buffer were written corrupt (the next column's offsets read from text bytes).
  */
-let ZEROS = new Int32Array(0);
 function zeros(n: number): Int32Array {
-  if (ZEROS.buffer.byteLength === 0 || ZEROS.length < n) ZEROS = new Int32Array(Math.max(n, 1024));
-  return ZEROS.subarray(0, n);
+  return new Int32Array(n);
 }
 
 /** Visit the selected rows of a (possibly chunked) vector as (data, index within data). */
