@@ -18,6 +18,7 @@ import { duplicateKeysSQL } from "../../src/engine/receipt-relation";
 import { fromRecords, loadReceipts, saveReceipts } from "../../src/io/load";
 import { ReceiptValidationError } from "../../src/receipt/issues";
 import { benchReceipt } from "../../bench/receipt-generator";
+import type { ReceiptFieldName } from "../../src/receipt/fields";
 
 const dir = mkdtempSync(join(tmpdir(), "receipts-duckdb-receipts-"));
 
@@ -53,7 +54,7 @@ test("CSV: fit and summarize see query_id 007 and 7 as two clusters and the kit'
       relClose(t.std_error, w.tidy()[k].std_error, `${t.term} std_error`, 1e-10);
     });
   });
-  const by = ["model", "query_id", "query_category"];
+  const by: ReceiptFieldName[] = ["model", "query_id", "query_category"];
   const summary = await complianceTableFromFiles([path], by);
   const reference = complianceTable(memory, by);
   assert.equal(summary.length, reference.length);
@@ -90,7 +91,7 @@ async function assertRejected(paths: string[], where: { second: string; first: s
   await assert.rejects(analysisCellsFromFiles(paths), check, `${what} analyze`);
 }
 
-const base = Array.from({ length: 60 }, (_, i) => ({ ...(benchReceipt(i) as unknown as Record<string, unknown>), query_id: `q${String(i).padStart(4, "0")}` }));
+const base: Record<string, unknown>[] = Array.from({ length: 60 }, (_, i) => ({ ...(benchReceipt(i) as unknown as Record<string, unknown>), query_id: `q${String(i).padStart(4, "0")}` }));
 // a copy of receipt 11 with another outcome: the key is the same, so it is the same evaluation point
 const copy = { ...base[11], judge_label: base[11].judge_label === "compliance" ? "refusal" : "compliance", response: "other" };
 
