@@ -14,6 +14,8 @@ import { loadReceipts, saveReceipts } from "../../src/io/load";
 import { toArrow } from "../../src/io/arrow-ipc";
 import { fromRecords } from "../../src/io";
 import { benchReceipt } from "../../bench/receipt-generator";
+import { analyze } from "../../src/analysis/analyze";
+import { resultReceiptToMarkdown } from "../../src/analysis/render-result-receipt";
 
 const sha = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const dir = mkdtempSync(join(tmpdir(), "lazy-hash-"));
@@ -88,4 +90,15 @@ test("a file removed after the load: reading its hash says so", async () => {
   const table = await loadReceipts(path);
   renameSync(path, join(dir, "moved.arrow"));
   assert.throws(() => table.sources[0].sha256, /gone\.arrow can no longer be read since it was loaded \(ENOENT\); reload it/);
+});
+
+test("the result receipt of an analysis records each Arrow and Parquet file's hash, in JSON and in Markdown", async () => {
+  const arrow = join(dir, "analyzed.arrow"), parquet = join(dir, "analyzed.parquet");
+  await saveReceipts(fromRecords(Array.from({ length: 400 }, (_, i) => benchReceipt(i))), arrow);
+  await saveReceipts(fromRecords(Array.from({ length: 400 }, (_, i) => benchReceipt(i + 400))), parquet);
+  const receipt = analyze(await loadReceipts([arrow, parquet]));
+  const want = [sha(readFileSync(arrow)), sha(readFileSync(parquet))];
+  assert.deepEqual(JSON.parse(JSON.stringify(receipt)).provenance.files.map((f: { sha256: string }) => f.sha256), want);
+  const md = resultReceiptToMarkdown(receipt);
+  for (const h of want) assert.ok(md.includes(h), `Markdown has ${h}`);
 });
