@@ -64,7 +64,34 @@ function group(table: ReceiptTable, by: readonly ReceiptFieldName[], coded: Map<
     for (let c = 0; c < by.length; c++) values[by[c]] = columns[c].values[columns[c].codes[first[g]]];
     groups[g] = values;
   }
-  return sortGroups({ by, groups, groupOf });
+  // each group's values as ranks (each field's distinct values sorted once), so the sort
+  // compares integers, not the groups' objects by field name
+  const F = by.length, keys = new Int32Array(first.length * F);
+  for (let c = 0; c < F; c++) {
+    const rank = valueRanks(columns[c].values), codes = columns[c].codes;
+    for (let g = 0; g < first.length; g++) keys[g * F + c] = rank[codes[first[g]]];
+  }
+  return sortGroups({ by, groups, groupOf }, keys);
+}
+
+/** The same order as sortGroups' comparison of two values (nulls first, numbers numerically, else as text). */
+function compareValues(x: GroupValue, y: GroupValue): number {
+  if (x === y) return 0;
+  if (x === null) return -1;
+  if (y === null) return 1;
+  if (typeof x === "number" && typeof y === "number") return x - y;
+  return String(x) < String(y) ? -1 : 1;
+}
+
+/** Rank of each code's value among the field's distinct values (equal values, equal rank). */
+function valueRanks(values: readonly GroupValue[]): Int32Array {
+  const order = values.map((_, i) => i).sort((a, b) => compareValues(values[a], values[b]));
+  const rank = new Int32Array(values.length);
+  for (let r = 0, k = 0; k < order.length; k++) {
+    if (k > 0 && compareValues(values[order[k - 1]], values[order[k]]) !== 0) r++;
+    rank[order[k]] = r;
+  }
+  return rank;
 }
 
 /** Dense group codes in order of first appearance, and the first row of each group. */
@@ -260,16 +287,13 @@ function valueCodes(column: readonly unknown[]): CodedColumn {
   return { codes, values };
 }
 
-/** Order groups by their values (numbers numerically, nulls first), so tables read in a stable order. */
-function sortGroups(g: Grouping): Grouping {
+/** Order groups by their values (numbers numerically, nulls first; `keys`: their ranks, F a group), so tables read in a stable order. */
+function sortGroups(g: Grouping, keys: Int32Array): Grouping {
+  const F = g.by.length;
   const order = g.groups.map((_, i) => i).sort((a, b) => {
-    for (const f of g.by) {
-      const x = g.groups[a][f], y = g.groups[b][f];
-      if (x === y) continue;
-      if (x === null) return -1;
-      if (y === null) return 1;
-      if (typeof x === "number" && typeof y === "number") return x - y;
-      return String(x) < String(y) ? -1 : 1;
+    for (let c = 0; c < F; c++) {
+      const d = keys[a * F + c] - keys[b * F + c];
+      if (d !== 0) return d;
     }
     return 0;
   });
