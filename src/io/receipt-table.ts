@@ -21,7 +21,11 @@ export interface SourceFile {
   readonly path: string | null;
   /** The file's format; `import:<tool>` for another tool's log read by `receipts import` (e.g. `import:inspect`). */
   readonly format: ReceiptFormat | "memory" | "dataframe" | `import:${string}`;
-  /** SHA-256 of the file's bytes, for the result receipt's provenance. */
+  /**
+   * SHA-256 of the file's bytes, for the result receipt's provenance. For Arrow and Parquet
+   * files it is computed when first read (then kept), and reading it throws if the file
+   * changed since it was loaded.
+   */
   readonly sha256: string | null;
   readonly rowsRead: number;
   readonly rowsKept: number;
