@@ -103,6 +103,10 @@ interface Renumbered {
 /** The groups of `prev` split by one more field: key (group, code) renumbered densely. */
 function refine(prev: Renumbered, column: CodedColumn): Renumbered {
   const n = prev.codes.length, k = column.values.length, space = prev.first.length * k;
+  // a field that is a function of the groups so far (n_total or harmful_fraction after the
+  // counts, training_stage after model) splits nothing: the groups stay as they are, numbered
+  // the same; a read-only pass that stops at the first split tells
+  if (!splits(prev.codes, column.codes, new Int32Array(prev.first.length).fill(-1))) return prev;
   const codes = new Int32Array(n);
   const first: number[] = [];
   // the passes are functions of typed arrays and numbers only: they run cold, and a loop
@@ -111,6 +115,16 @@ function refine(prev: Renumbered, column: CodedColumn): Renumbered {
   if (space <= DENSE_LIMIT) refineDense(prev.codes, column.codes, k, new Int32Array(space).fill(-1), codes, first);
   else refineSparse(prev.codes, column.codes, k, codes, first);
   return { codes, first };
+}
+
+/** Whether some group so far holds two different codes of the field. */
+function splits(groupCodes: Int32Array, fieldCodes: Int32Array, codeOfGroup: Int32Array): boolean {
+  for (let i = 0; i < groupCodes.length; i++) {
+    const g = groupCodes[i], c = codeOfGroup[g];
+    if (c < 0) codeOfGroup[g] = fieldCodes[i];
+    else if (c !== fieldCodes[i]) return true;
+  }
+  return false;
 }
 
 function refineDense(groupCodes: Int32Array, fieldCodes: Int32Array, k: number, slot: Int32Array, codes: Int32Array, first: number[]): void {
