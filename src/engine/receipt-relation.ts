@@ -8,7 +8,9 @@
  * On Spark, Trino or BigQuery the receipts are a table and none of this is needed.
  */
 import { createReadStream } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { restoreFormula } from "../io/csv-formula";
@@ -316,16 +318,40 @@ export async function explainReadError(e: unknown, files: readonly string[], for
   }]);
 }
 
+/**
+ * DuckDB's memory limit for the kit's statements: `RECEIPTS_DUCKDB_MEMORY_LIMIT` (any DuckDB
+ * size, e.g. "4GB"), else 1 GB. Why a limit: the statistics need memory for patterns x
+ * clusters, but the duplicate-key check groups every receipt's key (about 50 B a receipt);
+ * with a limit DuckDB spills that grouping to temporary files instead of holding 5 GB at
+ * 100M receipts, so peak memory stays bounded by the setting, not by the rows.
+ */
+export function duckdbMemoryLimit(env: NodeJS.ProcessEnv = process.env): string {
+  const v = env.RECEIPTS_DUCKDB_MEMORY_LIMIT;
+  if (v === undefined || v === "") return "1GB";
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v.trim())) {
+    throw new Error(`RECEIPTS_DUCKDB_MEMORY_LIMIT: expected a size such as 512MB or 4GB, found ${JSON.stringify(v)}`);
+  }
+  return v.trim();
+}
+
 /** Open an in-memory DuckDB, run `use` on a connection, close both. */
 export async function withConnection<T>(use: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
   const { DuckDBInstance } = await import("@duckdb/node-api");
-  const instance = await DuckDBInstance.create(":memory:");
-  const connection = await instance.connect();
+  const spill = await mkdtemp(join(tmpdir(), "receipts-duckdb-"));
   try {
-    return await use(connection);
+    const instance = await DuckDBInstance.create(":memory:", { memory_limit: duckdbMemoryLimit(), temp_directory: spill });
+    try {
+      const connection = await instance.connect();
+      try {
+        return await use(connection);
+      } finally {
+        connection.closeSync();
+      }
+    } finally {
+      instance.closeSync();
+    }
   } finally {
-    connection.closeSync();
-    instance.closeSync();
+    await rm(spill, { recursive: true, force: true });
   }
 }
 
