@@ -87,13 +87,7 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
   const { groups: models, groupOf: modelOf } = groupBy(table, by);
   const modelOfCell = new Int32Array(groups.length);
   const baseX = new Float64Array(models.length), baseN = new Float64Array(models.length);
-  for (let i = 0; i < groupOf.length; i++) {
-    modelOfCell[groupOf[i]] = modelOf[i];
-    if (y[i] < 0 || total[i] !== 0) continue;
-    const wi = w === null ? 1 : w[i];
-    baseX[modelOf[i]] += y[i] * wi;
-    baseN[modelOf[i]] += wi;
-  }
+  baselineSums(groupOf, modelOf, y, total, w, modelOfCell, baseX, baseN);
   const base = models.map((_, m) => ({ complied: baseX[m], n: baseN[m] }));
   // the paired interval's inputs: each cell's and each model's baseline receipts summed per
   // query, as two weighted rows a query (its compliances, y = 1, and refusals, y = 0), the
@@ -178,6 +172,20 @@ function queryTotals(groupOf: Int32Array, groupCount: number, codes: Int32Array,
       };
     },
   };
+}
+
+/** Each cell's model, and each model's zero-demonstration compliances and receipts (a pass of its own: it runs cold). */
+function baselineSums(
+  groupOf: Int32Array, modelOf: Int32Array, y: Int8Array, total: Float64Array, w: Float64Array | null,
+  modelOfCell: Int32Array, baseX: Float64Array, baseN: Float64Array,
+): void {
+  for (let i = 0; i < groupOf.length; i++) {
+    modelOfCell[groupOf[i]] = modelOf[i];
+    if (y[i] < 0 || total[i] !== 0) continue;
+    const wi = w === null ? 1 : w[i];
+    baseX[modelOf[i]] += y[i] * wi;
+    baseN[modelOf[i]] += wi;
+  }
 }
 
 function sumByGroupAndCode(

@@ -43,27 +43,34 @@ function compliance(table: ReceiptTable, by: readonly ReceiptFieldName[], confLe
   if (complied === undefined) compliedFlags.set(table, (complied = table.flags("complied")));
   const n = new Float64Array(groups.length), x = new Float64Array(groups.length), pe = new Float64Array(groups.length);
   const w = table.weights();
-  if (w === null) {
-    for (let i = 0; i < groupOf.length; i++) {
-      const g = groupOf[i];
-      if (complied[i] < 0) pe[g]++;
-      else {
-        n[g]++;
-        x[g] += complied[i];
-      }
-    }
-  } else {
-    // weighted rows (cells of identical receipts) count as their weight
-    for (let i = 0; i < groupOf.length; i++) {
-      const g = groupOf[i];
-      if (complied[i] < 0) pe[g] += w[i];
-      else {
-        n[g] += w[i];
-        x[g] += complied[i] * w[i];
-      }
+  // the passes are functions of their own: they run cold, and a loop compiled on the spot in
+  // a function with more to do after it is thrown away at the next call
+  if (w === null) countRows(groupOf, complied, n, x, pe);
+  else countWeightedRows(groupOf, complied, w, n, x, pe);
+  return groups.map((values, g) => ({ ...values, ...complianceCounts(x[g], n[g], pe[g], confLevel) }));
+}
+
+function countRows(groupOf: Int32Array, complied: Int8Array, n: Float64Array, x: Float64Array, pe: Float64Array): void {
+  for (let i = 0; i < groupOf.length; i++) {
+    const g = groupOf[i];
+    if (complied[i] < 0) pe[g]++;
+    else {
+      n[g]++;
+      x[g] += complied[i];
     }
   }
-  return groups.map((values, g) => ({ ...values, ...complianceCounts(x[g], n[g], pe[g], confLevel) }));
+}
+
+/** Weighted rows (cells of identical receipts) count as their weight. */
+function countWeightedRows(groupOf: Int32Array, complied: Int8Array, w: Float64Array, n: Float64Array, x: Float64Array, pe: Float64Array): void {
+  for (let i = 0; i < groupOf.length; i++) {
+    const g = groupOf[i];
+    if (complied[i] < 0) pe[g] += w[i];
+    else {
+      n[g] += w[i];
+      x[g] += complied[i] * w[i];
+    }
+  }
 }
 
 export function complianceCounts(complied: number, n: number, parseErrors: number, confLevel = 0.95): ComplianceCounts {
