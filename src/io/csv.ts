@@ -4,13 +4,12 @@
  * empty unquoted cell is null and a quoted empty cell `""` is the empty string, so nulls
  * survive a round trip. Lists (`demo_ids`) are written as JSON arrays.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { open } from "node:fs/promises";
 import { stringify } from "csv-stringify/sync";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { ReceiptTable } from "./receipt-table";
+import { fileIdentity, type FileIdentity } from "./file-hash";
 import { rowSlicesForWriting, rowsForWriting } from "./rows-for-writing";
 import { writeChunksAtomic } from "./write-atomic";
 import { isUtf8 } from "node:buffer";
@@ -356,24 +355,33 @@ function countLF(b: Buffer, from: number, to: number): number {
 /** Bytes of a CSV file read before its columns are sized for the whole file. */
 const RESERVE_AFTER_BYTES = 4 << 20;
 
-/** Stream a CSV file into an assembler; returns the number of records and the file's SHA-256. */
-export async function readCSVInto(asm: ReceiptAssembler, path: string, options: LoadOptions & CSVReadOptions): Promise<{ records: number; sha256: string }> {
-  const hash = createHash("sha256");
+/**
+ * Stream a CSV file into an assembler; returns the number of records and which version of
+ * the file was read (`file`, from a stat of the open file before any read), for its SHA-256
+ * to be computed if and when it is asked for (file-hash.ts): the load itself hashes nothing.
+ */
+export async function readCSVInto(asm: ReceiptAssembler, path: string, options: LoadOptions & CSVReadOptions): Promise<{ records: number; file: FileIdentity }> {
   const decoder = new TextDecoder("utf-8");
   const feeder = new CsvFeeder(asm, path, options);
-  const { size } = await stat(path);
-  let readBytes = 0, reserved = false;
-  const text = new CheckedText(feeder, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    if (feeder.halted) break;
-    feeder.push(text.decode(chunk, decoder), false);
-    readBytes += chunk.length;
-    // After the first few MiB, size the columns for the whole file from the bytes a record took.
-    if (!reserved && readBytes >= RESERVE_AFTER_BYTES && readBytes < size) reserved = feeder.reserveFor(readBytes, size);
+  const handle = await open(path, "r");
+  try {
+    const file = fileIdentity(await handle.stat());
+    const size = file.size;
+    let readBytes = 0, reserved = false;
+    const text = new CheckedText(feeder, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    // The stream reads the handle stat-ed above (not the path again); closed here, not by it.
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false }) as AsyncIterable<Buffer>) {
+      if (feeder.halted) break;
+      feeder.push(text.decode(chunk, decoder), false);
+      readBytes += chunk.length;
+      // After the first few MiB, size the columns for the whole file from the bytes a record took.
+      if (!reserved && readBytes >= RESERVE_AFTER_BYTES && readBytes < size) reserved = feeder.reserveFor(readBytes, size);
+    }
+    feeder.push(decoder.decode(), true);
+    return { records: feeder.records, file };
+  } finally {
+    await handle.close();
   }
-  feeder.push(decoder.decode(), true);
-  return { records: feeder.records, sha256: hash.digest("hex") };
 }
 
 const CSV_FIELDS = (RECEIPT_FIELDS as readonly FieldSpec[]).map((f) => f.name);

@@ -1,13 +1,14 @@
 /**
  * A loaded file's SHA-256, computed when first read instead of during the load. The hash is
  * provenance for result receipts (analyze, fits that record their sources); a plain load
- * does not need it, and hashing costs about a third of a large Arrow load's CPU. So the
- * loaders record which file they read (size, modification time, inode, from a stat taken
- * before their reads) and `SourceFile.sha256` hashes the file on first read, refusing if the
- * file is no longer the one loaded rather than recording the hash of other bytes.
+ * does not need it, and hashing costs about a third of a large Arrow load's CPU (about a
+ * fifth of a JSONL load's). So the loaders (all four formats) record which file they read
+ * (size, modification time, inode, from a stat taken before their reads) and
+ * `SourceFile.sha256` hashes the file on first read, refusing if the file is no longer the
+ * one loaded, or is a pipe or device, rather than recording the hash of other bytes.
  */
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
 import type { SourceFile } from "./receipt-table";
 
 /** What identifies the version of a file a load read. */
@@ -37,12 +38,17 @@ export function sha256OfLoadedFile(path: string, loaded: FileIdentity): string {
   const changed = () => new Error(`${path} changed after it was loaded (size/mtime); reload it to record its hash`);
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    // Non-blocking: opening a named pipe with no writer would otherwise wait forever.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw new Error(`${path} can no longer be read since it was loaded (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); reload it to record its hash`);
   }
   try {
-    if (!sameFile(fileIdentity(fstatSync(fd)), loaded)) throw changed();
+    const now = fstatSync(fd);
+    // A pipe or device (/dev/stdin, a process substitution) gives other bytes, or none, when
+    // read again: its hash would not be of what was loaded.
+    if (!now.isFile()) throw new Error(`${path} is not a regular file (a pipe or device): its bytes cannot be read again to hash them; copy it to a file and load that to record its hash`);
+    if (!sameFile(fileIdentity(now), loaded)) throw changed();
     const hash = createHash("sha256"), buf = Buffer.allocUnsafe(Math.min(HASH_CHUNK, Math.max(1, loaded.size)));
     let pos = 0, n: number;
     while ((n = readSync(fd, buf, 0, buf.length, pos)) > 0) { hash.update(buf.subarray(0, n)); pos += n; }

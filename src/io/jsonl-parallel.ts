@@ -1,6 +1,6 @@
 /**
  * Large JSONL files read by worker threads. The main thread reads the file in pieces cut
- * at newlines, hashes every byte (the file's SHA-256) and hands each piece to a worker;
+ * at newlines and hands each piece to a worker;
  * the workers parse and validate their lines into typed columns, compute receipt keys and
  * send it all back (buffers transferred, not copied). The main thread takes the pieces in
  * file order: it adds the piece's line offset to every line number, registers keys in row
@@ -8,12 +8,12 @@
  * reports problems in line order (strict mode throws the first one in the file) and
  * appends the columns. Results are as `streamJSONL` gives, only sooner.
  */
-import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { ReceiptAssembler } from "./assemble";
+import { fileIdentity, type FileIdentity } from "./file-hash";
 import { fromWire, INPUT_TYPES, type PieceOptions, type PieceResult } from "./jsonl-piece";
 import type { PieceRequest } from "./jsonl-worker";
 import { DEFAULT_MAX_LINE_BYTES, scanOptionsOf, type JSONLReadOptions } from "./jsonl-scan";
@@ -69,9 +69,10 @@ export class WorkersUnavailable extends Error {}
 
 /**
  * Read a JSONL file into an assembler with worker threads; returns the number of records
- * (non-blank lines) and the file's SHA-256, as `streamJSONL` does.
+ * (non-blank lines) and which version of the file was read (for its SHA-256, computed only
+ * if asked for: file-hash.ts), as `streamJSONL` does.
  */
-export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, options: ParallelJSONLOptions & JSONLReadOptions = {}): Promise<{ records: number; sha256: string }> {
+export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, options: ParallelJSONLOptions & JSONLReadOptions = {}): Promise<{ records: number; file: FileIdentity }> {
   const count = Math.max(1, options.workers ?? availableParallelism());
   const pieceBytes = Math.max(1, Math.floor(options.pieceBytes ?? 4 << 20));
   const pieceOptions = scanOptionsOf(asm.validationOptions(), options);
@@ -91,7 +92,9 @@ export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, o
     for (const p of pending) p?.reject(e);
   };
   try {
-    const size = (await handle.stat()).size;
+    // Taken before any read: the version of the file this load read.
+    const file = fileIdentity(await handle.stat());
+    const size = file.size;
     for (let w = 0; w < count; w++) {
       const worker = startWorker(pieceOptions);
       const index = w;
@@ -106,7 +109,6 @@ export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, o
       worker.on("exit", (code) => { if (code !== 0) fail(new Error(`JSONL worker stopped with exit code ${code}`)); });
       workers.push(worker);
     }
-    const hash = createHash("sha256");
     let position = 0, carry: Uint8Array = new Uint8Array(0), eof = false;
     let sent = 0, merged = 0, records = 0, lineBase = 0, bytesMerged = 0, reserved = false;
     const sizes: number[] = [];
@@ -129,7 +131,6 @@ export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, o
         while (filled < buffer.length) {
           const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position);
           if (bytesRead === 0) { eof = true; break; }
-          hash.update(buffer.subarray(filled, filled + bytesRead));
           position += bytesRead;
           filled += bytesRead;
         }
@@ -183,7 +184,7 @@ export async function streamJSONLParallel(asm: ReceiptAssembler, path: string, o
       asm.report({ file: path, line: lineBase + 1, field: null, message: `line longer than the limit of ${maxLine.toLocaleString("en")} bytes (maxLineBytes): found no line end within it; expected one receipt a line (raise maxLineBytes if such receipts are real): stopped reading this file` });
     }
     if (records === 0) asm.report({ file: path, line: null, field: null, message: "empty file: expected one receipt (a JSON object) per line, found none" });
-    return { records, sha256: hash.digest("hex") };
+    return { records, file };
   } finally {
     await handle.close();
     await Promise.all(workers.map((w) => w.terminate()));

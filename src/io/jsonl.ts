@@ -3,14 +3,12 @@
  * reader (`jsonl-scan.ts`), so a file larger than memory is validated in one pass; writers go through a temporary file and a rename, so
  * an interrupted write never leaves a half-written receipt file behind.
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { open, stat, type FileHandle } from "node:fs/promises";
-import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import type { Table } from "apache-arrow";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { ReceiptTable } from "./receipt-table";
+import { fileIdentity, type FileIdentity } from "./file-hash";
 import { writeChunksAtomic } from "./write-atomic";
 import { rowSlicesForWriting, rowsForWriting } from "./rows-for-writing";
 import { ReceiptValidationError } from "../receipt/issues";
@@ -67,81 +65,6 @@ export function fromJSONL(text: string, options: LoadOptions & JSONLReadOptions 
 /** Bytes read at a time. */
 const CHUNK_BYTES = 4 << 20;
 
-/** Files from this size up are hashed on a second thread, beside the parsing. */
-const HASH_ON_THREAD_BYTES = 32 << 20;
-
-/*
- * The hashing thread reads the file itself (from the page cache, on the other core) and
- * reports its size and modification time before and after, as the Arrow reader's does: no
- * chunk is copied or posted from the parsing thread. The digest is of the bytes parsed unless
- * the file changed meanwhile, which the sizes and times show (the file is then hashed again
- * here). Plain CommonJS with Node's own modules only, so it starts in milliseconds.
- */
-const HASH_WORKER = `const { parentPort, workerData } = require("node:worker_threads");
-const { openSync, readSync, fstatSync, closeSync } = require("node:fs");
-const hash = require("node:crypto").createHash("sha256");
-const fd = openSync(workerData, "r");
-try {
-  const before = fstatSync(fd), buf = Buffer.allocUnsafe(8 * 2 ** 20);
-  let pos = 0, n;
-  while ((n = readSync(fd, buf, 0, buf.length, pos)) > 0) { hash.update(buf.subarray(0, n)); pos += n; }
-  const after = fstatSync(fd);
-  const same = before.size === after.size && before.mtimeMs === after.mtimeMs && pos === after.size;
-  parentPort.postMessage({ hex: hash.digest("hex"), size: same ? pos : -1, mtimeMs: after.mtimeMs });
-} finally { closeSync(fd); }`;
-
-/**
- * The file's SHA-256: from a worker thread reading the file beside the parsing for a large
- * file (SHA-256 costs about a fifth of a JSONL load), from the chunks read on this thread
- * otherwise or when no thread starts.
- */
-class FileHash {
-  private readonly hash = createHash("sha256");
-  private worker: Worker | null = null;
-  private result: Promise<{ hex: string; size: number; mtimeMs: number } | null> | null = null;
-  constructor(path: string, size: number) {
-    if (size < HASH_ON_THREAD_BYTES || availableParallelism() < 2) return;
-    try {
-      const worker = new Worker(HASH_WORKER, { eval: true, execArgv: [], workerData: path });
-      this.worker = worker;
-      this.result = new Promise((resolve) => {
-        worker.once("message", (m) => resolve(m as { hex: string; size: number; mtimeMs: number }));
-        worker.once("error", () => resolve(null));
-        worker.once("exit", () => resolve(null));
-      });
-    } catch {
-      this.worker = null;
-    }
-  }
-  /** Bytes read on this thread, in order (hashed here only without a worker). */
-  update(bytes: Uint8Array): void {
-    if (this.worker === null) this.hash.update(bytes);
-  }
-  /**
-   * The hex digest. `read`: the file's size and modification time when this thread opened
-   * it and when it was done; `reread` hashes the file again here when the thread failed or
-   * saw another file.
-   */
-  async digest(read: { size: number; mtimeMs: number; sizeAfter: number; mtimeMsAfter: number }, reread: () => Promise<string>): Promise<string> {
-    if (this.result === null) return this.hash.digest("hex");
-    const d = await this.result;
-    // The thread read the whole file as it was when this thread opened it and finished.
-    const same = d !== null && d.size === read.size && read.size === read.sizeAfter && d.mtimeMs === read.mtimeMs && read.mtimeMs === read.mtimeMsAfter;
-    return same ? d.hex : await reread();
-  }
-  /** Stop the thread (done, or reading failed or stopped). */
-  async close(): Promise<void> {
-    if (this.worker !== null) await this.worker.terminate();
-    this.worker = null;
-  }
-}
-
-async function sha256OfFile(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
-  return hash.digest("hex");
-}
-
 /**
  * Sequential reads of a file with the next one already under way while the caller parses
  * the last (the thread would otherwise wait for each read: about a fourteenth of a load).
@@ -189,17 +112,18 @@ class ReadAhead {
 
 /**
  * Stream a JSONL file into an assembler, on this thread; returns the number of records
- * (non-blank lines) and the file's SHA-256. Reads bytes into one buffer that grows only
+ * (non-blank lines) and which version of the file was read (`file`, from a stat of the open
+ * file before any read), for its SHA-256 to be computed if and when it is asked for
+ * (file-hash.ts): the load itself hashes nothing. Reads bytes into one buffer that grows only
  * for a line longer than it (up to maxLineBytes): a longer line is reported and skipped to
  * its end, and one that never ends with NUL bytes in it (a device like /dev/zero, a disk
  * image) stops the reading.
  */
-export async function streamJSONL(asm: ReceiptAssembler, path: string, options: JSONLReadOptions = {}): Promise<{ records: number; sha256: string }> {
+export async function streamJSONL(asm: ReceiptAssembler, path: string, options: JSONLReadOptions = {}): Promise<{ records: number; file: FileIdentity }> {
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const lines = new JSONLLines(assemblerSink(asm, path), path, scanOptions(asm, options));
   const handle = await open(path, "r");
   const opened = await handle.stat();
-  const hash = new FileHash(path, opened.size);
   let bytesTotal = 0, sized = false;
   const ahead = opened.size > CHUNK_BYTES ? new ReadAhead(handle, CHUNK_BYTES) : null;
   const read = (into: Buffer, at: number, max: number): Promise<number> =>
@@ -228,7 +152,6 @@ export async function streamJSONL(asm: ReceiptAssembler, path: string, options: 
         if (!skipping) lines.feed(buf, 0, filled, true);
         break;
       }
-      hash.update(buf.subarray(filled, filled + bytesRead));
       bytesTotal += bytesRead;
       let from = filled;
       if (dropLF) { dropLF = false; if (buf[from] === 10) from++; }
@@ -269,12 +192,9 @@ export async function streamJSONL(asm: ReceiptAssembler, path: string, options: 
       }
     }
     if (lines.records === 0) asm.report({ file: path, line: null, field: null, message: EMPTY_FILE });
-    const done = await handle.stat();
-    const seen = { size: opened.size, mtimeMs: opened.mtimeMs, sizeAfter: done.size, mtimeMsAfter: done.mtimeMs };
-    return { records: lines.records, sha256: await hash.digest(seen, () => sha256OfFile(path)) };
+    return { records: lines.records, file: fileIdentity(opened) };
   } finally {
     await ahead?.settle();
-    await hash.close();
     await handle.close();
   }
 }
@@ -285,10 +205,9 @@ export async function streamJSONL(asm: ReceiptAssembler, path: string, options: 
  * `PARALLEL_JSONL_BYTES`) up when `workers` > 1 is asked for. Both give the same rows,
  * issues and line numbers. The default is one thread: on 2 busy cores, two workers spent a
  * third more CPU (10.3 s against 7.7 s for 603,720 receipts) for no shorter wall time, and
- * the byte-level reader leaves little for a second thread but the file's hash (which it
- * computes on one by itself).
+ * the byte-level reader leaves little for a second thread.
  */
-export async function readJSONLInto(asm: ReceiptAssembler, path: string, options: ParallelJSONLOptions & JSONLReadOptions & { parallelFromBytes?: number } = {}): Promise<{ records: number; sha256: string }> {
+export async function readJSONLInto(asm: ReceiptAssembler, path: string, options: ParallelJSONLOptions & JSONLReadOptions & { parallelFromBytes?: number } = {}): Promise<{ records: number; file: FileIdentity }> {
   const workers = options.workers ?? 1;
   if (workers > 1 && availableParallelism() > 1 && canUseWorkers() && (await stat(path)).size >= (options.parallelFromBytes ?? PARALLEL_JSONL_BYTES)) {
     try {

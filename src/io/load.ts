@@ -53,16 +53,15 @@ export async function loadReceipts(paths: string | readonly string[], options: L
   for (const path of await expandPaths(paths)) {
     const format = options.format ?? (await detectFormat(path));
     const rowsBefore = asm.rowCount, issuesBefore = asm.issues.length;
-    if (format === "arrow" || format === "parquet") {
-      // Columnar files are hashed only if the hash is read (provenance; see file-hash.ts).
-      const { records, file } = format === "arrow" ? await readArrowInto(asm, path, options) : await readParquetInto(asm, path, options);
-      asm.closeSource(path, format, null, records, rowsBefore, issuesBefore);
-      const at = asm.sources.length - 1;
-      asm.sources[at] = withLazySha256(asm.sources[at], resolve(path), file);
-      continue;
-    }
-    const { records, sha256 } = format === "jsonl" ? await readJSONLInto(asm, path, options) : await readCSVInto(asm, path, options);
-    asm.closeSource(path, format, sha256, records, rowsBefore, issuesBefore);
+    // Files are hashed only if the hash is read (provenance; see file-hash.ts).
+    const { records, file } =
+      format === "arrow" ? await readArrowInto(asm, path, options)
+      : format === "parquet" ? await readParquetInto(asm, path, options)
+      : format === "jsonl" ? await readJSONLInto(asm, path, options)
+      : await readCSVInto(asm, path, options);
+    asm.closeSource(path, format, null, records, rowsBefore, issuesBefore);
+    const at = asm.sources.length - 1;
+    asm.sources[at] = withLazySha256(asm.sources[at], resolve(path), file);
   }
   return asm.finish();
 }

@@ -22,9 +22,9 @@ export interface SourceFile {
   /** The file's format; `import:<tool>` for another tool's log read by `receipts import` (e.g. `import:inspect`). */
   readonly format: ReceiptFormat | "memory" | "dataframe" | `import:${string}`;
   /**
-   * SHA-256 of the file's bytes, for the result receipt's provenance. For Arrow and Parquet
-   * files it is computed when first read (then kept), and reading it throws if the file
-   * changed since it was loaded.
+   * SHA-256 of the file's bytes, for the result receipt's provenance. For a file loaded from
+   * a path (any format) it is computed when first read (then kept), and reading it throws if
+   * the file changed since it was loaded or is a pipe or device; null for in-memory input.
    */
   readonly sha256: string | null;
   readonly rowsRead: number;

@@ -15,6 +15,7 @@ import { readJSONLInto, streamJSONL } from "../../src/io/jsonl";
 import { streamJSONLParallel } from "../../src/io/jsonl-parallel";
 import { loadReceipts } from "../../src/io/load";
 import type { ReceiptTable } from "../../src/io/receipt-table";
+import type { FileIdentity } from "../../src/io/file-hash";
 import { ReceiptValidationError } from "../../src/receipt/issues";
 import { benchReceipt } from "../../bench/receipt-generator";
 
@@ -54,17 +55,17 @@ function writeCase(name: string, truncated: boolean): string {
 const truncatedPath = writeCase("workers.jsonl", true);
 const cleanEndPath = writeCase("workers-clean-end.jsonl", false);
 
-async function single(path: string, options: LoadOptions): Promise<{ table: ReceiptTable; read: { records: number; sha256: string } }> {
+async function single(path: string, options: LoadOptions): Promise<{ table: ReceiptTable; read: { records: number; file: FileIdentity } }> {
   const asm = new ReceiptAssembler(options);
   const read = await streamJSONL(asm, path);
-  asm.closeSource(path, "jsonl", read.sha256, read.records, 0, 0);
+  asm.closeSource(path, "jsonl", null, read.records, 0, 0);
   return { table: asm.finish(), read };
 }
 
-async function parallel(path: string, options: LoadOptions, pieceBytes: number): Promise<{ table: ReceiptTable; read: { records: number; sha256: string } }> {
+async function parallel(path: string, options: LoadOptions, pieceBytes: number): Promise<{ table: ReceiptTable; read: { records: number; file: FileIdentity } }> {
   const asm = new ReceiptAssembler(options);
   const read = await streamJSONLParallel(asm, path, { workers: 2, pieceBytes });
-  asm.closeSource(path, "jsonl", read.sha256, read.records, 0, 0);
+  asm.closeSource(path, "jsonl", null, read.records, 0, 0);
   return { table: asm.finish(), read };
 }
 
@@ -139,7 +140,7 @@ test("loadReceipts: files from the threshold up go to the workers, with several 
     for (const path of [other, cleanEndPath]) {
       const before = asm.rowCount, issuesBefore = asm.issues.length;
       const read = await readJSONLInto(asm, path, { workers, parallelFromBytes: 1, pieceBytes: 30_000 });
-      asm.closeSource(path, "jsonl", read.sha256, read.records, before, issuesBefore);
+      asm.closeSource(path, "jsonl", null, read.records, before, issuesBefore);
     }
     return asm.finish();
   };

@@ -1,10 +1,11 @@
 /**
- * Arrow and Parquet loads record which version of each file they read and compute its
+ * File loads (Arrow, Parquet, JSONL, CSV) record which version of each file they read and compute its
  * SHA-256 only when `SourceFile.sha256` is first read (file-hash.ts): the hash must then be
  * that of the file's bytes (checked against node:crypto over the bytes written), appear in
  * JSON and spreads, and be refused when the file changed after the load.
  */
 import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,8 @@ import { test } from "node:test";
 import { loadReceipts, saveReceipts } from "../../src/io/load";
 import { toArrow } from "../../src/io/arrow-ipc";
 import { fromRecords } from "../../src/io";
+import { fromJSONL, toJSONL } from "../../src/io/jsonl";
+import { fromCSV, toCSV } from "../../src/io/csv";
 import { benchReceipt } from "../../bench/receipt-generator";
 import { analyze } from "../../src/analysis/analyze";
 import { resultReceiptToMarkdown } from "../../src/analysis/render-result-receipt";
@@ -39,7 +42,7 @@ test("an Arrow file over the column-at-a-time threshold records its own SHA-256,
   assert.deepEqual(Object.keys(table.sources[0]), ["path", "format", "sha256", "rowsRead", "rowsKept", "issues"]);
 });
 
-for (const ext of ["arrow", "parquet"] as const) {
+for (const ext of ["arrow", "parquet", "jsonl", "csv"] as const) {
   test(`${ext}: the hash is of the file as loaded, and refused once the file changed`, async () => {
     const path = join(dir, `small.${ext}`);
     await saveReceipts(small, path);
@@ -84,6 +87,42 @@ for (const ext of ["arrow", "parquet"] as const) {
   });
 }
 
+test("a JSONL file over the read-ahead size and the worker threshold records its own SHA-256, read on this thread or by workers", async () => {
+  const path = join(dir, "big.jsonl");
+  // ~18 MiB: past the 16 MiB from which `workers` applies (and the 4 MiB read-ahead chunk).
+  const pad = "y".repeat(2200);
+  await saveReceipts(fromRecords(Array.from({ length: 8000 }, (_, i) => ({ ...benchReceipt(i), response: `${pad} ${i}` }))), path);
+  const bytes = readFileSync(path);
+  assert.ok(bytes.length >= 16 * 1024 * 1024, `file is ${bytes.length} bytes, below the worker threshold`);
+  for (const workers of [1, 2]) {
+    const table = await loadReceipts(path, { workers });
+    assert.equal(table.numRows, 8000);
+    assert.equal(table.sources[0].sha256, sha(bytes), `workers: ${workers}`);
+    assert.equal(JSON.parse(JSON.stringify(table.sources))[0].sha256, sha(bytes));
+  }
+});
+
+test("JSONL and CSV in memory record no hash, as before", () => {
+  const fromText = fromJSONL(toJSONL(small)), fromCsvText = fromCSV(toCSV(small));
+  assert.equal(fromText.numRows, 50);
+  assert.equal(fromCsvText.numRows, 50);
+  assert.equal(fromText.sources[0].sha256, null);
+  assert.equal(fromCsvText.sources[0].sha256, null);
+});
+
+test("a JSONL named pipe: loaded, but its hash is refused (reading it again would not give the bytes loaded)", { skip: process.platform === "win32" }, async () => {
+  const path = join(dir, "pipe.jsonl");
+  execFileSync("mkfifo", [path]);
+  const line = JSON.stringify(benchReceipt(1));
+  const writer = spawn("sh", ["-c", 'printf "%s\\n" "$1" > "$2"', "sh", line, path], { stdio: "ignore" });
+  const exited = new Promise((done) => writer.once("exit", done));
+  const table = await loadReceipts(path, { format: "jsonl" });
+  await exited;
+  assert.equal(table.numRows, 1);
+  // An eager hash would have been of the line written; a second read of the pipe finds nothing (or blocks).
+  assert.throws(() => table.sources[0].sha256, (e: Error) => e.message === `${path} is not a regular file (a pipe or device): its bytes cannot be read again to hash them; copy it to a file and load that to record its hash`);
+});
+
 test("a file removed after the load: reading its hash says so", async () => {
   const path = join(dir, "gone.arrow");
   await saveReceipts(small, path);
@@ -92,12 +131,11 @@ test("a file removed after the load: reading its hash says so", async () => {
   assert.throws(() => table.sources[0].sha256, /gone\.arrow can no longer be read since it was loaded \(ENOENT\); reload it/);
 });
 
-test("the result receipt of an analysis records each Arrow and Parquet file's hash, in JSON and in Markdown", async () => {
-  const arrow = join(dir, "analyzed.arrow"), parquet = join(dir, "analyzed.parquet");
-  await saveReceipts(fromRecords(Array.from({ length: 400 }, (_, i) => benchReceipt(i))), arrow);
-  await saveReceipts(fromRecords(Array.from({ length: 400 }, (_, i) => benchReceipt(i + 400))), parquet);
-  const receipt = analyze(await loadReceipts([arrow, parquet]));
-  const want = [sha(readFileSync(arrow)), sha(readFileSync(parquet))];
+test("the result receipt of an analysis records each file's hash (all four formats), in JSON and in Markdown", async () => {
+  const paths = ["arrow", "parquet", "jsonl", "csv"].map((ext) => join(dir, `analyzed.${ext}`));
+  for (const [k, path] of paths.entries()) await saveReceipts(fromRecords(Array.from({ length: 400 }, (_, i) => benchReceipt(i + 400 * k))), path);
+  const receipt = analyze(await loadReceipts(paths));
+  const want = paths.map((path) => sha(readFileSync(path)));
   assert.deepEqual(JSON.parse(JSON.stringify(receipt)).provenance.files.map((f: { sha256: string }) => f.sha256), want);
   const md = resultReceiptToMarkdown(receipt);
   for (const h of want) assert.ok(md.includes(h), `Markdown has ${h}`);
