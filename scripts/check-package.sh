@@ -40,6 +40,10 @@ printf '{ "name": "fresh-project", "version": "1.0.0", "private": true }\n' > pa
 say "npm install of the tarball in a fresh project (no overrides)"
 npm install --prefer-offline --no-audit --no-fund --loglevel=error "$tarball" typescript@5 @types/node@20 >/dev/null
 [ ! -e node_modules/danfojs-node ] || fail "danfojs-node was installed although it is an optional peer"
+# A node_modules in a folder above the fresh project (e.g. a symlink /tmp/node_modules) would
+# let it resolve packages it did not install and void the checks below: say so plainly.
+above=$(node -e 'try { console.log(require.resolve("danfojs-node")) } catch { }')
+[ -z "$above" ] || fail "danfojs-node resolves from $above, outside the fresh project: remove that node_modules"
 
 sample="node_modules/safety-receipts/data/sample/receipts.jsonl"
 cat > cjs.cjs <<JS
