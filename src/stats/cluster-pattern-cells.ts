@@ -10,9 +10,10 @@
  * weights (the same cells `--engine duckdb` fits, engine/from-sufficient-statistics.ts).
  * A 600k-receipt study has ~1,400 queries x a few dozen cells: a tenth of the rows to fit,
  * no per-row design columns.
- * Cost: two passes over the rows (cluster renumbering, then cells) with typed arrays; a Map
- * only when cluster codes are sparse or cells exceed 2^22.
+ * Cost: three passes over the rows (gathering the rows' clusters, renumbering them, then
+ * cells) with typed arrays; a Map only when cluster codes are sparse or cells exceed 2^22.
  */
+import { clusterCodes } from "./cluster-codes";
 
 export interface ClusterPatternCells {
   /** A row (index into the input arrays) of each cell, to read the cell's pattern values from. */
@@ -45,10 +46,9 @@ export function clusterPatternCells(
   // one pass a function, each of typed arrays and numbers only: these run cold a few dozen
   // times an analysis, and a loop compiled on the spot (OSR) in a function with more loops
   // after it is thrown away when the next loop is reached
-  const max = maxCode(rows, cluster);
-  // clusters renumbered densely by first appearance
-  const local = new Int32Array(n);
-  const groups = max < 4 * n + 1024 ? renumberDense(rows, cluster, new Int32Array(max + 1).fill(-1), local) : renumberSparse(rows, cluster, local);
+  // the rows' clusters renumbered densely by first appearance (clusterCodes also refuses a
+  // negative code, which would otherwise fall silently into the first cluster)
+  const { codes: local, groups } = clusterCodes(clusterOfRows(rows, cluster), n, "clusterPatternCells");
   const space = groups * patterns;
   // at most one cell a row: arrays of that size, no growing
   const cap = Math.min(space, n);
@@ -62,33 +62,10 @@ export function clusterPatternCells(
   return { first: first.slice(0, m), cluster: cellCluster.slice(0, m), groups, successes, weights: cellWeights, receipts };
 }
 
-function maxCode(rows: Int32Array, cluster: Int32Array): number {
-  let max = -1;
-  for (let r = 0; r < rows.length; r++) if (cluster[rows[r]] > max) max = cluster[rows[r]];
-  return max;
-}
-
-function renumberDense(rows: Int32Array, cluster: Int32Array, dense: Int32Array, local: Int32Array): number {
-  let groups = 0;
-  for (let r = 0; r < rows.length; r++) {
-    const c = cluster[rows[r]];
-    let g = dense[c];
-    if (g < 0) g = dense[c] = groups++;
-    local[r] = g;
-  }
-  return groups;
-}
-
-function renumberSparse(rows: Int32Array, cluster: Int32Array, local: Int32Array): number {
-  const ids = new Map<number, number>();
-  let groups = 0;
-  for (let r = 0; r < rows.length; r++) {
-    const c = cluster[rows[r]];
-    let g = ids.get(c);
-    if (g === undefined) ids.set(c, (g = groups++));
-    local[r] = g;
-  }
-  return groups;
+function clusterOfRows(rows: Int32Array, cluster: Int32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let r = 0; r < rows.length; r++) out[r] = cluster[rows[r]];
+  return out;
 }
 
 function cellsDense(

@@ -74,6 +74,13 @@ test("clusterPatternCells sums receipts and weights per (cluster, pattern), clus
   assert.equal(cells.receipts, 10);
 });
 
+test("clusterPatternCells refuses a negative cluster code instead of counting it in the first cluster", () => {
+  assert.throws(
+    () => clusterPatternCells(Int32Array.of(0, 1), Int32Array.of(0, 0), 1, Int32Array.of(3, -1), Int8Array.of(1, 0), null),
+    /cluster label is missing at row 1 \(code -1\)/,
+  );
+});
+
 test("clusteredCellData: the encompassing fit on cells has the receipts' estimates, CR1/CR2 errors and nObs", () => {
   for (const [queries, type] of [[50, "CR1"], [10, "CR2"]] as const) {
     const r = lcg(queries + 1);
