@@ -12,14 +12,13 @@
  * receipts rejected); the temporary file is this file's; the statement itself is portable
  * (analysis-cells.sql.ts).
  */
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Bool, Dictionary, Field, Float64, Int32, Schema, Table, tableToIPC, Utf8 } from "apache-arrow";
 import { analyzeColumns } from "../analysis/needed-columns";
 import { arrowTypeOf } from "../io/arrow-schema";
+import { fileIdentity, withLazySha256 } from "../io/file-hash";
 import { loadReceipts } from "../io/load";
 import { withRowWeights, type ReceiptTable, type SourceFile } from "../io/receipt-table";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
@@ -65,14 +64,6 @@ async function arrowSchemaMetadata(connection: { runAndReadAll(sql: string): Pro
   return `, KV_METADATA {'ARROW:schema': ${quote(Buffer.from(ipc.subarray(0, 8 + length)).toString("base64"))}}`;
 }
 
-/** SHA-256 of a file's bytes (the provenance the in-memory loaders record). */
-function sha256OfFile(path: string): Promise<string> {
-  return new Promise((done, fail) => {
-    const hash = createHash("sha256");
-    createReadStream(path).on("data", (b) => hash.update(b)).on("error", fail).on("end", () => done(hash.digest("hex")));
-  });
-}
-
 /**
  * The receipts of the files as a weighted table of analysis cells, computed by DuckDB: what
  * `analyze()` needs, in memory bounded by the number of cells. Sources name the input files
@@ -81,6 +72,9 @@ function sha256OfFile(path: string): Promise<string> {
 export async function analysisCellsFromFiles(paths: readonly string[], options: AnalysisCellsOptions = {}): Promise<ReceiptTable> {
   const { files, format } = await receiptFiles(paths);
   const fields = analysisCellFields(options.cluster);
+  // which version of each file DuckDB reads: its hash is computed when first asked for, as
+  // the loaders do, and refused if the file changed since (io/file-hash.ts)
+  const identities = await Promise.all(files.map(async (f) => fileIdentity(await stat(f))));
   const dir = await mkdtemp(join(tmpdir(), "receipts-cells-"));
   const cellsPath = join(dir, "cells.parquet");
   try {
@@ -137,10 +131,10 @@ export async function analysisCellsFromFiles(paths: readonly string[], options: 
       for (const r of (await connection.runAndReadAll(`SELECT source_file, CAST(SUM(weight) AS DOUBLE) AS receipts FROM read_parquet(${quote(cellsPath)}) GROUP BY source_file`)).getRowObjectsJS()) {
         perFile.set(String(r.source_file), Number(r.receipts));
       }
-      const sources: SourceFile[] = await Promise.all(files.map(async (f) => {
+      const sources: SourceFile[] = files.map((f, k) => {
         const n = perFile.get(resolve(f)) ?? 0;
-        return { path: f, format, sha256: await sha256OfFile(f), rowsRead: n, rowsKept: n, issues: 0 };
-      }));
+        return withLazySha256({ path: f, format, sha256: null, rowsRead: n, rowsKept: n, issues: 0 }, f, identities[k]);
+      });
       for (let r = 0; r < n; r++) {
         if (!(weights[r] > 0 && Number.isFinite(weights[r]))) throw new Error(`engine duckdb: a cell's ${weightColumn} sums to ${weights[r]}; every row of cells must stand for a positive number of receipts`);
       }

@@ -131,3 +131,17 @@ test("CSV: text stays text (query ids with leading zeros, the kit's formula neut
   assert.deepEqual((cells.distinct("query_id") as string[]).sort(), (memory.distinct("query_id") as string[]).sort());
   assertSameReceipt(comparable(analyze(cells)), comparable(analyze(memory)));
 });
+
+test("DuckDB's cells record each file's SHA-256 as a load does: of the bytes read, and refused once the file changed", async () => {
+  const { createHash } = await import("node:crypto");
+  const { appendFileSync } = await import("node:fs");
+  const path = join(dir, "hashed.jsonl");
+  await saveReceipts(simulated(12, 2), path);
+  const want = createHash("sha256").update(readFileSync(path)).digest("hex");
+  const cells = await analysisCellsFromFiles([path]);
+  assert.equal(cells.sources[0].sha256, want);
+  const again = await analysisCellsFromFiles([path]);
+  appendFileSync(path, "\n");
+  assert.throws(() => again.sources[0].sha256, /changed after it was loaded/);
+  assert.equal(cells.sources[0].sha256, want, "a hash read once is kept");
+});
