@@ -4,7 +4,7 @@
  * int64 would surface as BigInt); timestamps stay ISO strings so a round trip keeps the
  * writer's exact text.
  */
-import { Bool, DataType, Dictionary, Field, Float64, Int32, List, makeData, makeVector, Schema, Utf8, type Vector } from "apache-arrow";
+import { Bool, type Data, DataType, Dictionary, Field, Float64, Int32, List, makeData, makeVector, Schema, Utf8, type Vector } from "apache-arrow";
 import { RECEIPT_FIELDS, SCHEMA_VERSION, type FieldSpec } from "../receipt/fields";
 
 export function arrowTypeOf(spec: FieldSpec): DataType {
@@ -20,10 +20,19 @@ export function arrowTypeOf(spec: FieldSpec): DataType {
   }
 }
 
-export function receiptArrowSchema(): Schema {
-  const fields = (RECEIPT_FIELDS as readonly FieldSpec[]).map(
-    (spec) => new Field(spec.name, arrowTypeOf(spec), !(spec.required || spec.name === "n_total" || spec.name === "receipt_key")),
-  );
+/**
+ * The receipt schema. With the columns' data (one per field, in declaration order), each
+ * dictionary field takes its column's index type (Int8, Int16 or Int32: see
+ * `dictionary-index.ts`), so that the schema describes the buffers exactly (the IPC writer
+ * writes the schema's index width).
+ */
+export function receiptArrowSchema(children?: readonly Data[]): Schema {
+  const fields = (RECEIPT_FIELDS as readonly FieldSpec[]).map((spec, i) => {
+    let type = arrowTypeOf(spec);
+    const actual = children?.[i]?.type;
+    if (type instanceof Dictionary && actual instanceof Dictionary) type = new Dictionary(new Utf8(), actual.indices);
+    return new Field(spec.name, type, !(spec.required || spec.name === "n_total" || spec.name === "receipt_key"));
+  });
   return new Schema(fields, new Map([["safety_receipts.schema_version", SCHEMA_VERSION]]));
 }
 

@@ -691,8 +691,8 @@ export class ReceiptAssembler {
     Object.assign(columns, deriveFromColumns(inputs[N_BENIGN], inputs[N_HARMFUL], inputs[LABEL]));
     // One record batch built from the columns' data, so the table's schema is exactly the
     // declared one (nullability, metadata) whatever the row count.
-    const schema = receiptArrowSchema();
     const children = (RECEIPT_FIELDS as readonly FieldSpec[]).map((f) => columns[f.name].data[0]);
+    const schema = receiptArrowSchema(children);
     const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
     const loaded = this.loaded === null ? null : new Set([...this.loadedFieldNames(), "receipt_key", "n_total", "harmful_fraction", "complied"]);
     return new ReceiptTable(new Table([batch]), this.sources, this.issues, undefined, { receiptKey: () => receiptKeyVector(inputs), loaded });
