@@ -3,12 +3,12 @@
  * checked before any file is read (a usage error), and reach the result receipt.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { InvalidArgumentError } from "commander";
 import { analyzeCommand } from "../../src/cli/analyze-command";
+import { tempDir } from "../temp-dir";
 
 const SAMPLE = join(__dirname, "..", "..", "data", "sample", "receipts.jsonl");
 const sink = () => {
@@ -17,7 +17,7 @@ const sink = () => {
 };
 
 test("--equivalence-margin and --p-adjust reach the receipt; stderr gives each verdict with its adjusted p and MDE", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "analyze-"));
+  const dir = tempDir("analyze-");
   const err = sink();
   assert.equal(await analyzeCommand([SAMPLE], { out: dir, equivalenceMargin: "0.5", pAdjust: "bonferroni" }, err.stream), 0);
   const receipt = JSON.parse(readFileSync(join(dir, "result-receipt.json"), "utf8"));
@@ -32,7 +32,7 @@ test("--equivalence-margin and --p-adjust reach the receipt; stderr gives each v
 });
 
 test("a bad --equivalence-margin or --p-adjust is a usage error naming the option and the value, before reading files", async () => {
-  const out = join(mkdtempSync(join(tmpdir(), "analyze-")), "never");
+  const out = join(tempDir("analyze-"), "never");
   for (const [options, pattern] of [
     [{ equivalenceMargin: "-1" }, /--equivalence-margin: expected a positive number .* found "-1"/],
     [{ equivalenceMargin: "wide" }, /--equivalence-margin: expected a positive number .* found "wide"/],

@@ -4,8 +4,7 @@
  * paths are relative to the working directory, and the kit version is recorded.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import { fromRecords, loadReceipts } from "../../src";
@@ -14,6 +13,7 @@ import { escapeMarkdown, markdownTable, resultReceiptToMarkdown } from "../../sr
 import { formatPValue, formatValue, isPValueColumn } from "../../src/display/format-value";
 import { renderRows } from "../../src/cli/render-table";
 import { rowsToHtml } from "../../src/display/show-table";
+import { tempDir } from "../temp-dir";
 
 const HOSTILE = {
   model: "<script>alert(1)</script>|x",
@@ -85,7 +85,7 @@ test("p-values below 1e-300 print as '< 1e-300' in text, HTML and Markdown table
 });
 
 test("input paths are recorded relative to the working directory, with the file name, hash and kit version", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "receipt-paths-"));
+  const dir = tempDir("receipt-paths-");
   const file = join(dir, "my receipts.jsonl");
   writeFileSync(file, records().map((r) => JSON.stringify(r)).join("\n") + "\n");
   const receipt = analyze(await loadReceipts(file));

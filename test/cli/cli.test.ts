@@ -1,10 +1,10 @@
 /** The `receipts` command end to end: the CLI run as a child process, as a user runs it. */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { spawnSync } from "node:child_process";
+import { tempDir } from "../temp-dir";
 
 const SAMPLE = join(__dirname, "..", "..", "data", "sample", "receipts.jsonl");
 
@@ -25,7 +25,7 @@ test("--version prints the package version; --help lists every command", async (
 });
 
 test("validate: FILE:LINE: field: message per problem, exit 1; --json; exit 0 on a clean file", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cli-"));
+  const dir = tempDir("cli-");
   const lines = readFileSync(SAMPLE, "utf8").split("\n");
   const bad = join(dir, "bad.jsonl");
   writeFileSync(bad, [lines[0], lines[1].replace('"n_harmful":0', '"n_harmful":-2')].join("\n") + "\n");
@@ -40,7 +40,7 @@ test("validate: FILE:LINE: field: message per problem, exit 1; --json; exit 0 on
 });
 
 test("convert keeps every receipt; summarize --format json gives Wilson intervals per group", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cli-"));
+  const dir = tempDir("cli-");
   const pq = join(dir, "s.parquet");
   assert.equal((await run(["convert", SAMPLE, pq])).code, 0);
   const s = await run(["summarize", pq, "--by", "model", "--format", "json"]);
@@ -75,7 +75,7 @@ test("fit --format json has the documented shape", async () => {
 });
 
 test("analyze writes result-receipt.json and result-receipt.md", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "cli-"));
+  const dir = tempDir("cli-");
   const r = await run(["analyze", SAMPLE, "--out", dir]);
   assert.equal(r.code, 0);
   assert.ok(existsSync(join(dir, "result-receipt.md")));

@@ -4,14 +4,14 @@
  * full reproduce run.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+
 import { join } from "node:path";
 import { test } from "node:test";
 import { paperComparisonTally, paperVsKitMarkdown, type ComparePaperRow } from "../../src/analysis/compare-paper";
 import { EXIT_DATA, EXIT_ENVIRONMENT, EXIT_OK, EXIT_USAGE, exitCodeOfError, UsageError } from "../../src/cli/exit-codes";
 import { main } from "../../src/cli/main";
 import { reproduceExitCode } from "../../src/cli/reproduce-command";
+import { tempDir } from "../temp-dir";
 
 const SAMPLE = join(__dirname, "..", "..", "data", "sample", "receipts.jsonl");
 
@@ -56,7 +56,7 @@ test("data problems exit 1; a missing Chromium exits 3", async () => {
   const quiet = silenceStderr();
   const saved = process.env.RECEIPTS_CHROMIUM;
   try {
-    const dir = mkdtempSync(join(tmpdir(), "exit-"));
+    const dir = tempDir("exit-");
     assert.equal(await main(["node", "receipts", "summarize", join(dir, "missing.jsonl")]), EXIT_DATA);
     process.env.RECEIPTS_CHROMIUM = join(dir, "no-chromium");
     assert.equal(await main(["node", "receipts", "plot", SAMPLE, "--figure", "ordering", "--out", join(dir, "f.png")]), EXIT_ENVIRONMENT);

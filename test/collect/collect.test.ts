@@ -1,7 +1,6 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, writeFile, appendFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile, appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { writePlan, loadPlan } from "../../src/compose/plan";
 import { collect, type CollectOptions } from "../../src/collect/collect";
@@ -10,6 +9,7 @@ import { loadReceipts } from "../../src/io/load";
 import { rebuildContext } from "../../src/compose/compose";
 import { loadPools } from "../../src/compose/plan";
 import { startFakeServer, type FakeServer } from "./fake-openai-server";
+import { tempDir } from "../temp-dir";
 
 const EXAMPLE = join(__dirname, "../../data/examples/compose/design.json");
 const SECRET = "sk-test-SECRET-8d1f4c2b";
@@ -19,7 +19,7 @@ let planPath: string;
 
 before(async () => {
   server = await startFakeServer();
-  dir = await mkdtemp(join(tmpdir(), "collect-"));
+  dir = tempDir("collect-");
   planPath = join(dir, "plan.jsonl");
   await writePlan(EXAMPLE, planPath);
 });

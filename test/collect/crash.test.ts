@@ -1,21 +1,21 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, appendFile, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, appendFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { writePlan, loadPlan } from "../../src/compose/plan";
 import { collect } from "../../src/collect/collect";
 import { keyOfRecord } from "../../src/collect/writer";
 import { loadReceipts } from "../../src/io/load";
 import { startFakeServer } from "./fake-openai-server";
+import { tempDir } from "../temp-dir";
 
 const EXAMPLE = join(__dirname, "../../data/examples/compose/design.json");
 const lineCount = async (p: string) => (await readFile(p, "utf8").catch(() => "")).split("\n").length - 1;
 
 test("SIGKILL mid-run, torn last line, resume: every planned key exactly once, file loads strictly", async () => {
   const server = await startFakeServer({ latencyMs: 15 });
-  const dir = await mkdtemp(join(tmpdir(), "crash-"));
+  const dir = tempDir("crash-");
   const planPath = join(dir, "plan.jsonl"), out = join(dir, "receipts.jsonl");
   await writePlan(EXAMPLE, planPath, { model: "fake-model", judge: "keyword" });
   const options = { plan: planPath, endpoint: server.url, model: "fake-model", judge: "keyword", out, concurrency: 4, batchSize: 2, retryBaseMs: 1 };

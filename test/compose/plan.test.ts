@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, writeFile, copyFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile, copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expandDesign, parseDesign, loadDesign } from "../../src/compose/design";
 import { loadPlan, writePlan, loadPools, planFromDesign } from "../../src/compose/plan";
 import { composeCommand, planCommand } from "../../src/compose/cli";
 import { PoolError } from "../../src/compose/pools";
+import { tempDir } from "../temp-dir";
 
 const EXAMPLE = join(__dirname, "../../data/examples/compose");
 const base = { queries: "q.jsonl", harmful_demos: "h.jsonl", benign_demos: "b.jsonl", seed: 5 };
@@ -61,7 +61,7 @@ test("design errors name the file, the field, what was expected and what was fou
 });
 
 test("plan: deterministic work list with stable keys; example design", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "plan-"));
+  const dir = tempDir("plan-");
   const a = await writePlan(join(EXAMPLE, "design.json"), join(dir, "a.jsonl"));
   const b = await writePlan(join(EXAMPLE, "design.json"), join(dir, "b.jsonl"));
   assert.equal(await readFile(join(dir, "a.jsonl"), "utf8"), await readFile(join(dir, "b.jsonl"), "utf8"));
@@ -85,7 +85,7 @@ test("plan refuses conditions larger than the pools", async () => {
 });
 
 test("planCommand and composeCommand print and return exit codes", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "plancli-"));
+  const dir = tempDir("plancli-");
   const c = capture();
   assert.equal(await planCommand({ design: join(EXAMPLE, "design.json"), out: join(dir, "p.jsonl") }, c.io), 0);
   assert.match(c.err.join(""), /wrote 204 points \(17 conditions\)/);
@@ -114,12 +114,11 @@ test("planCommand and composeCommand print and return exit codes", async () => {
 });
 
 test("pool paths stay inside the design's folder; errors never quote the file a path points at", async () => {
-  const { mkdtemp, mkdir, symlink, writeFile } = await import("node:fs/promises");
-  const { tmpdir } = await import("node:os");
+  const { mkdir, symlink, writeFile } = await import("node:fs/promises");
   const { join } = await import("node:path");
   const { loadDesign } = await import("../../src/compose/design");
   const { loadQueryPool } = await import("../../src/compose/pools");
-  const root = await mkdtemp(join(tmpdir(), "design-"));
+  const root = tempDir("design-");
   const secret = join(root, "secret.txt");
   await writeFile(secret, "root:x:0:0:TOP-SECRET-BYTES\n");
   await mkdir(join(root, "d"));

@@ -6,8 +6,7 @@
  * value below is read off the fixture, not off the code.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { analyze } from "../../src/analysis/analyze";
@@ -22,6 +21,7 @@ import { parsePythonLiteral } from "../../src/import/python-literal";
 import { loadReceipts, saveReceipts } from "../../src/io/load";
 import type { ReceiptTable } from "../../src/io/receipt-table";
 import { ReceiptValidationError } from "../../src/receipt/issues";
+import { tempDir } from "../temp-dir";
 
 const F = join(__dirname, "fixtures");
 const fixture = (name: string) => join(F, name);
@@ -257,7 +257,7 @@ test("the tool is detected from each file's contents", async () => {
 });
 
 test("imported receipts round-trip through JSONL, CSV, Arrow and Parquet and feed analyze", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "import-"));
+  const dir = tempDir("import-");
   try {
     const t = await importEvaluations([fixture("inspect-refusal.eval"), fixture("garak-report.jsonl")], { labelMap: INSPECT_MAP });
     assert.equal(t.numRows, 14);
@@ -300,7 +300,7 @@ test("two logs holding the same receipt are caught as duplicates, naming both pl
 });
 
 test("receipts import: writes the receipts, prints notes, exits 1 listing values when a map is needed", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "import-cli-"));
+  const dir = tempDir("import-cli-");
   const err = { text: "", write(s: string) { this.text += s; return true; } };
   try {
     const out = join(dir, "out.parquet");

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import {
@@ -14,6 +13,7 @@ import {
 } from "../../src/plots";
 import type { DisplayData } from "../../src/plots";
 import * as F from "./fixtures";
+import { tempDir } from "../temp-dir";
 
 const fig = mainSweepFigure(F.smallComplianceCells());
 
@@ -30,7 +30,7 @@ describe("showFigure", () => {
   });
 
   it("writes plotly.min.js beside the notebook once, sends a small loader once, then one three-mime output per figure", () => {
-    const dir = mkdtempSync(join(tmpdir(), "display-"));
+    const dir = tempDir("display-");
     const sent: DisplayData[] = [];
     const writer = (d: DisplayData, update: boolean): void => {
       assert.equal(update, false);

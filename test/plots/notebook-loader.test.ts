@@ -5,8 +5,7 @@
  * in the figure's place what is missing when the file is not there.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser } from "playwright-core";
@@ -14,6 +13,7 @@ import { figureDisplayData, mainSweepFigure, orderingFigure, plotlyLoaderDisplay
 import { launchHeadlessChromium } from "../../src/plots/save";
 import { countRenderedTraces } from "./browser";
 import * as F from "./fixtures";
+import { tempDir } from "../temp-dir";
 
 let browser: Browser;
 before(async () => { browser = await launchHeadlessChromium(); });
@@ -32,7 +32,7 @@ function page(dir: string): string {
 }
 
 test("two figure outputs draw from one plotly.min.js beside the page, with require.js present", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "loader-"));
+  const dir = tempDir("loader-");
   writePlotlyFile(dir);
   const drawn = await countRenderedTraces(page(dir), { browser });
   assert.equal(drawn.plots, 2);
@@ -42,7 +42,7 @@ test("two figure outputs draw from one plotly.min.js beside the page, with requi
 });
 
 test("without plotly.min.js each figure says what is missing", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "loader-"));
+  const dir = tempDir("loader-");
   const drawn = await countRenderedTraces(page(dir), { browser, ignore: [/plotly\.min\.js/] });
   assert.equal(drawn.plots, 0);
   assert.equal(drawn.failedFigures.length, 2);

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { listFigures, plotCommand, readFigureInputs } from "../../src/plots";
 import * as F from "./fixtures";
+import { tempDir } from "../temp-dir";
 
 describe("plotCommand", () => {
-  const dir = mkdtempSync(join(tmpdir(), "receipts-plot-cmd-"));
+  const dir = tempDir("receipts-plot-cmd-");
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("writes the figures whose tables are given, a report page, and says what it skipped", async () => {

@@ -1,7 +1,6 @@
 /** Browser tests: one Chromium for counting and one renderer for images, for the whole file. */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type * as Plotly from "plotly.js";
@@ -19,6 +18,7 @@ import {
 import type { Figure, FigureInputs } from "../../src/plots";
 import { countRenderedTraces } from "./browser";
 import * as F from "./fixtures";
+import { tempDir } from "../temp-dir";
 
 const INPUTS: FigureInputs = {
   compliance: F.syntheticMainSweep(),
@@ -62,7 +62,7 @@ describe("figures in headless Chromium", () => {
   let renderer: FigureRenderer;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "receipts-plots-"));
+    dir = tempDir("receipts-plots-");
     [browser, renderer] = await Promise.all([launchHeadlessChromium(), FigureRenderer.launch()]);
   });
 

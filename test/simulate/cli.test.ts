@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadReceipts } from "../../src/io";
 import { simulateCommand } from "../../src/simulate";
+import { tempDir } from "../temp-dir";
 
-const dir = mkdtempSync(join(tmpdir(), "simulate-cli-"));
+const dir = tempDir("simulate-cli-");
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(options: Omit<Parameters<typeof simulateCommand>[0], "log" | "error">) {

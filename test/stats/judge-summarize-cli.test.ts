@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { parse } from "csv-parse/sync";
@@ -15,6 +14,7 @@ import { judgeErrorSummary } from "../../src/analysis/judge-error-summary";
 import { fromRecords } from "../../src/io/load";
 import { toJSONL } from "../../src/io/jsonl";
 import type { ReceiptInput } from "../../src/receipt/types";
+import { tempDir } from "../temp-dir";
 
 const ENTRY = join(__dirname, "..", "..", "src", "cli", "main.ts");
 const run = (args: string[]) => {
@@ -42,7 +42,7 @@ function records(withReference: boolean): ReceiptInput[] {
   return out;
 }
 
-const dir = mkdtempSync(join(tmpdir(), "judge-cli-"));
+const dir = tempDir("judge-cli-");
 const file = join(dir, "receipts.jsonl");
 writeFileSync(file, toJSONL(fromRecords(records(true))));
 after(() => rmSync(dir, { recursive: true, force: true }));
