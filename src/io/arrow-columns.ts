@@ -7,7 +7,7 @@
  * path's; good rows have their keys computed and deduplicated and the input vectors are
  * kept as they are.
  */
-import { Bool, Data, DataType, Dictionary, Float, Float64, Int, Int32, List, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
+import { Bool, Data, DataType, Dictionary, Float, Float64, Int, Int16, Int32, Int8, List, makeData, makeVector, Table, Utf8, vectorFromArray, type Vector } from "apache-arrow";
 import { INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { makeChecker } from "../receipt/check-value";
 import type { ReceiptAssembler } from "./assemble";
@@ -15,6 +15,7 @@ import { arrowTypeOf, NullColumns } from "./arrow-schema";
 import { columnBuilderFor } from "./column-builder";
 import { dictionaryWords, flattenDictionary, keyColumns, KeyLaneSums, keyTextOfColumns, nullBits, bitSet, numbersOf, valid, type KeyColumn } from "./key-columns";
 import { KEY_FIELDS } from "../receipt/key";
+import type { DictionaryCodes } from "./dictionary-index";
 
 /** Whether two Arrow types are the same for our purposes (dictionary ids aside). */
 export function sameArrowType(a: DataType, b: DataType): boolean {
@@ -26,11 +27,25 @@ export function sameArrowType(a: DataType, b: DataType): boolean {
   return a.constructor === b.constructor || a.typeId === b.typeId;
 }
 
+/** Whether a dictionary's index type is one the kit reads and writes: signed, 8, 16 or 32 bits (see dictionary-index.ts). */
+function canonicalIndex(t: DataType): boolean {
+  return t instanceof Int && t.isSigned && (t.bitWidth === 8 || t.bitWidth === 16 || t.bitWidth === 32);
+}
+
+/**
+ * Whether an Arrow type is the canonical one for a field: the declared type, except that a
+ * dictionary may have any canonical index width (`canonicalIndex`), as the kit's own tables do.
+ */
+function canonicalFor(actual: DataType, declared: DataType): boolean {
+  if (declared instanceof Dictionary && actual instanceof Dictionary) return canonicalIndex(actual.indices) && sameArrowType(actual.dictionary, declared.dictionary);
+  return sameArrowType(actual, declared);
+}
+
 /** Whether every schema column the table has is in its canonical type. */
 export function isCanonical(table: Pick<Table, "schema">): boolean {
   for (const spec of INPUT_FIELDS) {
     const field = table.schema.fields.find((f) => f.name === spec.name);
-    if (field !== undefined && !sameArrowType(field.type, arrowTypeOf(spec))) return false;
+    if (field !== undefined && !canonicalFor(field.type, arrowTypeOf(spec))) return false;
   }
   return true;
 }
@@ -125,9 +140,18 @@ function constantVector(spec: FieldSpec, n: number, value: string | number | boo
   return makeVector(makeData({ type: type as List<Utf8>, length: n, nullCount: n, nullBitmap, valueOffsets: new Int32Array(n + 1), child }));
 }
 
-/** The same data labelled with the declared type object, so `instanceof Int32` and friends hold downstream. */
+/**
+ * The same data labelled with the declared type object, so `instanceof Int32` and friends hold
+ * downstream; a dictionary keeps its own index width (as an Int8, Int16 or Int32 object).
+ */
 function withType(v: Vector, type: DataType): Vector {
-  return makeVector(v.data.map((d) => d.clone(type)));
+  return makeVector(v.data.map((d) => d.clone(type instanceof Dictionary ? dictionaryTypeOf(d) : type)));
+}
+
+/** A dictionary of strings with the index width of this Data's codes. */
+function dictionaryTypeOf(d: Data): Dictionary<Utf8, Int8 | Int16 | Int32> {
+  const bits = (d.type as Dictionary).indices.bitWidth;
+  return new Dictionary(new Utf8(), bits === 8 ? new Int8() : bits === 16 ? new Int16() : new Int32());
 }
 
 /** Replace nulls by the field's default (training_stage, format_cue, sample_index). */
@@ -262,7 +286,7 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
         const word = words[w];
         if (word === null || check(word) !== null) { bad[w] = 1; anyBad = true; }
       }
-      if (anyBad) flagBadCodes((d.values as Int32Array).subarray(0, d.length), bad, nullBits(d), d.offset, flag, k);
+      if (anyBad) flagBadCodes((d.values as DictionaryCodes).subarray(0, d.length), bad, nullBits(d), d.offset, flag, k);
       k += d.length;
     }
     return;
@@ -305,7 +329,7 @@ function checkValues(spec: FieldSpec, c: number, v: Vector, flag: Uint8Array): v
 }
 
 /** Flag valid rows whose dictionary code names a bad word. */
-function flagBadCodes(codes: Int32Array, bad: Uint8Array, bits: Uint8Array | null, off: number, flag: Uint8Array, k: number): void {
+function flagBadCodes(codes: DictionaryCodes, bad: Uint8Array, bits: Uint8Array | null, off: number, flag: Uint8Array, k: number): void {
   for (let i = 0; i < codes.length; i++) if (bad[codes[i]] === 1 && (bits === null || bitSet(bits, off + i))) flag[k + i] = 1;
 }
 

@@ -13,7 +13,10 @@ import { CanonicalFeed, encodeDictionaryStrings, feedCanonicalTable, isCanonical
 import { readArrowFileColumns } from "./arrow-file";
 import { fileIdentity, type FileIdentity } from "./file-hash";
 import { ReceiptTable } from "./receipt-table";
-import { writeChunksAtomic } from "./write-atomic";
+
+/** The atomic writer, loaded on a first write (a load never needs it). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const writeAtomic = (): typeof import("./write-atomic") => require("./write-atomic");
 
 function plainValue(v: unknown): unknown {
   if (v === undefined) return null;
@@ -210,7 +213,7 @@ const WRITE_CHUNK = 2 ** 30;
 
 export async function writeArrow(table: ReceiptTable, path: string): Promise<void> {
   const bytes = toArrow(table);
-  await writeChunksAtomic(path, (function* () {
+  await writeAtomic().writeChunksAtomic(path, (function* () {
     for (let at = 0; at < bytes.length; at += WRITE_CHUNK) yield bytes.subarray(at, Math.min(bytes.length, at + WRITE_CHUNK));
     if (bytes.length === 0) yield bytes;
   })());

@@ -16,6 +16,7 @@ import { INPUT_INDEX, validateInto, type RecordLocation, type ValidateOptions } 
 import { NullColumns, receiptArrowSchema } from "./arrow-schema";
 import { columnBuilderFor, rowAppender, type ColumnBuilder } from "./column-builder";
 import { bitSet, nullBits, receiptKeyVector } from "./key-columns";
+import type { DictionaryCodes } from "./dictionary-index";
 import { ReceiptTable, type ReceiptFormat, type SourceFile } from "./receipt-table";
 
 export interface LoadOptions extends ValidateOptions {
@@ -705,7 +706,7 @@ function deriveFromColumns(nBenign: Vector, nHarmful: Vector, label: Vector): Re
   const words = Array.from(l.dictionary!.toArray() as ArrayLike<string | null>);
   const byCode = Int8Array.from(words, (w) => (w === "compliance" ? 1 : w === "refusal" ? 0 : -1));
   // fixed-width buffers of a sliced Data already start at its first row (only bitmaps keep the offset)
-  const codes = (l.values as Int32Array).subarray(0, l.length);
+  const codes = (l.values as DictionaryCodes).subarray(0, l.length);
   const nb = (b.values as Int32Array).subarray(0, b.length), nh = (h.values as Int32Array).subarray(0, h.length);
   const n = nb.length;
   const total = new Int32Array(n);

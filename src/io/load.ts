@@ -7,12 +7,19 @@ import { resolve } from "node:path";
 import type { DataFrame } from "./dataframe";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { readArrowInto, writeArrow } from "./arrow-ipc";
-import { readCSVInto, writeCSV } from "./csv";
 import { withLazySha256 } from "./file-hash";
-import { readJSONLInto, writeJSONL, type JSONLLimits } from "./jsonl";
-import { readParquetInto, writeParquetFile } from "./parquet";
+import type { JSONLLimits } from "./jsonl";
 import type { ReceiptFormat, ReceiptTable } from "./receipt-table";
 import { expandPaths, formatFromPath } from "./receipt-paths";
+
+// The readers and writers of the other formats are loaded when a file of theirs is met: an
+// Arrow load does not pay for compiling the JSONL, CSV and Parquet code (and csv-stringify,
+// worker_threads) at start-up, which was a tenth of a load of a million receipts.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const csv = (): typeof import("./csv") => require("./csv");
+const jsonl = (): typeof import("./jsonl") => require("./jsonl");
+const parquet = (): typeof import("./parquet") => require("./parquet");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 // in receipt-paths.ts, so that a caller needing only these (fit --engine duckdb) loads no reader
 export { expandPaths, formatFromPath };
@@ -56,9 +63,9 @@ export async function loadReceipts(paths: string | readonly string[], options: L
     // Files are hashed only if the hash is read (provenance; see file-hash.ts).
     const { records, file } =
       format === "arrow" ? await readArrowInto(asm, path, options)
-      : format === "parquet" ? await readParquetInto(asm, path, options)
-      : format === "jsonl" ? await readJSONLInto(asm, path, options)
-      : await readCSVInto(asm, path, options);
+      : format === "parquet" ? await parquet().readParquetInto(asm, path, options)
+      : format === "jsonl" ? await jsonl().readJSONLInto(asm, path, options)
+      : await csv().readCSVInto(asm, path, options);
     asm.closeSource(path, format, null, records, rowsBefore, issuesBefore);
     const at = asm.sources.length - 1;
     asm.sources[at] = withLazySha256(asm.sources[at], resolve(path), file);
@@ -100,8 +107,8 @@ export async function saveReceipts(table: ReceiptTable, path: string): Promise<v
   if (format === null) throw new Error(`saveReceipts: cannot tell the format of ${path}; expected .jsonl, .csv, .arrow or .parquet`);
   // A table loaded with `columns` holds nulls for the fields it did not read: writing it would lose them.
   if (table.loadedFields.length < table.fieldNames.length) throw new Error(`saveReceipts: this table was loaded with only some fields (${table.loadedFields.join(", ")}); load it without the columns option to write it`);
-  if (format === "jsonl") return writeJSONL(table, path);
-  if (format === "csv") return writeCSV(table, path);
+  if (format === "jsonl") return jsonl().writeJSONL(table, path);
+  if (format === "csv") return csv().writeCSV(table, path);
   if (format === "arrow") return writeArrow(table, path);
-  return writeParquetFile(table, path);
+  return parquet().writeParquetFile(table, path);
 }
