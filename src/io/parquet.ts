@@ -5,10 +5,11 @@
 import { openAsBlob } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { Table, tableFromIPC, tableToIPC } from "apache-arrow";
-import type { ParquetFile } from "parquet-wasm";
+import type { ParquetFile, Table as WasmTable } from "parquet-wasm";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { checkArrowColumns, feedArrowRows, feedArrowTable } from "./arrow-ipc";
 import { fileIdentity, type FileIdentity } from "./file-hash";
+import { ffiTable } from "./parquet-ffi";
 import { ReceiptTable } from "./receipt-table";
 import { writeChunksAtomic, writeFileAtomic } from "./write-atomic";
 
@@ -26,16 +27,43 @@ function parquetWasm(): typeof import("parquet-wasm") {
  */
 export function decodeParquet(bytes: Uint8Array, file: string | null, options: { rowGroups?: number[]; batchSize?: number } = {}): Table {
   try {
-    return tableFromIPC(parquetWasm().readParquet(bytes, { batchSize: options.batchSize ?? 65536, rowGroups: options.rowGroups }).intoIPCStream());
+    return intoArrowJs(parquetWasm().readParquet(bytes, { batchSize: options.batchSize ?? 65536, rowGroups: options.rowGroups }));
   } catch (e) {
     throw new Error(`${file ?? "<input>"}: not a readable Parquet file (${String((e as Error).message ?? e)})`);
   }
 }
 
 /**
+ * A table in WebAssembly memory as an Arrow JS table, which it frees. Its buffers are copied
+ * out through the C Data Interface (parquet-ffi.ts): an IPC stream would first be written
+ * again inside WebAssembly memory, which then stays that much larger for the rest of the
+ * process, and copied out whole. Types the copy does not read take the IPC route.
+ */
+function intoArrowJs(table: WasmTable): Table {
+  const ffi = table.toFFI();
+  let out: Table | null = null;
+  try {
+    // The memory's buffer after toFFI: an allocation may have grown (and replaced) it.
+    out = ffiTable(parquetWasm().wasmMemory().buffer as ArrayBuffer, ffi.schemaAddr(), ffi.arrayAddrs());
+  } catch {
+    // A type the copy does not read (UnsupportedFfiType), or any surprise in it: the IPC
+    // route reads everything (parquet-ffi.test.ts checks the copy against it).
+  } finally {
+    ffi.free();
+  }
+  if (out !== null) {
+    table.free();
+    return out;
+  }
+  // intoIPCStream consumes (and frees) the wasm table.
+  return tableFromIPC(table.intoIPCStream());
+}
+
+/**
  * Rows of a row group decoded at once: the wasm heap (which grows and never shrinks) then
- * holds one row group's compressed pages and half of it decoded, and JavaScript one slice's
- * IPC bytes and table at a time.
+ * holds one row group's compressed pages and half of it decoded (about 45 MB at most for the
+ * kit's receipts), and JavaScript one slice's copied buffers at a time. Smaller slices shrink
+ * that heap little and cost a decoder call each (16,384 rows: a third more CPU).
  */
 export const PARQUET_SLICE_ROWS = 65536;
 
@@ -95,8 +123,7 @@ export async function readParquetInto(asm: ReceiptAssembler, path: string, optio
     const limit = Math.min(PARQUET_SLICE_ROWS, groups[g] - offset);
     const wasmTable = await withTraps(() => handle.read({ rowGroups: [g], columns, offset, limit, batchSize: limit }));
     offset += limit;
-    // intoIPCStream consumes (and frees) the wasm table.
-    return tableFromIPC(wasmTable.intoIPCStream());
+    return intoArrowJs(wasmTable);
   };
   try {
     return { records: await readGroups(asm, path, options, groups, next, (rows) => decoderMessage(path, groups, rows)), file };
