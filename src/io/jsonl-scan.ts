@@ -20,7 +20,7 @@ import { isUtf8 } from "node:buffer";
 import { INPUT_FIELDS, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { shortName, type ValidationIssue } from "../receipt/issues";
 import { KEY_FIELDS } from "../receipt/key";
-import { compileValuesCheck, type ValuesCheck } from "../receipt/validate";
+import { commonTimestampBytes, compileValuesCheck, type ValuesCheck } from "../receipt/validate";
 import { TEXT_IN_BYTES, TEXT_SOURCE } from "./column-builder";
 
 /** Size limits of the JSONL and CSV readers (`loadReceipts` options). */
@@ -90,6 +90,11 @@ const NAME_BYTES = SLOTS.map((f) => Buffer.from(f.name, "latin1"));
  * strings the values check only needs to be strings (no pattern, not a timestamp or key).
  */
 const IN_BYTES: readonly boolean[] = SLOTS.map((f, i) => i < INPUT_FIELDS.length && f.kind === "string" && !f.dictionary && !f.pattern && !f.required && !KEY_FIELDS.includes(f.name as never));
+/**
+ * Timestamp fields whose plain values in the common form (`commonTimestampBytes`) reach their
+ * column as bytes too: the values check accepts TEXT_IN_BYTES for them (it was checked here).
+ */
+const STAMP_IN_BYTES: readonly boolean[] = SLOTS.map((f, i) => i < INPUT_FIELDS.length && f.kind === "timestamp" && !f.dictionary && !KEY_FIELDS.includes(f.name as never));
 const SLOT_BY_NAME = new Map(SLOTS.map((f, i) => [f.name, i]));
 /** Slots below this are input fields (a module constant: read per key, it must not be a property lookup). */
 const INPUT_COUNT = INPUT_FIELDS.length;
@@ -198,7 +203,7 @@ export class ReceiptLineScanner {
   constructor(options: JSONLScanOptions) {
     this.wanted = wantedFields(options.columns);
     this.ignoreUnknown = options.unknownFields === "ignore";
-    this.check = compileValuesCheck(this.wanted);
+    this.check = compileValuesCheck(this.wanted, TEXT_IN_BYTES);
     this.maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
   }
 
@@ -407,11 +412,18 @@ export class ReceiptLineScanner {
     return ws(b, p + 1, end) === end ? -2 : -1;
   }
 
-  /** How many bytes from `a` and from `c` are equal, up to `max` (four at a time while they are). */
+  /**
+   * How many bytes from `a` (in the last good line) and from `c` are equal, up to `max`
+   * (eight at a time while they are). Eight bytes are compared as a double: equal doubles
+   * have equal bits except +0 and -0 (and NaN, never equal, which only ends the fast loop
+   * early); both have zero bytes, which a good line never holds (a NUL is refused outside
+   * and inside strings), so bytes from `a` are never read as either.
+   */
   private common(b: Bytes, a: number, c: number, max: number): number {
     const view = this.view!;
     let k = 0;
-    while (k + 4 <= max && view.getInt32(a + k, true) === view.getInt32(c + k, true)) k += 4;
+    while (k + 8 <= max && view.getFloat64(a + k, true) === view.getFloat64(c + k, true)) k += 8;
+    if (k + 4 <= max && view.getInt32(a + k, true) === view.getInt32(c + k, true)) k += 4;
     while (k < max && b[a + k] === b[c + k]) k++;
     return k;
   }
@@ -523,7 +535,8 @@ export class ReceiptLineScanner {
         if (c === 34) {
           const q = this.scanString(b, p, end);
           if (q < 0) return -1;
-          if (IN_BYTES[slot] && !this.sEscaped && (this.sAscii || !this.checkText) && q - p - 2 <= this.maxFieldBytes) {
+          if ((IN_BYTES[slot] && !this.sEscaped && (this.sAscii || !this.checkText) && q - p - 2 <= this.maxFieldBytes)
+            || (STAMP_IN_BYTES[slot] && !this.sEscaped && this.sAscii && q - p - 2 <= this.maxFieldBytes && commonTimestampBytes(b, p + 1, q - 1))) {
             // Plain text: its bytes go to the column as they are (no string is made).
             this.values[slot] = TEXT_IN_BYTES;
             TEXT_SOURCE.bytes = b;

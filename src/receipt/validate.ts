@@ -138,11 +138,11 @@ export type ValuesCheck = (values: RecordValues) => boolean;
  * order. Accepts exactly what `validateInto` accepts for the same record and writes the same
  * values (defaults applied); fields not `wanted` are not checked and become null.
  */
-export function compileValuesCheck(wanted: readonly boolean[] | null): ValuesCheck {
-  const key = wanted === null ? "all" : wanted.map((w) => (w ? 1 : 0)).join("");
+export function compileValuesCheck(wanted: readonly boolean[] | null, inBytes: string | null = null): ValuesCheck {
+  const key = (wanted === null ? "all" : wanted.map((w) => (w ? 1 : 0)).join("")) + "\u0000" + (inBytes ?? "");
   let check = VALUES_CHECKS.get(key);
   if (check === undefined) {
-    check = compileFastCheck(true, wanted, true) as unknown as ValuesCheck;
+    check = compileFastCheck(true, wanted, true, inBytes) as unknown as ValuesCheck;
     VALUES_CHECKS.set(key, check);
   }
   return check;
@@ -157,9 +157,14 @@ const VALUES_CHECKS = new Map<string, ValuesCheck>();
  * are the checkers' conditions written out, remembering the last accepted value where
  * values repeat.
  */
-function compileFastCheck(ignoreUnknown: boolean, wanted: readonly boolean[] | null = null, fromValues = wanted !== null): (record: unknown, values: RecordValues) => boolean {
+function compileFastCheck(ignoreUnknown: boolean, wanted: readonly boolean[] | null = null, fromValues = wanted !== null, inBytes: string | null = null): (record: unknown, values: RecordValues) => boolean {
   const lines: string[] = [];
   const state: string[] = [];
+  // Values parsed by the byte-level reader repeat the row before's (the very value, for
+  // fields written the same): a value equal to the last one accepted is accepted without its
+  // check again (each check is of the value alone; the rules across fields run every row).
+  const guarded = new Set<FieldSpec["kind"]>(["integer", "number", "timestamp"]);
+  const guard = (i: number, check: string) => (fromValues ? `if (v !== last${i}) { ${check} last${i} = v; }` : check);
   const range = (spec: FieldSpec) =>
     (spec.minimum !== undefined ? ` && v >= ${spec.minimum}` : "") + (spec.maximum !== undefined ? ` && v <= ${spec.maximum}` : "");
   if (fromValues) lines.push("let present = 0, v;");
@@ -183,24 +188,25 @@ function compileFastCheck(ignoreUnknown: boolean, wanted: readonly boolean[] | n
         lines.push(`if (v !== last${i}) { if (!S[${i}].has(v)) return false; last${i} = v; }`);
         break;
       case "integer":
-        lines.push(spec.wideInteger
+        lines.push(guard(i, spec.wideInteger
           ? `if (!(typeof v === "number" && Number.isSafeInteger(v)${range(spec)})) return false;`
-          : `if (!(typeof v === "number" && (v | 0) === v${range(spec)})) return false;`);
+          : `if (!(typeof v === "number" && (v | 0) === v${range(spec)})) return false;`));
         break;
       case "number":
-        lines.push(`if (!(typeof v === "number" && Number.isFinite(v)${range(spec)})) return false;`);
+        lines.push(guard(i, `if (!(typeof v === "number" && Number.isFinite(v)${range(spec)})) return false;`));
         break;
       case "boolean":
         lines.push("if (typeof v !== \"boolean\") return false;");
         break;
       case "timestamp":
-        lines.push(`if (!(typeof v === "string" && commonTimestamp(v)) && C[${i}](v) !== null) return false;`);
+        // The reader's bytes of a plain timestamp it found in the common form (`commonTimestampBytes`).
+        lines.push(guard(i, `if (${inBytes !== null ? "v !== IN_BYTES && " : ""}!(typeof v === "string" && commonTimestamp(v)) && C[${i}](v) !== null) return false;`));
         break;
       case "string_list":
         lines.push(`if (C[${i}](v) !== null) return false;`);
         break;
     }
-    if (spec.kind === "string" && (spec.pattern || spec.required) || spec.kind === "enum") state.push(`let last${i} = undefined;`);
+    if (spec.kind === "string" && (spec.pattern || spec.required) || spec.kind === "enum" || (fromValues && guarded.has(spec.kind))) state.push(`let last${i} = undefined;`);
     if (!spec.required) lines.push("}");
     lines.push(`values[${i}] = v;`);
   });
@@ -221,7 +227,7 @@ function compileFastCheck(ignoreUnknown: boolean, wanted: readonly boolean[] | n
   );
   const sets = INPUT_FIELDS.map((f) => (f.kind === "enum" ? new Set(f.values) : null));
   const body = `"use strict";\n${state.join("\n")}\nreturn function fastCheck(o, values) {\n${lines.join("\n")}\n};`;
-  const fn = new Function("C", "S", "commonTimestamp", "nonBlank", "derivedAgree", body)(CHECKERS, sets, commonTimestamp, nonBlank, derivedAgree);
+  const fn = new Function("C", "S", "commonTimestamp", "nonBlank", "derivedAgree", "IN_BYTES", body)(CHECKERS, sets, commonTimestamp, nonBlank, derivedAgree, inBytes);
   return (fromValues ? (values: RecordValues) => fn(values, values) : fn) as (record: unknown, values: RecordValues) => boolean;
 }
 
@@ -241,11 +247,34 @@ function digitsAt(s: string, at: number, len: number): number {
  * string is accepted by the field's checker, so it is accepted without the regular
  * expression and date parse. Anything else goes to the checker.
  */
-function commonTimestamp(s: string): boolean {
+export function commonTimestamp(s: string): boolean {
   const len = s.length;
   if (!(len === 20 || (len === 24 && s.charCodeAt(19) === 46 && digitsAt(s, 20, 3) >= 0))) return false;
   if (s.charCodeAt(len - 1) !== 90 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || digitsAt(s, 0, 4) < 0) return false;
   const mo = digitsAt(s, 5, 2), day = digitsAt(s, 8, 2), h = digitsAt(s, 11, 2), mi = digitsAt(s, 14, 2), se = digitsAt(s, 17, 2);
+  return mo >= 1 && mo <= 12 && day >= 1 && day <= 28 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59;
+}
+
+function digitsIn(b: Uint8Array, at: number, len: number): number {
+  let v = 0;
+  for (let k = 0; k < len; k++) {
+    const c = b[at + k] - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * `commonTimestamp` of the text whose bytes are `b[from, to)` (ASCII, no escapes: the JSONL
+ * reader's plain strings), without making the string: the reader gives such a value as
+ * its bytes (TEXT_IN_BYTES), which the values check then accepts for a timestamp field.
+ */
+export function commonTimestampBytes(b: Uint8Array, from: number, to: number): boolean {
+  const len = to - from;
+  if (!(len === 20 || (len === 24 && b[from + 19] === 46 && digitsIn(b, from + 20, 3) >= 0))) return false;
+  if (b[to - 1] !== 90 || b[from + 4] !== 45 || b[from + 7] !== 45 || b[from + 10] !== 84 || b[from + 13] !== 58 || b[from + 16] !== 58 || digitsIn(b, from, 4) < 0) return false;
+  const mo = digitsIn(b, from + 5, 2), day = digitsIn(b, from + 8, 2), h = digitsIn(b, from + 11, 2), mi = digitsIn(b, from + 14, 2), se = digitsIn(b, from + 17, 2);
   return mo >= 1 && mo <= 12 && day >= 1 && day <= 28 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && se >= 0 && se <= 59;
 }
 
