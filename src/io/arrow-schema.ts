@@ -4,9 +4,15 @@
  * int64 would surface as BigInt); timestamps stay ISO strings so a round trip keeps the
  * writer's exact text.
  */
-import { Bool, type Data, DataType, Dictionary, Field, Float64, Int32, List, makeData, makeVector, Schema, Utf8, type Vector } from "apache-arrow";
+import { Bool, type Data, DataType, Dictionary, Field, Float64, Int32, Int8, List, makeData, makeVector, Schema, Utf8, type Vector } from "apache-arrow";
 import { RECEIPT_FIELDS, SCHEMA_VERSION, type FieldSpec } from "../receipt/fields";
 
+/**
+ * A field's declared Arrow type. A dictionary field is declared with Int32 codes (the widest
+ * the kit writes); a table stores each dictionary column's codes in the narrowest signed
+ * type its words fit (Int8, Int16 or Int32: `dictionary-index.ts`), and `receiptArrowSchema`
+ * given the columns says which.
+ */
 export function arrowTypeOf(spec: FieldSpec): DataType {
   switch (spec.kind) {
     case "integer": return spec.wideInteger ? new Float64() : new Int32();
@@ -49,7 +55,8 @@ export class NullColumns {
     const n = this.n, type = arrowTypeOf(spec);
     const nullBitmap = new Uint8Array(this.zeros, 0, (n + 7) >> 3);
     const i32 = new Int32Array(this.zeros, 0, n + 1);
-    if (type instanceof Dictionary) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: i32.subarray(0, n), dictionary: makeVector(makeData({ type: new Utf8(), length: 0, nullCount: 0, valueOffsets: new Int32Array(1), data: new Uint8Array(0) })) }));
+    // an empty dictionary: one-byte codes, as a builder gives for a column of nulls
+    if (type instanceof Dictionary) return makeVector(makeData({ type: new Dictionary(new Utf8(), new Int8()), length: n, nullCount: n, nullBitmap, data: new Int8Array(this.zeros, 0, n), dictionary: makeVector(makeData({ type: new Utf8(), length: 0, nullCount: 0, valueOffsets: new Int32Array(1), data: new Uint8Array(0) })) }));
     if (type instanceof Int32) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: i32.subarray(0, n) }));
     if (type instanceof Float64) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: new Float64Array(this.zeros, 0, n) }));
     if (type instanceof Bool) return makeVector(makeData({ type, length: n, nullCount: n, nullBitmap, data: new Uint8Array(this.zeros, 0, (n + 7) >> 3) }));

@@ -4,6 +4,7 @@
  * these loops touch each buffer once.
  */
 import { Bool, Dictionary, Float64, Int32, Utf8, type Data, type Vector } from "apache-arrow";
+import type { DictionaryCodes } from "./dictionary-index";
 
 const decoder = new TextDecoder();
 
@@ -37,7 +38,7 @@ export function columnValues(vector: Vector, start = 0, end = vector.length): un
     if (from < to) {
       if (type instanceof Dictionary) {
         const labels = utf8Strings(d.dictionary!.data[0] as Data);
-        const codes = d.values as Int32Array;
+        const codes = d.values as DictionaryCodes; // Int8, Int16 or Int32
         for (let i = from; i < to; i++, k++) out[k] = isValid(d, i) ? labels[codes[i]] : null;
       } else if (type instanceof Int32 || type instanceof Float64) {
         const vals = d.values as Int32Array | Float64Array;

@@ -6,7 +6,7 @@
  * to 127 words, Int16 up to 32,767, else Int32), as pandas' categoricals do; readers that
  * want Int32 codes widen them once (`widenCodes`).
  */
-import { Int16, Int32, Int8 } from "apache-arrow";
+import { Dictionary, Int16, Int32, Int8, type DataType } from "apache-arrow";
 
 /** Codes of a dictionary column in any of the index types the kit reads and writes. */
 export type DictionaryCodes = Int8Array | Int16Array | Int32Array;
@@ -48,4 +48,20 @@ export function narrowCodes(codes: DictionaryCodes, words: number): DictionaryCo
 /** Codes as Int32 (what analyses index with): the array itself if it is Int32, else a widened copy. */
 export function widenCodes(codes: DictionaryCodes): Int32Array {
   return codes instanceof Int32Array ? codes : Int32Array.from(codes);
+}
+
+/** The Arrow index type of a code array (what a dictionary Data over these codes must declare). */
+export function indexTypeOf(codes: DictionaryCodes): Int8 | Int16 | Int32 {
+  return codes instanceof Int8Array ? new Int8() : codes instanceof Int16Array ? new Int16() : new Int32();
+}
+
+/**
+ * `type` (a dictionary type) with the index type of `codes`, keeping its dictionary id and
+ * ordering: apache-arrow's `makeData` reads a dictionary's codes as its type's index array
+ * type, so Int8 codes under an Int32 type would be reinterpreted four bytes at a time.
+ */
+export function dictionaryTypeFor<T extends DataType>(type: Dictionary<T>, codes: DictionaryCodes): Dictionary<T, Int8 | Int16 | Int32> {
+  const bits = codes.BYTES_PER_ELEMENT * 8;
+  if (type.indices.bitWidth === bits && type.indices.isSigned) return type as Dictionary<T, Int8 | Int16 | Int32>;
+  return new Dictionary(type.dictionary, indexTypeOf(codes), type.id, type.isOrdered);
 }

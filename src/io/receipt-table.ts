@@ -13,6 +13,7 @@ import type { Receipt } from "../receipt/types";
 import { rowsToDataFrame, type DataFrame } from "./dataframe";
 import { columnFlags, columnValues, isValidAt } from "./column-values";
 import { takeRows } from "./take";
+import type { DictionaryCodes } from "./dictionary-index";
 
 export type ReceiptFormat = "jsonl" | "csv" | "arrow" | "parquet";
 
@@ -32,7 +33,10 @@ export interface SourceFile {
   readonly issues: number;
 }
 
-/** Codes of a dictionary-encoded column: `codes[i]` indexes `labels`, -1 for null. */
+/**
+ * Codes of a dictionary-encoded column: `codes[i]` indexes `labels`, -1 for null. Int32
+ * whatever index width the table stores the column in (analyses index arrays with them).
+ */
 export interface DictionaryColumn {
   readonly codes: Int32Array;
   readonly labels: readonly string[];
@@ -248,12 +252,15 @@ export class ReceiptTable {
       if (v.data.length === 0) full = { codes: new Int32Array(0), labels: [] };
       else {
         const labels: string[] = v.data[0].dictionary ? (Array.from(v.data[0].dictionary.toArray()) as string[]) : [];
+        // Int32 codes whatever the column's index width (Int8, Int16 or Int32: see
+        // dictionary-index.ts), widened once here and shared by every view of the table
         const codes = new Int32Array(v.length);
         let k = 0;
         for (const d of v.data) {
           if (d.dictionary !== v.data[0].dictionary) throw new Error(`ReceiptTable.dictionary: column ${name} has several dictionaries; rebuild the table`);
-          const vals = d.values as Int32Array;
-          for (let i = 0; i < d.length; i++, k++) codes[k] = !isValidAt(d, i) ? -1 : vals[i];
+          const vals = d.values as DictionaryCodes;
+          if (d.nullCount === 0) { codes.set(vals.subarray(0, d.length), k); k += d.length; }
+          else for (let i = 0; i < d.length; i++, k++) codes[k] = !isValidAt(d, i) ? -1 : vals[i];
         }
         full = { codes, labels };
       }

@@ -21,7 +21,8 @@ export function takeRows(vector: Vector, indices: Int32Array | number[]): Vector
   }
   if ((type instanceof Int32 || type instanceof Float64 || type instanceof Dictionary) && vector.data.length === 1) {
     const data = vector.data[0];
-    const src = data.values as Int32Array | Float64Array;
+    // dictionary codes keep their index width (Int8, Int16 or Int32), as the type says
+    const src = data.values as Int32Array | Float64Array | Int16Array | Int8Array;
     const out = new (src.constructor as Int32ArrayConstructor)(n);
     const valid = new Uint8Array((n + 7) >> 3);
     let nullCount = 0;

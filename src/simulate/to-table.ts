@@ -9,7 +9,7 @@
  * byte-stable, while the row-wise builders take them from Arrow's process-wide counter.
  */
 import * as crypto from "node:crypto";
-import { Bool, Dictionary, Field, Float64, Int32, makeData, makeVector, Schema, Table, Utf8, vectorFromArray, type DataType, type Vector } from "apache-arrow";
+import { Bool, Dictionary, Field, Float64, Int32, makeData, makeVector, Schema, Table, Utf8, vectorFromArray, type Data, type DataType, type Vector } from "apache-arrow";
 import { INPUT_FIELDS, JUDGE_LABELS, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import type { ReceiptInput } from "../receipt/types";
 import { KEY_FIELDS } from "../receipt/key";
@@ -18,6 +18,7 @@ import { ReceiptValidationError } from "../receipt/issues";
 import { deriveColumns } from "../io/assemble";
 import { receiptArrowSchema } from "../io/arrow-schema";
 import { columnBuilderFor } from "../io/column-builder";
+import { codesFor, dictionaryTypeFor, narrowCodes, type DictionaryCodes } from "../io/dictionary-index";
 import { ReceiptTable } from "../io/receipt-table";
 import type { SimulatedOutcomes } from "./simulate-outcomes";
 
@@ -135,10 +136,11 @@ function validityBits(n: number, isValid: (i: number) => boolean): { bitmap: Uin
  * A dictionary column from per-level codes: `levelCode[levelOf(row)]` indexes `universe`
  * (-1 for null). Codes are renumbered in first-seen order, as the row-wise builder does.
  */
-function dictionaryVector(n: number, levelOf: (row: number) => number, levelCode: Int32Array, universe: readonly string[], type: Dictionary<Utf8, Int32>): Vector {
+function dictionaryVector(n: number, levelOf: (row: number) => number, levelCode: Int32Array, universe: readonly string[], type: Dictionary<Utf8>): Vector {
   const remap = new Int32Array(universe.length).fill(-1);
   const words: string[] = [];
-  const codes = new Int32Array(n);
+  // codes wide enough for every level; narrowed below if fewer words occur (rare)
+  const wide = codesFor(universe.length, n);
   const { bitmap, nulls } = validityBits(n, (i) => {
     const u = levelCode[levelOf(i)];
     if (u < 0) return false;
@@ -147,10 +149,12 @@ function dictionaryVector(n: number, levelOf: (row: number) => number, levelCode
       c = remap[u] = words.length;
       words.push(universe[u]);
     }
-    codes[i] = c;
+    wide[i] = c;
     return true;
   });
-  return makeVector(makeData({ type, length: n, nullCount: nulls, nullBitmap: bitmap, data: codes, dictionary: vectorFromArray(words, new Utf8()) }));
+  // the narrowest codes for the words that occur, as the row-wise builder stores them
+  const codes = narrowCodes(wide, words.length);
+  return makeVector(makeData({ type: dictionaryTypeFor(type, codes), length: n, nullCount: nulls, nullBitmap: bitmap, data: codes as Int32Array, dictionary: vectorFromArray(words, new Utf8()) }));
 }
 
 /** Distinct non-null strings of some level values, and each level's index among them (-1 for null). */
@@ -201,7 +205,8 @@ function nullVector(spec: FieldSpec, n: number, type: DataType): Vector {
   const b = columnBuilderFor(spec);
   for (let i = 0; i < n; i++) b.append(null);
   const v = b.finish();
-  return type instanceof Dictionary ? makeVector(v.data[0].clone(type)) : v;
+  // the builder's codes keep their index width; the type takes the schema's dictionary id
+  return type instanceof Dictionary ? makeVector(v.data[0].clone(dictionaryTypeFor(type, v.data[0].values as DictionaryCodes))) : v;
 }
 
 /** SHA-256 hex of a string: the one-shot `crypto.hash` where Node has it (>= 20.12), four times faster. */
@@ -238,10 +243,11 @@ if (KEY_FIELDS.join(",") !== EXPECTED_KEY_ORDER) throw new Error("simulate/to-ta
 /**
  * The receipt schema with each dictionary's id fixed to its field's position. Arrow numbers
  * dictionaries from a process-wide counter, so without this the bytes of an Arrow IPC file
- * would depend on how many tables the process had built before.
+ * would depend on how many tables the process had built before. With the columns, each
+ * dictionary takes its column's index type (Int8, Int16 or Int32).
  */
-function stableSchema(): Schema {
-  const base = receiptArrowSchema();
+function stableSchema(children?: readonly Data[]): Schema {
+  const base = receiptArrowSchema(children);
   const fields = base.fields.map((f, i) =>
     f.type instanceof Dictionary ? new Field(f.name, new Dictionary(f.type.dictionary, f.type.indices, i, f.type.isOrdered), f.nullable, f.metadata) : f);
   return new Schema(fields, base.metadata);
@@ -304,6 +310,9 @@ export function toReceiptTable(sim: SimulatedOutcomes): ReceiptTable {
   Object.assign(columns, deriveColumns(nBenign, nHarmful, labels));
   const ordered: Record<string, Vector> = {};
   for (const f of RECEIPT_FIELDS as readonly FieldSpec[]) ordered[f.name] = columns[f.name];
+  // the schema of the columns as built: each dictionary's index width, with the stable ids
+  const final = stableSchema((RECEIPT_FIELDS as readonly FieldSpec[]).map((f) => columns[f.name].data[0]));
+  for (const f of final.fields) if (f.type instanceof Dictionary) ordered[f.name] = makeVector(ordered[f.name].data[0].clone(f.type));
   const source = { path: null, format: "memory" as const, sha256: null, rowsRead: n, rowsKept: n, issues: 0 };
-  return new ReceiptTable(new Table(schema, ordered as any), [source], []);
+  return new ReceiptTable(new Table(final, ordered as any), [source], []);
 }
