@@ -7,6 +7,7 @@
 import { Bool, Dictionary, Field, Float64, Int32, List, makeData, makeVector, Utf8, vectorFromArray, type Data, type DataType, type Vector } from "apache-arrow";
 import { INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { arrowTypeOf } from "./arrow-schema";
+import { codesFor, indexTypeFor, INT16_WORDS, INT8_WORDS, type DictionaryCodes } from "./dictionary-index";
 
 /**
  * A text value that is still in the JSONL reader's bytes: instead of a string made per row
@@ -96,12 +97,12 @@ function copyValidity(validity: Validity, at: number, d: Data): void {
 }
 
 /** A typed array's first `length` values: a view when little would be wasted, a copy otherwise. */
-function trimmed<T extends Int32Array | Float64Array | Uint8Array>(a: T, length: number): T {
+function trimmed<T extends Int8Array | Int16Array | Int32Array | Float64Array | Uint8Array>(a: T, length: number): T {
   return (a.length - length <= a.length >> 3 ? a.subarray(0, length) : a.slice(0, length)) as T;
 }
 
 /**
- * Zeros for the codes or offsets of a column that holds only nulls (optional fields most
+ * Zeros for the offsets of a column that holds only nulls (optional fields most
  * files leave out), allocated when the column is finished rather than grown row by row.
  * Each column gets its own buffer: apache-arrow's IPC writer joins body buffers that are
  * views of one ArrayBuffer as if they were contiguous ranges, so columns sharing one zero
@@ -242,11 +243,19 @@ class BoolBuilder implements ColumnBuilder {
   }
 }
 
+/**
+ * Repeating strings as codes into a list of words, in the narrowest signed type the list
+ * fits (`dictionary-index.ts`): Int8 codes until the 128th word, then Int16, then Int32,
+ * each widening one copy of the codes so far (a column's words are few, so most columns
+ * never widen, and a 40,000-word one widens twice).
+ */
 class DictionaryBuilder implements ColumnBuilder {
   /** Codes, allocated with the first value (null until then: a column of nulls keeps none). */
-  private codes: Int32Array | null = null;
+  private codes: DictionaryCodes | null = null;
   /** Rows to allocate codes for when the first value comes. */
   private capacity = 1024;
+  /** Words the codes' type holds (a word beyond it widens the codes). */
+  private limit = INT8_WORDS;
   private readonly index = new Map<string, number>();
   private readonly words: string[] = [];
   private validity = new Validity();
@@ -255,14 +264,22 @@ class DictionaryBuilder implements ColumnBuilder {
     const need = this.length + extra;
     if (this.codes === null) { if (need > this.capacity) this.capacity = need; return; }
     if (need <= this.codes.length) return;
-    const next = new Int32Array(Math.max(this.codes.length * 2, need));
+    const next = codesFor(this.limit, Math.max(this.codes.length * 2, need));
     next.set(this.codes.subarray(0, this.length));
     this.codes = next;
   }
   /** The codes, allocated (zeros, for the null rows so far) if they were not. */
-  private own(): Int32Array {
-    if (this.codes === null) this.codes = new Int32Array(Math.max(this.capacity, this.length + 1));
+  private own(): DictionaryCodes {
+    if (this.codes === null) this.codes = codesFor(this.limit, Math.max(this.capacity, this.length + 1));
     return this.codes;
+  }
+  /** Codes of the next width up, for a dictionary that outgrew `limit` words (rare: copied once). */
+  private widen(): void {
+    this.limit = this.limit === INT8_WORDS ? INT16_WORDS : 0x7fffffff;
+    if (this.codes === null) return;
+    const next = codesFor(this.limit, this.codes.length);
+    next.set(this.codes.subarray(0, this.length));
+    this.codes = next;
   }
   valueAt(i: number): unknown {
     return this.validity.has(i) ? this.words[this.codes![i]] : null;
@@ -271,6 +288,7 @@ class DictionaryBuilder implements ColumnBuilder {
     let code = this.index.get(word);
     if (code === undefined) {
       code = this.words.length;
+      if (code >= this.limit) this.widen();
       this.index.set(word, code);
       this.words.push(word);
     }
@@ -288,6 +306,7 @@ class DictionaryBuilder implements ColumnBuilder {
         this.lastCode = this.codeOf(value as string);
         this.lastWord = value;
       }
+      // read after codeOf: a new word may have widened the codes
       (this.codes ?? this.own())[this.length] = this.lastCode;
     }
     this.length++;
@@ -300,17 +319,20 @@ class DictionaryBuilder implements ColumnBuilder {
     for (let w = 0; w < words.length; w++) map[w] = words[w] === null ? -1 : this.codeOf(words[w] as string);
     return map;
   }
+  /** Rows of a dictionary vector whose codes are of any index width (Int8, Int16, Int32, ...). */
   appendVector(vector: Vector, rows?: Int32Array | null) {
     this.reserve(rows ? rows.length : vector.length);
     this.own();
     if (!rows) {
       for (const d of vector.data) {
         const map = this.translation(d);
-        const vals = d.values as Int32Array;
+        const vals = d.values as DictionaryCodes;
+        // after the translation, which may have widened the codes
         const out = this.codes!;
         const base = this.length;
         let identity = true;
         for (let w = 0; w < map.length; w++) if (map[w] !== w) { identity = false; break; }
+        // `set` converts between widths; every code is below the dictionary's size, which fits
         if (d.nullCount === 0 && identity) out.set(vals.subarray(0, d.length), base);
         else if (d.nullCount === 0) for (let i = 0; i < d.length; i++) out[base + i] = map[vals[i]];
         else {
@@ -335,19 +357,20 @@ class DictionaryBuilder implements ColumnBuilder {
         map = this.translation(d);
         maps.set(d, map);
       }
-      const code = isValid(d, i) ? map[(d.values as Int32Array)[i]] : -1;
+      const code = isValid(d, i) ? map[(d.values as DictionaryCodes)[i]] : -1;
       this.validity.set(this.length, code >= 0);
       if (code >= 0) this.codes![this.length] = code;
       this.length++;
     });
   }
   finish(): Vector {
+    const codes = this.codes === null ? codesFor(this.limit, this.length) : trimmed(this.codes, this.length);
     return makeVector(makeData({
-      type: new Dictionary(new Utf8(), new Int32()),
+      type: new Dictionary(new Utf8(), indexTypeFor(this.limit)),
       length: this.length,
       nullCount: this.validity.nulls,
       nullBitmap: this.validity.bitmap(this.length),
-      data: this.codes === null ? zeros(this.length) : trimmed(this.codes, this.length),
+      data: codes as Int32Array,
       dictionary: vectorFromArray(this.words, new Utf8()),
     }));
   }
