@@ -84,6 +84,9 @@ const KINDS: readonly Kind[] = SLOTS.map((f) =>
   // Values that repeat row after row: the last one's bytes are compared and its string reused.
   : f.dictionary || f.kind === "enum" ? Kind.Cached
   : Kind.Text);
+/** Per slot, its place among the Cached fields (-1: not one), for the cache's tables. */
+const CACHED_INDEX: readonly number[] = (() => { let n = 0; return KINDS.map((k) => (k === Kind.Cached ? n++ : -1)); })();
+const CACHED_FIELDS = KINDS.filter((k) => k === Kind.Cached).length;
 const NAME_BYTES = SLOTS.map((f) => Buffer.from(f.name, "latin1"));
 /**
  * Text fields whose plain values reach their column as bytes (TEXT_IN_BYTES): optional
@@ -173,11 +176,13 @@ export class ReceiptLineScanner {
   private readonly check: ValuesCheck;
   private readonly ignoreUnknown: boolean;
   private readonly maxFieldBytes: number;
-  private readonly cacheBytes: (Uint8Array | null)[] = new Array(SLOTS.length * CACHE_SIZE).fill(null);
-  private readonly cacheText: (string | null)[] = new Array(SLOTS.length * CACHE_SIZE).fill(null);
-  /** Per slot, the bytes and string of the last value read through the cache. */
-  private readonly lastBytes: (Uint8Array | null)[] = new Array(SLOTS.length).fill(null);
-  private readonly lastText: (string | null)[] = new Array(SLOTS.length).fill(null);
+  /** The cache of repeating values (`cachedValue`): per entry its mixed hash, length (-1: empty), bytes' place in `pool`, and string. */
+  private readonly cacheHash = new Int32Array(CACHED_FIELDS * CACHE_SIZE);
+  private readonly cacheLength = new Int32Array(CACHED_FIELDS * CACHE_SIZE).fill(-1);
+  private readonly cacheAt = new Int32Array(CACHED_FIELDS * CACHE_SIZE);
+  private readonly cacheText: (string | null)[] = new Array(CACHED_FIELDS * CACHE_SIZE).fill(null);
+  private readonly pool = new Uint8Array(CACHE_POOL_BYTES);
+  private poolEnd = 0;
   // What scanString found about the string it scanned.
   private sEscaped = false;
   private sAscii = true;
@@ -561,20 +566,13 @@ export class ReceiptLineScanner {
    * indexed by a hash of the bytes taken while they are scanned, remembers recent values, so
    * a value seen before is the same string (no allocation; dictionaries compare it by
    * identity). Values with escapes or non-ASCII bytes are read the general way, uncached.
+   * (A value equal to the previous line's, written the same, never comes here: the line's
+   * comparison with the one before takes it.) The table's entries are numbers (hash, length,
+   * where the bytes are in one pool): a lookup reads two typed arrays and the pool, instead of
+   * following a pointer to an array object per value and another to its bytes.
    */
   private cachedValue(b: Bytes, p: number, end: number, slot: number): number {
     const from = p + 1;
-    // Most often the value is the previous line's: its bytes, then the closing quote (its
-    // bytes hold no quote, backslash or control byte, so the value ends exactly there).
-    const last = this.lastBytes[slot];
-    if (last !== null) {
-      const len = last.length;
-      if (from + len < end && b[from + len] === 34) {
-        let k = 0;
-        while (k < len && last[k] === b[from + k]) k++;
-        if (k === len) { this.values[slot] = this.lastText[slot]; return from + len + 1; }
-      }
-    }
     let i = from, h = 0, c = 0;
     while (STRING_BYTE[(c = b[i])] === 0) { h = (Math.imul(h, 31) + c) | 0; i++; }
     const len = i - from;
@@ -586,24 +584,32 @@ export class ReceiptLineScanner {
     // The polynomial hash of similar ids (q0001, q0002) differs in its low bits only by
     // small steps: mixed, so that they spread over the table.
     h = Math.imul(h ^ len ^ (h >>> 15), 0x2c1b3c6d);
-    const at = slot * CACHE_SIZE + ((h ^ (h >>> 12)) & (CACHE_SIZE - 1));
-    const known = this.cacheBytes[at];
-    if (known !== null && known.length === len) {
+    const at = CACHED_INDEX[slot] * CACHE_SIZE + ((h ^ (h >>> 12)) & (CACHE_SIZE - 1));
+    const pool = this.pool;
+    if (this.cacheHash[at] === h && this.cacheLength[at] === len) {
+      const o = this.cacheAt[at];
       let k = 0;
-      while (k < len && known[k] === b[from + k]) k++;
+      while (k < len && pool[o + k] === b[from + k]) k++;
       if (k === len) {
-        this.lastBytes[slot] = known;
-        this.values[slot] = this.lastText[slot] = this.cacheText[at];
+        this.values[slot] = this.cacheText[at];
         return i + 1;
       }
     }
     const text = b.latin1Slice(from, i);
-    const copy = new Uint8Array(len);
-    for (let k = 0; k < len; k++) copy[k] = b[from + k];
-    this.cacheBytes[at] = copy;
+    if (this.poolEnd + len > pool.length) {
+      // The pool is full of values replaced since: start it again, with an empty table.
+      this.cacheLength.fill(-1);
+      this.cacheText.fill(null);
+      this.poolEnd = 0;
+    }
+    const o = this.poolEnd;
+    for (let k = 0; k < len; k++) pool[o + k] = b[from + k];
+    this.poolEnd = o + len;
+    this.cacheHash[at] = h;
+    this.cacheLength[at] = len;
+    this.cacheAt[at] = o;
     this.cacheText[at] = text;
-    this.lastBytes[slot] = copy;
-    this.values[slot] = this.lastText[slot] = text;
+    this.values[slot] = text;
     return i + 1;
   }
 
@@ -745,6 +751,8 @@ const STRING_BYTE = new Uint8Array(256).map((_, c) => (c === 34 || c === 92 || c
 
 /** Remembered values of a repeating field (a power of two). */
 const CACHE_SIZE = 4096;
+/** Bytes of cached values kept (values of up to 64 bytes; cleared when full). */
+const CACHE_POOL_BYTES = 1 << 20;
 
 /** Stands for a value of the wrong JSON type: the values check refuses it, and the row validator words it. */
 const WRONG = Symbol("wrong type");

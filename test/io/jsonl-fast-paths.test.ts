@@ -111,3 +111,20 @@ test("a value equal to the last accepted is accepted without its check; a bad va
   assert.equal(table.numRows, 4);
   assert.deepEqual(table.issues.map((i) => [i.line, i.field]), [[3, "temperature"], [4, "max_tokens"], [5, "latency_ms"], [7, "max_tokens"]]);
 });
+
+test("repeating values past the cache's pool: distinct values over a MiB, and values that come back after it was cleared", () => {
+  const models = ["m".repeat(60) + "1", "m".repeat(60) + "2", "m".repeat(60) + "3"];
+  const lines: string[] = [];
+  // 30,000 distinct query ids of 40 bytes (1.2 MB of cached values) with the models coming back throughout.
+  for (let i = 0; i < 30000; i++) lines.push(JSON.stringify(receipt(i, { query_id: "q" + String(i).padStart(39, "0"), model: models[(i * 7) % 3] })));
+  const table = fromJSONL(lines.join("\n") + "\n");
+  assert.equal(table.numRows, lines.length);
+  const ids = table.column("query_id") as unknown as { get(i: number): string };
+  const model = table.column("model") as unknown as { get(i: number): string };
+  for (let i = 0; i < lines.length; i += 97) {
+    assert.equal(ids.get(i), "q" + String(i).padStart(39, "0"));
+    assert.equal(model.get(i), models[(i * 7) % 3]);
+  }
+  assert.equal(ids.get(lines.length - 1), "q" + String(lines.length - 1).padStart(39, "0"));
+  assert.equal(toJSONL(table), toJSONL(fromRecords(lines.map((l) => JSON.parse(l)))));
+});
