@@ -14,6 +14,7 @@ import { JSONLLines, type Bytes, type JSONLScanOptions, type LineSink } from "./
 import { arrowTypeOf } from "./arrow-schema";
 import { columnBuilderFor, rowAppender } from "./column-builder";
 import { KeyLaneCache } from "./jsonl-key-lanes";
+import { dictionaryTypeFor, type DictionaryCodes } from "./dictionary-index";
 
 export { badJSONMessage } from "./jsonl-scan";
 
@@ -66,7 +67,9 @@ export function fromWire(w: WireData, type: DataType): Vector {
 function dataFromWire(w: WireData, type: DataType): Data {
   const common = { length: w.length, nullCount: w.nullCount, nullBitmap: w.nullBitmap ?? undefined };
   if (type instanceof Dictionary) {
-    return makeData({ ...common, type, data: w.values as Int32Array, dictionary: makeVector(dataFromWire(w.dictionary!, new Utf8())) });
+    // the codes' own index type (the builders give the narrowest: Int8, Int16 or Int32)
+    const codes = w.values as DictionaryCodes;
+    return makeData({ ...common, type: dictionaryTypeFor(type, codes), data: codes as Int32Array, dictionary: makeVector(dataFromWire(w.dictionary!, new Utf8())) });
   }
   if (type instanceof List) return makeData({ ...common, type, valueOffsets: w.offsets!, child: dataFromWire(w.child!, type.children[0].type) });
   if (type instanceof Utf8) return makeData({ ...common, type, valueOffsets: w.offsets!, data: w.values as Uint8Array });
