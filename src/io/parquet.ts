@@ -4,7 +4,7 @@
  */
 import { openAsBlob } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
-import { Table, tableFromIPC, tableToIPC } from "apache-arrow";
+import { type Data, makeData, RecordBatch, Schema, Struct, Table, tableFromIPC, tableToIPC } from "apache-arrow";
 import type { ParquetFile, Table as WasmTable } from "parquet-wasm";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
 import { checkArrowColumns, feedArrowRows, feedArrowTable } from "./arrow-ipc";
@@ -60,10 +60,11 @@ function intoArrowJs(table: WasmTable): Table {
 }
 
 /**
- * Rows of a row group decoded at once: the wasm heap (which grows and never shrinks) then
- * holds one row group's compressed pages and half of it decoded (about 45 MB at most for the
- * kit's receipts), and JavaScript one slice's copied buffers at a time. Smaller slices shrink
- * that heap little and cost a decoder call each (16,384 rows: a third more CPU).
+ * Rows of a row group decoded at once (its columns split over calls, see PARQUET_CALL_BYTES):
+ * the wasm heap (which grows and never shrinks) then holds a row group's compressed pages and
+ * a slice of some columns decoded, and JavaScript one slice's copied buffers at a time.
+ * Smaller slices cost a decoder call each (16,384 rows whole: a third more CPU), which
+ * splitting the columns of larger slices costs far less.
  */
 export const PARQUET_SLICE_ROWS = 65536;
 
@@ -102,12 +103,13 @@ async function openParquet(path: string): Promise<OpenParquet | null> {
 /**
  * Read a Parquet file into an assembler on this thread, a slice of a row group at a time:
  * only the column chunks of the fields the assembler loads are read from disk and decoded
- * (a file-backed Blob: the bytes are never all in memory), each slice becomes one Arrow
+ * (a file-backed Blob: the bytes are never all in memory), each slice (its columns decoded
+ * by as many calls as keep each under `callBytes`, see `planCalls`) becomes one Arrow
  * batch that is checked, keyed and appended to columns sized for the whole file, then
  * released. (A decoder thread used to do this alongside; with the work beside the decode
  * now a few percent of it, the thread only cost a copy, and lost when the other core was busy.)
  */
-export async function readParquetInto(asm: ReceiptAssembler, path: string, options: LoadOptions): Promise<{ records: number; file: FileIdentity }> {
+export async function readParquetInto(asm: ReceiptAssembler, path: string, options: LoadOptions, callBytes = PARQUET_CALL_BYTES): Promise<{ records: number; file: FileIdentity }> {
   // Which version of the file is read (stat before any read), for its SHA-256 to be computed
   // if and when it is asked for (file-hash.ts): the load itself hashes nothing.
   const file = fileIdentity(await stat(path));
@@ -117,13 +119,28 @@ export async function readParquetInto(asm: ReceiptAssembler, path: string, optio
   const wanted = asm.loaded === null ? undefined : new Set(asm.loadedFieldNames());
   const columns = wanted === undefined ? undefined : names.filter((n) => wanted.has(n));
   let g = 0, offset = 0;
+  /** The columns of each decoder call of a slice (see `planCalls`); null until the first slice is read. */
+  let calls: (string[] | undefined)[] | null = null;
+  const read = async (cols: string[] | undefined, limit: number): Promise<Table> =>
+    intoArrowJs(await withTraps(() => handle.read({ rowGroups: [g], columns: cols, offset, limit, batchSize: limit })));
   const next = async (): Promise<Table | null> => {
     while (g < groups.length && offset >= groups[g]) { g++; offset = 0; }
     if (g >= groups.length) return null;
+    let part: Table;
+    if (calls === null) {
+      // A first small slice, all columns in one call, measures what a row of each column
+      // takes decoded before any call has grown the WebAssembly memory.
+      const limit = Math.min(PROBE_ROWS, groups[g] - offset);
+      part = await read(columns, limit);
+      calls = planCalls(part, columns, PARQUET_SLICE_ROWS, callBytes);
+      offset += limit;
+      return part;
+    }
     const limit = Math.min(PARQUET_SLICE_ROWS, groups[g] - offset);
-    const wasmTable = await withTraps(() => handle.read({ rowGroups: [g], columns, offset, limit, batchSize: limit }));
+    const parts: Table[] = [];
+    for (const cols of calls) parts.push(await read(cols, limit));
     offset += limit;
-    return intoArrowJs(wasmTable);
+    return joinColumns(parts);
   };
   try {
     return { records: await readGroups(asm, path, options, groups, next, (rows) => decoderMessage(path, groups, rows)), file };
@@ -131,6 +148,64 @@ export async function readParquetInto(asm: ReceiptAssembler, path: string, optio
     // After a trap the reader still holds the file: it is left to the garbage collector.
     try { handle.free(); } catch { /* see above */ }
   }
+}
+
+/** Rows of the first slice, read with all columns at once to measure them (see `planCalls`). */
+const PROBE_ROWS = 4096;
+
+/**
+ * Decoded bytes one decoder call is planned to produce at most. The WebAssembly memory grows
+ * to about twice what the largest call decodes (column chunks, pages, the batch) and never
+ * shrinks, so a slice of the kit's receipts (about 19 MB decoded at 65,536 rows) is read in
+ * two calls of half the columns each: 27 MB of WebAssembly memory at the end of a 1M load
+ * instead of 44, for no CPU measured (each call reads and decompresses only its own column
+ * chunks). Three calls saved no more memory (the largest columns set the size) and cost 10%.
+ */
+export const PARQUET_CALL_BYTES = 12 * 2 ** 20;
+
+/** Bytes of a column's buffers (children and dictionary included). */
+function dataBytes(d: Data): number {
+  let n = 0;
+  for (const b of [d.values, d.valueOffsets, d.nullBitmap] as (ArrayBufferView | undefined)[]) n += b?.byteLength ?? 0;
+  for (const c of d.children ?? []) n += dataBytes(c);
+  if (d.dictionary) for (const dd of d.dictionary.data) n += dataBytes(dd);
+  return n;
+}
+
+/**
+ * The columns of each decoder call for slices of `rows` rows, from the bytes a row of each
+ * column of `probe` took: columns dealt largest first to the call with fewest bytes so far,
+ * as many calls as keep each under PARQUET_CALL_BYTES. One call (`columns` as given) when the
+ * whole slice fits.
+ */
+export function planCalls(probe: Table, columns: string[] | undefined, rows: number, callBytes = PARQUET_CALL_BYTES): (string[] | undefined)[] {
+  const names = probe.schema.fields.map((f) => f.name);
+  const per = probe.numRows > 0 ? rows / probe.numRows : 0;
+  const sizes = names.map((n) => probe.getChild(n)!.data.reduce((a, d) => a + dataBytes(d), 0) * per);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const k = Math.min(names.length, Math.ceil(total / callBytes));
+  if (k <= 1) return [columns];
+  const calls: { names: string[]; bytes: number }[] = Array.from({ length: k }, () => ({ names: [], bytes: 0 }));
+  for (const i of names.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a])) {
+    const call = calls.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    call.names.push(names[i]);
+    call.bytes += sizes[i];
+  }
+  // Each call's columns in the file's order (the decoder returns them so).
+  return calls.map((c) => names.filter((n) => c.names.includes(n)));
+}
+
+/** One table of the columns of `parts` (the same rows, read by separate calls), in the order they come. */
+function joinColumns(parts: Table[]): Table {
+  if (parts.length === 1) return parts[0];
+  const rows = parts[0].numRows;
+  if (parts.some((p) => p.numRows !== rows)) throw new Error(`the decoder gave ${parts.map((p) => p.numRows).join(", ")} rows for one slice's columns`);
+  // Every part is one batch (batchSize = limit); otherwise the vectors are rebatched together.
+  if (parts.some((p) => p.batches.length !== 1)) return new Table(Object.fromEntries(parts.flatMap((p) => p.schema.fields.map((f) => [f.name, p.getChild(f.name)!]))));
+  const fields = parts.flatMap((p) => p.schema.fields);
+  const children = parts.flatMap((p) => p.batches[0].data.children);
+  const schema = new Schema(fields);
+  return new Table(schema, [new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows, nullCount: 0, children }))]);
 }
 
 /** Whether an error is a trap of parquet-wasm's WebAssembly (a corrupt page makes the decoder panic). */

@@ -3,6 +3,7 @@
  * the table the IPC route gives: every type it reads, with nulls, at offsets that are not
  * multiples of 8 (sliced batches), several batches; types it does not read are refused
  * before anything is copied, and a Parquet file holding one still loads (the IPC route).
+ * Slices whose columns are decoded by several calls (planCalls) read as one call reads them.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -16,7 +17,8 @@ import {
 import * as pw from "parquet-wasm";
 import { fromArrow, toArrow } from "../../src/io/arrow-ipc";
 import { fromRecords, loadReceipts } from "../../src/io/load";
-import { decodeParquet, fromParquet, toParquet } from "../../src/io/parquet";
+import { ReceiptAssembler, type LoadOptions } from "../../src/io/assemble";
+import { decodeParquet, fromParquet, planCalls, readParquetInto, ROW_GROUP_ROWS, toParquet } from "../../src/io/parquet";
 import { ffiTable, UnsupportedFfiType } from "../../src/io/parquet-ffi";
 import { benchReceipt } from "../../bench/receipt-generator";
 
@@ -135,4 +137,45 @@ test("Parquet loads (whole, projected, in memory) give what the Arrow route give
   const projectedArrow = fromArrow(toArrow(receipts), { columns: [...columns] });
   for (const c of columns) assert.deepEqual(projected.values(c), projectedArrow.values(c), c);
   assert.deepEqual(projected.values("receipt_key"), projectedArrow.values("receipt_key"));
+});
+
+test("planCalls deals every column to one call under the budget, each call's columns in the file's order", () => {
+  const probe = fromRecords(Array.from({ length: 500 }, (_, i) => benchReceipt(i))).arrow;
+  const names = probe.schema.fields.map((f) => f.name);
+  assert.deepEqual(planCalls(probe, undefined, 65536, 2 ** 40), [undefined]);
+  assert.deepEqual(planCalls(probe, ["model"], 65536, 2 ** 40), [["model"]]);
+  for (const budget of [2 ** 16, 2 ** 20, 2 ** 22]) {
+    const calls = planCalls(probe, undefined, 65536, budget) as string[][];
+    assert.ok(calls.length > 1, `budget ${budget}`);
+    assert.deepEqual([...calls.flat()].sort(), [...names].sort(), `budget ${budget}`);
+    for (const c of calls) assert.deepEqual(c, names.filter((n) => c.includes(n)), `budget ${budget}`);
+  }
+  // No more calls than columns, however small the budget.
+  assert.equal(planCalls(probe, undefined, 65536, 1).length, names.length);
+});
+
+test("slices read in several calls of some columns each give the table, issues and lines one call gives", async () => {
+  // Past the first (probe) slice and a row group, with a duplicate in a later slice and group.
+  const n = ROW_GROUP_ROWS + 9000;
+  const base = fromRecords(Array.from({ length: n }, (_, i) => benchReceipt(i)));
+  const table = base.take(Int32Array.from({ length: n }, (_, i) => (i === ROW_GROUP_ROWS + 77 ? 4200 : i)));
+  const path = join(dir, "calls.parquet");
+  writeFileSync(path, toParquet(table));
+  const read = async (callBytes: number, options: LoadOptions) => {
+    const asm = new ReceiptAssembler(options);
+    const { records } = await readParquetInto(asm, path, options, callBytes);
+    asm.closeSource(path, "parquet", null, records, 0, 0);
+    return asm.finish();
+  };
+  const one = await read(2 ** 40, { strict: false });
+  const many = await read(2 ** 18, { strict: false });
+  assert.equal(many.numRows, n - 1);
+  assert.deepEqual(many.issues.map((i) => [i.line, i.field, i.message]), one.issues.map((i) => [i.line, i.field, i.message]));
+  assert.equal(many.issues[0].line, ROW_GROUP_ROWS + 78);
+  assert.deepEqual(many.toRows(), one.toRows());
+  assert.deepEqual(many.toRows(), fromArrow(toArrow(table), { strict: false }).toRows());
+  // A projected load split over calls too.
+  const columns = ["model", "judge_label", "response", "latency_ms"] as const;
+  const projected = await read(2 ** 16, { strict: false, columns: [...columns] });
+  for (const c of columns) assert.deepEqual(projected.values(c), one.values(c), c);
 });
