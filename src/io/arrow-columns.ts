@@ -15,7 +15,7 @@ import { arrowTypeOf, NullColumns } from "./arrow-schema";
 import { columnBuilderFor } from "./column-builder";
 import { dictionaryWords, flattenDictionary, keyColumns, KeyLaneSums, keyTextOfColumns, nullBits, bitSet, numbersOf, valid, type KeyColumn } from "./key-columns";
 import { KEY_FIELDS } from "../receipt/key";
-import type { DictionaryCodes } from "./dictionary-index";
+import { codesFor, indexBitsFor, indexTypeFor, type DictionaryCodes } from "./dictionary-index";
 
 /** Whether two Arrow types are the same for our purposes (dictionary ids aside). */
 export function sameArrowType(a: DataType, b: DataType): boolean {
@@ -171,12 +171,95 @@ function plainValue(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Whether dictionary codes wider than their dictionary needs (a kit file written before
+ * 1-byte codes, another writer's Int32 codes) are narrowed as the column is read
+ * (`narrowDictionary`): 1 byte a row instead of 4 for most of the 19 dictionary fields.
+ */
+export const NARROW_DICTIONARY_CODES = true;
+
 /** A column as kept (declared type, defaults filled in; an all-null placeholder when absent and without default). */
 function keptColumn(spec: FieldSpec, v: Vector | null, n: number): Vector {
   if (v === null) return constantVector(spec, n, spec.default ?? null);
   if (v.nullCount > 0 && !spec.required && spec.default !== undefined) return fillDefault(spec, v);
-  return withType(v, arrowTypeOf(spec));
+  const typed = withType(v, arrowTypeOf(spec));
+  if (!NARROW_DICTIONARY_CODES || !(typed.type instanceof Dictionary)) return typed;
+  const narrowed = typed.data.map(narrowDictionary);
+  return narrowed.every((d, i) => d === typed.data[i]) ? typed : makeVector(narrowed);
 }
+
+/** Whether a dictionary Data's codes are wider than its dictionary needs (see dictionary-index.ts). */
+export function narrowable(d: Data): boolean {
+  return indexBitsFor(d.dictionary!.length) < (d.type as Dictionary).indices.bitWidth;
+}
+
+/**
+ * A dictionary Data with its codes in the narrowest index type for its dictionary (itself
+ * when they already are). A null row's code may be anything (other writers leave what they
+ * like under a null): one the narrow type cannot hold is written as 0, so it cannot wrap into
+ * a valid word's code. A valid row's code that the narrow type cannot hold (a damaged file)
+ * keeps the column as it is, for the checks to see it as read. The validity bits are copied,
+ * so the wide codes and whatever buffer they came in are not kept alive by the narrow column.
+ */
+function narrowDictionary(d: Data): Data {
+  if (!narrowable(d) || (d.nullCount > 0 && nullBits(d) === null)) return d;
+  const words = d.dictionary!.length, n = d.length;
+  const type = new Dictionary(new Utf8(), indexTypeFor(words));
+  // All null (codes never read): zeroed buffers, which cost no memory until written.
+  if (n > 0 && d.nullCount === n) return makeData({ type, length: n, nullCount: n, nullBitmap: new Uint8Array((n + 7) >> 3), data: codesFor(words, n) as Int32Array, dictionary: d.dictionary });
+  const codes = (d.values as DictionaryCodes).subarray(0, n);
+  const narrow = codesFor(words, n);
+  const first = copyNarrow(codes, narrow);
+  const bits = nullBits(d), off = d.offset;
+  if (first >= 0) {
+    for (let i = first; i < n; i++) {
+      if (narrow[i] === codes[i]) continue;
+      // a code the narrow type cannot hold: under a null row it is never read, so 0 (no word
+      // is named by accident); a valid row's (a damaged file) keeps the column as it is
+      if (bits === null || bitSet(bits, off + i)) return d;
+      narrow[i] = 0;
+    }
+  }
+  const nullBitmap = bits === null ? undefined : (off & 7) === 0 ? bits.slice(off >> 3, (off + n + 7) >> 3) : copyBits(d);
+  return makeData({ type, length: n, nullCount: bits === null ? 0 : d.nullCount, nullBitmap, data: narrow as Int32Array, dictionary: d.dictionary });
+}
+
+/** Rows compared a call by `copyNarrow` (its widened copy stays in cache). */
+const NARROW_CHECK = 2 ** 16;
+
+/**
+ * Copy codes into a narrower array (wrapping any it cannot hold) and return the first row of
+ * the first block where the copy differs, or -1: native copies and a byte comparison of each
+ * block widened back, instead of a loop a row, which runs uncompiled for much of a column.
+ */
+function copyNarrow(codes: DictionaryCodes, narrow: DictionaryCodes): number {
+  narrow.set(codes);
+  const n = codes.length;
+  const back = new (codes.constructor as new (n: number) => DictionaryCodes)(Math.min(n, NARROW_CHECK));
+  for (let a = 0; a < n; a += NARROW_CHECK) {
+    const b = Math.min(n, a + NARROW_CHECK);
+    const wide = back.subarray(0, b - a);
+    wide.set(narrow.subarray(a, b));
+    const from = codes.subarray(a, b);
+    if (Buffer.compare(Buffer.from(wide.buffer, wide.byteOffset, wide.byteLength), Buffer.from(from.buffer, from.byteOffset, from.byteLength)) !== 0) return a;
+  }
+  return -1;
+}
+
+/**
+ * A dictionary column in buffers of its own: its codes narrowed (`narrowDictionary`), or
+ * copied as they are when they cannot be. The same values and nulls.
+ */
+function detached(v: Vector): Vector {
+  return makeVector(v.data.map((d) => {
+    const narrow = d.type instanceof Dictionary ? narrowDictionary(d) : d;
+    if (narrow !== d) return narrow;
+    const bits = nullBits(d), off = d.offset;
+    const nullBitmap = bits === null ? undefined : (off & 7) === 0 ? bits.slice(off >> 3, (off + d.length + 7) >> 3) : copyBits(d);
+    return makeData({ type: d.type as Dictionary, length: d.length, nullCount: d.nullCount, nullBitmap, data: (d.values as DictionaryCodes).slice(0, d.length) as Int32Array, dictionary: d.dictionary });
+  }));
+}
+
 
 const KEY_POSITION = new Map<number, number>(KEY_FIELDS.map((name, k) => [INDEX.get(name)!, k]));
 
@@ -213,8 +296,12 @@ export class CanonicalFeed {
     return this.asm.loaded === null || this.asm.loaded[c];
   }
 
-  /** Check input field c's column (null: the table has none) and keep it. */
-  column(c: number, v: Vector | null): void {
+  /**
+   * Check input field c's column (null: the table has none) and keep it. `lent`: v's buffers
+   * are reused once this returns (arrow-file.ts), so it is first copied, narrowed.
+   */
+  column(c: number, v: Vector | null, lent = false): void {
+    if (lent && v !== null) v = detached(v);
     const spec = INPUT_FIELDS[c];
     this.present[c] = v;
     const kept = (this.kept[c] = keptColumn(spec, v, this.n));

@@ -12,7 +12,7 @@
  * whole file with `tableFromIPC` (whose messages then describe whatever is wrong).
  */
 import { open, type FileHandle } from "node:fs/promises";
-import { Data, DataType, Field, makeData, makeVector, RecordBatch, Schema, Struct, Table, type Vector } from "apache-arrow";
+import { Data, DataType, Dictionary, Field, makeData, makeVector, RecordBatch, Schema, Struct, Table, type Vector } from "apache-arrow";
 import type { Footer as FooterClass } from "apache-arrow/ipc/metadata/file";
 import type { Message as MessageClass, BufferRegion, DictionaryBatch, FieldNode, RecordBatch as BatchHeader } from "apache-arrow/ipc/metadata/message";
 import type { VectorLoader as VectorLoaderClass } from "apache-arrow/visitor/vectorloader";
@@ -39,6 +39,22 @@ function arrowInternals(): typeof internals {
     }
   }
   return internals;
+}
+
+/** Whether a column can be lent (see `readArrowFileColumns`): a dictionary with signed 8, 16 or 32-bit codes. */
+function lendable(type: DataType): boolean {
+  return type instanceof Dictionary && type.indices.isSigned && [8, 16, 32].includes(type.indices.bitWidth);
+}
+
+/**
+ * An all-null stand-in of a lent dictionary column for the returned table, its buffers views
+ * of `zeros` (4 bytes a row, shared by every lent column: a table read with a visitor is only
+ * looked at for its schema and row count, never written).
+ */
+function nullDictionary(d: Data, zeros: ArrayBuffer): Data {
+  const n = d.length, bits = (d.type as Dictionary).indices.bitWidth;
+  const codes = bits === 8 ? new Int8Array(zeros, 0, n) : bits === 16 ? new Int16Array(zeros, 0, n) : new Int32Array(zeros, 0, n);
+  return makeData({ type: d.type as Dictionary, length: n, nullCount: n, nullBitmap: new Uint8Array(zeros, 0, (n + 7) >> 3), data: codes as Int32Array, dictionary: d.dictionary });
 }
 
 /** Bytes read a call: few calls (`readFile` reads in 512 KiB round trips). */
@@ -125,8 +141,12 @@ function readSpan(fh: FileHandle, position: number, out: Uint8Array): Promise<Ui
 export interface ArrowColumnVisitor {
   /** The schema and row count, before any data: return whether to be given the columns. */
   start(schema: Schema, numRows: number): boolean;
-  /** A kept column's data, in schema order, as soon as its buffers are read. */
-  column(field: Field, data: Data): void;
+  /**
+   * A kept column's data, in schema order, as soon as its buffers are read. `lent`: the data's
+   * buffers are reused once this returns (see `lend` in `readArrowFileColumns`), so anything
+   * kept of it must be copied.
+   */
+  column(field: Field, data: Data, lent: boolean): void;
 }
 
 /**
@@ -137,7 +157,7 @@ export interface ArrowColumnVisitor {
  * (errors it throws are thrown from here once the reads have ended). `file`: the file's
  * size, modification time and inode when opened, before any read.
  */
-export async function readArrowFileColumns(path: string, keep: (name: string) => boolean, visitor?: ArrowColumnVisitor): Promise<{ table: Table; file: FileIdentity; visited: boolean } | null> {
+export async function readArrowFileColumns(path: string, keep: (name: string) => boolean, visitor?: ArrowColumnVisitor, lend?: (field: Field, dictionary: Vector | undefined) => boolean): Promise<{ table: Table; file: FileIdentity; visited: boolean } | null> {
   const arrow = arrowInternals();
   if (arrow === null || arrow === undefined) return null;
   const { Footer, Message, VectorLoader } = arrow;
@@ -212,38 +232,65 @@ export async function readArrowFileColumns(path: string, keep: (name: string) =>
         else spans.push({ start: r.offset, end: r.offset + r.length });
       }
     }
-    // All runs in one allocation (each at a 64-byte boundary, as in the file), all reads
+    const visiting = visitor !== undefined && visitor.start(schema, length);
+    // A dictionary column `lend` names (one whose codes the visitor narrows as read) is lent to
+    // the visitor: read when its turn comes (the next one's reads issued then) into one of two
+    // buffers that every such column reuses, so that their wide codes are never all in memory
+    // at once. The visitor must copy what it keeps; the returned table holds it as all nulls.
+    const lent = schema.fields.map((f, i) => visiting && lend !== undefined && columnSpans[i].length > 0 && lendable(f.type) && lend(f, dictionaries.get((f.type as Dictionary).id)));
+    // All other runs in one allocation (each at a 64-byte boundary, as in the file), all reads
     // issued now: one large buffer instead of dozens, so V8 counts one growth of external
     // memory (each counted growth of 64 MiB costs a garbage collection) and frees one.
-    let total = 0;
-    for (const spans of columnSpans) for (const sp of spans) total += align64(sp.end - sp.start);
+    const spanBytes = (spans: { start: number; end: number }[]) => spans.reduce((sum, sp) => sum + align64(sp.end - sp.start), 0);
+    let total = 0, lentMost = 0;
+    columnSpans.forEach((spans, f) => { if (lent[f]) lentMost = Math.max(lentMost, spanBytes(spans)); else total += spanBytes(spans); });
     const pool = new Uint8Array(total);
     const columnRuns: { start: number; bytes: Promise<Uint8Array> }[][] = [];
-    let at = 0;
-    for (const spans of columnSpans) {
+    const issue = (f: number, into: Uint8Array) => {
       const runs: { start: number; bytes: Promise<Uint8Array> }[] = [];
-      columnRuns.push(runs);
-      for (const sp of spans) {
-        const bytes = readSpan(fh, bodyStart + sp.start, pool.subarray(at, at + sp.end - sp.start));
+      let at = 0;
+      for (const sp of columnSpans[f]) {
+        const bytes = readSpan(fh, bodyStart + sp.start, into.subarray(at, at + sp.end - sp.start));
         at += align64(sp.end - sp.start);
         bytes.catch(() => undefined); // awaited below; a failure must not surface as unhandled meanwhile
         reads.push(bytes);
         runs.push({ start: sp.start, bytes });
       }
+      columnRuns[f] = runs;
+    };
+    let at = 0;
+    for (let f = 0; f < columnSpans.length; f++) {
+      columnRuns.push([]);
+      if (lent[f]) continue;
+      issue(f, pool.subarray(at, at + spanBytes(columnSpans[f])));
+      at += spanBytes(columnSpans[f]);
     }
+    const lentOrder = lent.flatMap((l, f) => (l ? [f] : []));
+    const scratch = lentOrder.length === 0 ? [] : [new Uint8Array(lentMost), new Uint8Array(lentOrder.length > 1 ? lentMost : 0)];
+    if (lentOrder.length > 0) issue(lentOrder[0], scratch[0]);
 
-    const visiting = visitor !== undefined && visitor.start(schema, length);
     const done: { start: number; bytes: Uint8Array }[] = [];
     const body = new SparseBody(done, zeroed);
     const loader = new VectorLoader(body as unknown as Uint8Array, header.nodes, header.buffers, dictionaries, schema.metadataVersion, header.variadicBufferCounts);
     const children: Data[] = [];
+    let lentAt = 0, zeros: ArrayBuffer | null = null;
     for (let f = 0; f < schema.fields.length; f++) {
       for (const run of columnRuns[f]) done.push({ start: run.start, bytes: await run.bytes });
-      const data = loader.visit(schema.fields[f]) as Data;
-      children.push(data);
-      if (visiting && visitorError === null && keep(schema.fields[f].name)) {
-        try { visitor!.column(schema.fields[f], data); } catch (error) { visitorError = { error }; }
+      if (lent[f]) {
+        // the previous lent column is done with the other buffer: the next one's reads go there
+        lentAt++;
+        if (lentAt < lentOrder.length) issue(lentOrder[lentAt], scratch[lentAt & 1]);
       }
+      let data = loader.visit(schema.fields[f]) as Data;
+      if (visiting && visitorError === null && keep(schema.fields[f].name)) {
+        try { visitor!.column(schema.fields[f], data, lent[f]); } catch (error) { visitorError = { error }; }
+      }
+      if (lent[f]) {
+        data = nullDictionary(data, (zeros ??= new ArrayBuffer(4 * length + 8)));
+        // its runs' bytes are reused: no later buffer may be taken from them
+        for (const run of columnRuns[f]) done.splice(done.findIndex((r) => r.start === run.start), 1);
+      }
+      children.push(data);
     }
     if (visitorError !== null) throw visitorError.error;
     const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields as Field<DataType>[]), length, nullCount: 0, children }));

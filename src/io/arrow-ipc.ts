@@ -5,11 +5,12 @@
  * types takes the columnar path in `arrow-columns.ts`.
  */
 import { open, stat } from "node:fs/promises";
-import { makeVector, tableFromIPC, tableToIPC, type Table } from "apache-arrow";
+import { Dictionary, makeVector, tableFromIPC, tableToIPC, type Field, type Table, type Vector } from "apache-arrow";
 import { FIELD_BY_NAME, RECEIPT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { INPUT_INDEX } from "../receipt/validate";
 import { ReceiptAssembler, type LoadOptions } from "./assemble";
-import { CanonicalFeed, encodeDictionaryStrings, feedCanonicalTable, isCanonical } from "./arrow-columns";
+import { CanonicalFeed, encodeDictionaryStrings, feedCanonicalTable, isCanonical, NARROW_DICTIONARY_CODES } from "./arrow-columns";
+import { indexBitsFor } from "./dictionary-index";
 import { readArrowFileColumns } from "./arrow-file";
 import { fileIdentity, type FileIdentity } from "./file-hash";
 import { ReceiptTable } from "./receipt-table";
@@ -170,11 +171,11 @@ export async function readArrowInto(asm: ReceiptAssembler, path: string, options
         feed = new CanonicalFeed(asm, numRows, path, 0);
         return true;
       },
-      column: (field, data) => {
+      column: (field, data, lent) => {
         const c = INPUT_INDEX.get(field.name);
-        if (c !== undefined && feed!.reads(c)) feed!.column(c, makeVector(data));
+        if (c !== undefined && feed!.reads(c)) feed!.column(c, makeVector(data), lent);
       },
-    });
+    }, NARROW_DICTIONARY_CODES ? wideCodes : undefined);
     if (sparse !== null) {
       let records: number;
       if (sparse.visited && feed !== null) {
@@ -195,6 +196,15 @@ export async function readArrowInto(asm: ReceiptAssembler, path: string, options
     return { records: 0, file };
   }
   return { records: feedArrowTable(asm, table, path, options), file };
+}
+
+/**
+ * Whether a column's codes are wider than its dictionary needs, so that they are narrowed as
+ * read (arrow-columns.ts): such a column is lent to the feed (read into a buffer the next such
+ * column reuses), not kept in the buffer of the columns kept as read.
+ */
+function wideCodes(field: Field, dictionary: Vector | undefined): boolean {
+  return field.type instanceof Dictionary && dictionary !== undefined && indexBitsFor(dictionary.length) < (field.type as Dictionary).indices.bitWidth;
 }
 
 /** Which columns a load reads the data of: the input fields it loads (never derived or unknown ones). */
