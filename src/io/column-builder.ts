@@ -20,6 +20,9 @@ export const TEXT_IN_BYTES = "\udfff(text in the reader's bytes)";
 export const TEXT_SOURCE: { bytes: Uint8Array | null; readonly from: Int32Array; readonly to: Int32Array } = {
   bytes: null, from: new Int32Array(INPUT_FIELDS.length), to: new Int32Array(INPUT_FIELDS.length),
 };
+/** A view of the last TEXT_SOURCE.bytes, for the builders' four-byte copies. */
+let sourceView: DataView | null = null;
+let sourceViewOf: Uint8Array | null = null;
 const INPUT_POSITION = new Map(INPUT_FIELDS.map((f, i) => [f.name, i]));
 
 export interface ColumnBuilder {
@@ -392,6 +395,8 @@ function utf8Words(d: Data): (string | null)[] {
  */
 class Utf8Builder implements ColumnBuilder {
   private bytes = Buffer.allocUnsafe(1 << 16);
+  /** A view of `bytes` for copying four bytes at a time (made again when `bytes` grows). */
+  private view: DataView | null = null;
   /** Offsets, allocated with the first value (null until then: a column of nulls keeps none). */
   private offsets: Int32Array | null = null;
   /** Rows to allocate offsets for when the first value comes. */
@@ -427,6 +432,7 @@ class Utf8Builder implements ColumnBuilder {
     const next = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.end + extra));
     this.bytes.copy(next, 0, 0, this.end);
     this.bytes = next;
+    this.view = null;
   }
   /** Room for `extra` more rows and `extraBytes` more bytes (by default, as many per row as so far). */
   reserve(extra: number, extraBytes?: number) {
@@ -472,9 +478,16 @@ class Utf8Builder implements ColumnBuilder {
     if (this.end + n > this.bytes.length) this.reserveBytes(n);
     const out = this.bytes;
     let at = this.end;
-    // Values of up to a few hundred bytes in a loop (a native copy costs a view object and a call).
-    if (n <= 512) for (let k = from; k < to; k++) out[at++] = src[k];
-    else { out.set(src.subarray(from, to), at); at += n; }
+    // Values of up to a few hundred bytes in a loop, four bytes at a time (a native copy costs
+    // a view object and a call; a byte loop is three times slower for 75 bytes).
+    if (n <= 512) {
+      const ov = this.view ?? (this.view = new DataView(out.buffer, out.byteOffset, out.byteLength));
+      if (sourceViewOf !== src) { sourceView = new DataView(src.buffer, src.byteOffset, src.byteLength); sourceViewOf = src; }
+      const sv = sourceView!;
+      let k = from;
+      for (; k + 4 <= to; k += 4, at += 4) ov.setInt32(at, sv.getInt32(k, true), true);
+      for (; k < to; k++) out[at++] = src[k];
+    } else { out.set(src.subarray(from, to), at); at += n; }
     this.end = at;
     this.offsets![++this.length] = at;
   }

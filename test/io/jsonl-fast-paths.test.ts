@@ -128,3 +128,14 @@ test("repeating values past the cache's pool: distinct values over a MiB, and va
   assert.equal(ids.get(lines.length - 1), "q" + String(lines.length - 1).padStart(39, "0"));
   assert.equal(toJSONL(table), toJSONL(fromRecords(lines.map((l) => JSON.parse(l)))));
 });
+
+test("text copied to its column from the reader's bytes four at a time: every length from 0 to 40, multi-byte characters at the end", () => {
+  const lines: string[] = [];
+  for (let n = 0; n <= 40; n++) {
+    const plain = Array.from({ length: n }, (_, k) => String.fromCharCode(97 + ((k * 7 + n) % 26))).join("");
+    lines.push(JSON.stringify(receipt(lines.length, { response: plain })));
+    lines.push(JSON.stringify(receipt(lines.length, { response: plain + "é" })));
+    lines.push(JSON.stringify(receipt(lines.length, { response: plain + "👋", judge_raw: "x" + plain })));
+  }
+  sameAsRecords(lines);
+});
