@@ -457,9 +457,10 @@ export class ReceiptAssembler {
    * `keyLanesOfValues`, when the caller has them already (the JSONL reader remembers them per value).
    */
   addValues(values: unknown[], where: RecordLocation, lanes?: Uint32Array): boolean {
-    const parts = this.keyParts;
-    for (let k = 0; k < KEY_INDEX.length; k++) parts[k] = values[KEY_INDEX[k]];
-    if (lanes === undefined) keyLanesOfValues(parts, (lanes = this.halves));
+    // The key parts are gathered from `values` only when needed: to hash them here, or for
+    // the exact comparison of an equal hash (`newKeyText`), not for every row given its lanes.
+    this.rowValues = values;
+    if (lanes === undefined) keyLanesOfValues(this.gatherKeyParts(), (lanes = this.halves));
     if (!this.register(lanes[0], lanes[1], where.file, where.line, FROM_PARTS, 0)) return false;
     if (this.batch !== null) this.spillBatch();
     this.appendRow(values);
@@ -535,12 +536,22 @@ export class ReceiptAssembler {
     return true;
   }
 
+  /** Values (INPUT_FIELDS order) of the row `addValues` is registering. */
+  private rowValues: readonly unknown[] = [];
+
+  /** The key fields' values of the row `addValues` is registering, in `keyParts`. */
+  private gatherKeyParts(): unknown[] {
+    const parts = this.keyParts, values = this.rowValues;
+    for (let k = 0; k < KEY_INDEX.length; k++) parts[k] = values[KEY_INDEX[k]];
+    return parts;
+  }
+
   /** Text given to `addKey` / `addKeyHalves` for the row being registered. */
   private givenText: string | (() => string) = "";
 
   /** The key text of the row being registered, from where `from` says. */
   private newKeyText(from: number, partRow: number): string {
-    if (from === FROM_PARTS) return keyText(this.keyParts);
+    if (from === FROM_PARTS) return keyText(this.gatherKeyParts());
     if (from === FROM_PART) return this.pending!.text(partRow);
     return typeof this.givenText === "string" ? this.givenText : this.givenText();
   }

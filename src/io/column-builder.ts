@@ -143,24 +143,25 @@ function isValid(d: Data, i: number): boolean {
   return (d.nullBitmap[j >> 3] & (1 << (j & 7))) !== 0;
 }
 
-class NumericBuilder implements ColumnBuilder {
-  private values: Int32Array | Float64Array;
+/**
+ * Int32 columns (counts). Int32 and Float64 columns are two classes, not one holding either
+ * array: `append`'s store then sees one array type, instead of a polymorphic store every row.
+ */
+class Int32Builder implements ColumnBuilder {
+  private values = new Int32Array(1024);
   private validity = new Validity();
   length = 0;
-  constructor(private readonly type: Int32 | Float64) {
-    this.values = type instanceof Int32 ? new Int32Array(1024) : new Float64Array(1024);
-  }
   valueAt(i: number): unknown {
     return this.validity.has(i) ? this.values[i] : null;
   }
   reserve(extra: number) {
     if (this.length + extra <= this.values.length) return;
-    const next = new (this.values.constructor as Int32ArrayConstructor | Float64ArrayConstructor)(Math.max(this.values.length * 2, this.length + extra));
+    const next = new Int32Array(Math.max(this.values.length * 2, this.length + extra));
     next.set(this.values.subarray(0, this.length));
     this.values = next;
   }
   append(value: unknown) {
-    this.reserve(1);
+    if (this.length === this.values.length) this.reserve(1);
     const valid = value !== null && value !== undefined;
     this.validity.set(this.length, valid);
     if (valid) this.values[this.length] = value as number;
@@ -170,7 +171,7 @@ class NumericBuilder implements ColumnBuilder {
     this.reserve(rows ? rows.length : vector.length);
     if (!rows) {
       for (const d of vector.data) {
-        const src = d.values as Int32Array | Float64Array;
+        const src = d.values as Int32Array;
         this.values.set(src.subarray(0, d.length), this.length);
         copyValidity(this.validity, this.length, d);
         this.length += d.length;
@@ -180,17 +181,67 @@ class NumericBuilder implements ColumnBuilder {
     eachRow(vector, rows, (d, i) => {
       const valid = isValid(d, i);
       this.validity.set(this.length, valid);
-      if (valid) this.values[this.length] = (d.values as Int32Array | Float64Array)[i];
+      if (valid) this.values[this.length] = (d.values as Int32Array)[i];
       this.length++;
     });
   }
   finish(): Vector {
     return makeVector(makeData({
-      type: this.type as Int32,
+      type: new Int32(),
       length: this.length,
       nullCount: this.validity.nulls,
       nullBitmap: this.validity.bitmap(this.length),
-      data: trimmed(this.values, this.length) as Int32Array,
+      data: trimmed(this.values, this.length),
+    }));
+  }
+}
+
+/** Float64 columns (numbers, seeds): `Int32Builder` with a Float64Array. */
+class Float64Builder implements ColumnBuilder {
+  private values = new Float64Array(1024);
+  private validity = new Validity();
+  length = 0;
+  valueAt(i: number): unknown {
+    return this.validity.has(i) ? this.values[i] : null;
+  }
+  reserve(extra: number) {
+    if (this.length + extra <= this.values.length) return;
+    const next = new Float64Array(Math.max(this.values.length * 2, this.length + extra));
+    next.set(this.values.subarray(0, this.length));
+    this.values = next;
+  }
+  append(value: unknown) {
+    if (this.length === this.values.length) this.reserve(1);
+    const valid = value !== null && value !== undefined;
+    this.validity.set(this.length, valid);
+    if (valid) this.values[this.length] = value as number;
+    this.length++;
+  }
+  appendVector(vector: Vector, rows?: Int32Array | null) {
+    this.reserve(rows ? rows.length : vector.length);
+    if (!rows) {
+      for (const d of vector.data) {
+        const src = d.values as Float64Array;
+        this.values.set(src.subarray(0, d.length), this.length);
+        copyValidity(this.validity, this.length, d);
+        this.length += d.length;
+      }
+      return;
+    }
+    eachRow(vector, rows, (d, i) => {
+      const valid = isValid(d, i);
+      this.validity.set(this.length, valid);
+      if (valid) this.values[this.length] = (d.values as Float64Array)[i];
+      this.length++;
+    });
+  }
+  finish(): Vector {
+    return makeVector(makeData({
+      type: new Float64(),
+      length: this.length,
+      nullCount: this.validity.nulls,
+      nullBitmap: this.validity.bitmap(this.length),
+      data: trimmed(this.values, this.length),
     }));
   }
 }
@@ -644,12 +695,13 @@ export function rowAppender(builders: readonly ColumnBuilder[]): (values: readon
     builders.forEach((b, i) => { if (b instanceof cls) at.push(i); });
     return { at, b: at.map((i) => builders[i] as T) };
   };
-  const num = of(NumericBuilder), dict = of(DictionaryBuilder), utf8 = of(Utf8Builder), bool = of(BoolBuilder), list = of(StringListBuilder), other = of(GenericBuilder);
-  if (num.at.length + dict.at.length + utf8.at.length + bool.at.length + list.at.length + other.at.length !== builders.length) {
+  const num = of(Int32Builder), float = of(Float64Builder), dict = of(DictionaryBuilder), utf8 = of(Utf8Builder), bool = of(BoolBuilder), list = of(StringListBuilder), other = of(GenericBuilder);
+  if (num.at.length + float.at.length + dict.at.length + utf8.at.length + bool.at.length + list.at.length + other.at.length !== builders.length) {
     return (values) => { for (let i = 0; i < builders.length; i++) builders[i].append(values[i]); };
   }
   return (values) => {
     for (let k = 0; k < num.at.length; k++) num.b[k].append(values[num.at[k]]);
+    for (let k = 0; k < float.at.length; k++) float.b[k].append(values[float.at[k]]);
     for (let k = 0; k < dict.at.length; k++) dict.b[k].append(values[dict.at[k]]);
     for (let k = 0; k < utf8.at.length; k++) utf8.b[k].append(values[utf8.at[k]]);
     for (let k = 0; k < bool.at.length; k++) bool.b[k].append(values[bool.at[k]]);
@@ -660,7 +712,8 @@ export function rowAppender(builders: readonly ColumnBuilder[]): (values: readon
 
 export function columnBuilderFor(spec: FieldSpec): ColumnBuilder {
   const type = arrowTypeOf(spec);
-  if (type instanceof Int32 || type instanceof Float64) return new NumericBuilder(type);
+  if (type instanceof Int32) return new Int32Builder();
+  if (type instanceof Float64) return new Float64Builder();
   if (type instanceof Bool) return new BoolBuilder();
   if (type instanceof Dictionary) return new DictionaryBuilder();
   if (type instanceof Utf8) return new Utf8Builder(INPUT_POSITION.get(spec.name) ?? -1);
