@@ -258,7 +258,7 @@ class BoolBuilder implements ColumnBuilder {
     this.bits = next;
   }
   append(value: unknown) {
-    this.reserve(1);
+    if ((this.length + 8) >> 3 > this.bits.length) this.reserve(1);
     const valid = value !== null && value !== undefined;
     this.validity.set(this.length, valid);
     if (value === true) this.bits[this.length >> 3] |= 1 << (this.length & 7);
@@ -352,7 +352,8 @@ class DictionaryBuilder implements ColumnBuilder {
   private lastWord: unknown = undefined;
   private lastCode = 0;
   append(value: unknown) {
-    this.reserve(1);
+    // Room checked inline: `reserve` is for the rare growth (null codes are allocated by `own`).
+    if (this.codes !== null && this.length >= this.codes.length) this.reserve(1);
     const valid = value !== null && value !== undefined;
     this.validity.set(this.length, valid);
     if (valid) {

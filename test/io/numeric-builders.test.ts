@@ -55,3 +55,26 @@ test("JSONL rows whose key hashes collide (2 bits) are compared exactly: distinc
     assert.deepEqual(t.values("receipt_key"), fromRecords(records).values("receipt_key"));
   }
 });
+
+test("a dictionary column: runs that change by one byte, nulls first, growth past 1,024 rows and Int8 -> Int16 codes", () => {
+  const b = columnBuilderFor(spec("model"));
+  const want: (string | null)[] = [];
+  // 1,500 nulls before the first word (codes allocated late), then runs of words differing in their last byte.
+  for (let i = 0; i < 1500; i++) { b.append(null); want.push(null); }
+  for (let i = 0; i < 3000; i++) {
+    // Strings made anew each row (equal words of different identity), 200 words in all (past Int8's 127).
+    const w = i % 5 === 4 ? null : `model-${String.fromCharCode(97 + ((i >> 3) % 26))}${Math.floor(i / 15) % 8}`;
+    b.append(w); want.push(w);
+  }
+  const bools = columnBuilderFor(spec("response_harmful"));
+  const wantBool: (boolean | null)[] = [];
+  for (let i = 0; i < 2100; i++) { const v = i % 3 === 0 ? null : i % 2 === 0; bools.append(v); wantBool.push(v); }
+  const v = b.finish();
+  assert.equal(v.length, 4500);
+  assert.deepEqual(Array.from({ length: v.length }, (_, i) => v.get(i)), want);
+  assert.equal(v.nullCount, want.filter((x) => x === null).length);
+  assert.ok(v.data[0].dictionary!.length > 127, `${v.data[0].dictionary!.length} words: enough to widen Int8 codes`);
+  assert.equal((v.type as { indices: { bitWidth: number } }).indices.bitWidth, 16);
+  const vb = bools.finish();
+  assert.deepEqual(Array.from({ length: vb.length }, (_, i) => vb.get(i)), wantBool);
+});
