@@ -438,6 +438,13 @@ export class ReceiptLineScanner {
     this.prevBuffer = null;
   }
 
+  /** Drop the references to the last buffer read (its DataView would otherwise keep a read buffer alive after the load); a later scan makes a new view. */
+  release(): void {
+    this.prevBuffer = null;
+    this.view = null;
+    this.viewOf = null;
+  }
+
   private duplicate(name: string): void {
     this.problems.push({ field: shortName(name), message: `the key ${JSON.stringify(shortName(name))} appears twice in one object; expected each field once (a JSON parser would silently keep the last value)` });
   }
@@ -861,6 +868,11 @@ export class JSONLLines {
       p = next;
     }
     return final ? to : complete;
+  }
+
+  /** Done reading: the scanner lets go of the last buffer (a later feed still works). */
+  release(): void {
+    this.scanner.release();
   }
 
   /** A line over the size limit, reported without reading it (`size`: bytes seen so far, `whole`: whether that is all of it). */

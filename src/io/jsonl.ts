@@ -49,6 +49,7 @@ export function feedJSONL(asm: ReceiptAssembler, text: string, file: string | nu
   const bytes = Buffer.from(text, "utf8") as Bytes;
   const lines = new JSONLLines(assemblerSink(asm, file), file, scanOptions(asm, options));
   lines.feed(bytes, 0, bytes.length, true);
+  lines.release();
   if (lines.records === 0) asm.report({ file, line: null, field: null, message: EMPTY_FILE });
   return lines.records;
 }
@@ -194,6 +195,8 @@ export async function streamJSONL(asm: ReceiptAssembler, path: string, options: 
     if (lines.records === 0) asm.report({ file: path, line: null, field: null, message: EMPTY_FILE });
     return { records: lines.records, file: fileIdentity(opened) };
   } finally {
+    // The scanner's view of the last read buffer would keep those 4 MB alive with the reader.
+    lines.release();
     await ahead?.settle();
     await handle.close();
   }

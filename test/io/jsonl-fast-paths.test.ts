@@ -139,3 +139,21 @@ test("text copied to its column from the reader's bytes four at a time: every le
   }
   sameAsRecords(lines);
 });
+
+test("a reader released after a feed (its view of the buffer dropped) reads the next buffer's lines the same (a view left null would throw at the first repeated run)", async () => {
+  const { JSONLLines, scanOptionsOf } = await import("../../src/io/jsonl-scan");
+  const goodLines: number[] = [];
+  const sink = {
+    good(_values: unknown, line: number) { goodLines.push(line); },
+    record() { return true; },
+    problems(issues: readonly { line: number | null; message: string }[]) { throw new Error(`unexpected problems: ${issues.map((i) => i.message).join("; ")}`); },
+  };
+  const lines = new JSONLLines(sink as never, null, scanOptionsOf({ strict: true } as never, {}));
+  const text = (from: number) => [0, 1, 2].map((k) => JSON.stringify(receipt(from + k))).join("\n") + "\n";
+  const a = Buffer.from(text(0)), b = Buffer.from(text(3));
+  assert.equal(lines.feed(a as never, 0, a.length, false), a.length);
+  lines.release();
+  lines.feed(b as never, 0, b.length, true);
+  lines.release();
+  assert.deepEqual(goodLines, [1, 2, 3, 4, 5, 6]);
+});
