@@ -3,8 +3,8 @@
  * judges, sources, labels: 19 of the receipt's fields) are stored as codes into a list of
  * words, and the codes are most of what those columns cost: four bytes a row as Int32, one as
  * Int8. So a column's codes take the narrowest signed type that holds its dictionary (Int8 up
- * to 127 words, Int16 up to 32,767, else Int32), as pandas' categoricals do; readers that
- * want Int32 codes widen them once (`widenCodes`).
+ * to 127 words, Int16 up to 32,767, else Int32), as pandas' categoricals do; analyses get
+ * Int32 codes from `ReceiptTable.dictionary`, which widens a column once per table.
  */
 import { Dictionary, Int16, Int32, Int8, type DataType } from "apache-arrow";
 
@@ -43,11 +43,6 @@ export function narrowCodes(codes: DictionaryCodes, words: number): DictionaryCo
   const out = codesFor(words, codes.length);
   out.set(codes);
   return out;
-}
-
-/** Codes as Int32 (what analyses index with): the array itself if it is Int32, else a widened copy. */
-export function widenCodes(codes: DictionaryCodes): Int32Array {
-  return codes instanceof Int32Array ? codes : Int32Array.from(codes);
 }
 
 /** The Arrow index type of a code array (what a dictionary Data over these codes must declare). */

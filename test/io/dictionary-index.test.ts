@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Dictionary, Int16, Int32, Int8, makeData, makeVector, Utf8, vectorFromArray } from "apache-arrow";
-import { codesFor, dictionaryTypeFor, indexBitsFor, indexTypeFor, indexTypeOf, INT16_WORDS, INT8_WORDS, narrowCodes, widenCodes } from "../../src/io/dictionary-index";
+import { codesFor, dictionaryTypeFor, indexBitsFor, indexTypeFor, indexTypeOf, INT16_WORDS, INT8_WORDS, narrowCodes } from "../../src/io/dictionary-index";
 
 test("indexBitsFor: Int8 up to 127 words, Int16 up to 32,767, else Int32", () => {
   assert.equal(INT8_WORDS, 127);
@@ -22,7 +22,7 @@ test("indexBitsFor: Int8 up to 127 words, Int16 up to 32,767, else Int32", () =>
   }
 });
 
-test("narrowCodes copies only when the codes are wider than the words need; widenCodes gives Int32", () => {
+test("narrowCodes copies only when the codes are wider than the words need", () => {
   const wide = Int32Array.from([0, 126, 5, -1]);
   const n8 = narrowCodes(wide, 127);
   assert.ok(n8 instanceof Int8Array);
@@ -35,11 +35,6 @@ test("narrowCodes copies only when the codes are wider than the words need; wide
   assert.equal(narrowCodes(i8, 200), i8);
   const i32 = Int32Array.from([40000]);
   assert.equal(narrowCodes(i32, 40001), i32);
-  assert.equal(widenCodes(i32), i32);
-  const w = widenCodes(Int16Array.from([-1, 300, 32767]));
-  assert.ok(w instanceof Int32Array);
-  assert.deepEqual(Array.from(w), [-1, 300, 32767]);
-  assert.deepEqual(Array.from(widenCodes(Int8Array.from([-1, 127]))), [-1, 127]);
 });
 
 test("dictionaryTypeFor: the index type of the codes, keeping id and ordering; makeData then reads the codes as they are", () => {
