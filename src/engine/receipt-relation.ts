@@ -18,6 +18,8 @@ import { expandPaths, formatFromPath } from "../io/receipt-paths";
 import { FIELD_BY_NAME, INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptValidationError, type ValidationIssue } from "../receipt/issues";
 import { KEY_FIELDS, keyOfText, keyText } from "../receipt/key";
+import { csvRecords } from "./csv-records";
+import { explainInvalidValue, failedCheckField, guardedValue, invalidValueSQL, PROBLEMS_NAMED } from "./value-checks";
 
 export type EngineFormat = "parquet" | "jsonl" | "csv";
 
@@ -47,10 +49,10 @@ export function fileRelation(files: readonly string[], format: EngineFormat, row
   return `SELECT * FROM read_csv(${list}, header = true, union_by_name = true, filename = true, all_varchar = true)`;
 }
 
-/** The column names of a relation. */
-export async function columnsOf(connection: DuckDBConnection, relation: string): Promise<Set<string>> {
+/** The columns of a relation: each name with its DuckDB type (VARCHAR, BIGINT, ...). */
+export async function columnsOf(connection: DuckDBConnection, relation: string): Promise<Map<string, string>> {
   const described = (await connection.runAndReadAll(`DESCRIBE ${relation}`)).getRowObjectsJS();
-  return new Set(described.map((r) => String(r.column_name)));
+  return new Map(described.map((r) => [String(r.column_name), String(r.column_type)]));
 }
 
 /** The SQL type that holds a field's values as the loaders type them. */
@@ -67,15 +69,19 @@ function sqlType(spec: FieldSpec): string | null {
  * name), `weightColumn` as a DOUBLE when given, and `row_number` when the file relation has
  * `file_row_number`.
  */
-export function receiptsRelation(raw: string, present: ReadonlySet<string>, fields: readonly string[], format: EngineFormat, weightColumn: string | null = null): string {
+export function receiptsRelation(raw: string, present: ReadonlyMap<string, string>, fields: readonly string[], format: EngineFormat, weightColumn: string | null = null): string {
   const columns = [...new Set(fields)].map((f) => {
     const spec = FIELD_BY_NAME.get(f);
     if (spec === undefined || spec.derived === true || !/^[a-z_][a-z0-9_]*$/.test(f)) throw new Error(`engine duckdb: ${JSON.stringify(f)} is not a field receipt files carry (derived fields such as n_total are computed on load)`);
     const type = sqlType(spec);
     if (!present.has(f)) return `CAST(NULL AS ${type ?? "VARCHAR"}) AS ${f}`;
-    if (format !== "csv" || type === null) return f;
-    if (type !== "VARCHAR") return `CAST(${f} AS ${type}) AS ${f}`;
-    return `CASE WHEN regexp_matches(${f}, '^''+[=+\\-@\\t\\r]') THEN substr(${f}, 2) ELSE ${f} END AS ${f}`;
+    // the value as the loaders check it: a bad one raises (value-checks.ts), as a strict load does
+    const invalid = invalidValueSQL(spec, f, present.get(f)!, format);
+    if (format !== "csv" || type === null) return `${guardedValue(f, invalid, f)} AS ${f}`;
+    if (type !== "VARCHAR") return `${guardedValue(f, invalid, `CAST(${f} AS ${type})`)} AS ${f}`;
+    const text = `CASE WHEN regexp_matches(${f}, '^''+[=+\\-@\\t\\r]') THEN substr(${f}, 2) ELSE ${f} END`;
+    // a CSV text cell is checked after the formula neutralisation is undone, as the reader checks it
+    return `${guardedValue(f, invalid === null ? null : invalidValueSQL(spec, `(${text})`, "VARCHAR", format), text)} AS ${f}`;
   });
   if (weightColumn !== null) {
     if (!/^[a-z_][a-z0-9_]*$/.test(weightColumn) || FIELD_BY_NAME.has(weightColumn)) throw new Error(`engine: bad column name ${JSON.stringify(weightColumn)} (lower-case letters, digits and _, not a receipt field)`);
@@ -90,7 +96,7 @@ export function receiptsRelation(raw: string, present: ReadonlySet<string>, fiel
 export const ALL_INPUT_FIELDS: readonly string[] = INPUT_FIELDS.map((f) => f.name);
 
 /** Throw, naming the files, when one of the columns every receipt needs is absent. */
-export function requireColumns(present: ReadonlySet<string>, names: readonly string[], files: readonly string[]): void {
+export function requireColumns(present: ReadonlyMap<string, string>, names: readonly string[], files: readonly string[]): void {
   for (const f of names) {
     if (!present.has(f)) throw new Error(`engine duckdb: ${files.length === 1 ? files[0] : `the ${files.length} files`} have no ${f} column; every receipt needs one`);
   }
@@ -255,42 +261,6 @@ async function textLocations(files: readonly string[], format: "jsonl" | "csv", 
   return out;
 }
 
-/** The records of a CSV file (RFC 4180 quoting) with the line each starts on; `each` returns true to stop. */
-async function csvRecords(file: string, each: (cells: string[], header: string[], line: number) => boolean): Promise<void> {
-  let header: string[] | null = null, cells: string[] = [], cell = "", quoted = false, afterQuote = false, line = 1, start = 1, pendingCR = false, stop = false;
-  const endRecord = () => {
-    cells.push(cell);
-    if (header === null) header = cells.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, "") : h));
-    else if (!(cells.length === 1 && cells[0] === "")) stop = each(cells, header, start);
-    cells = []; cell = ""; afterQuote = false;
-  };
-  let carry = "";
-  const feed = (s: string): void => {
-    for (let i = 0; i < s.length && !stop; i++) {
-      const ch = s[i];
-      if (pendingCR) { pendingCR = false; if (ch === "\n") continue; }
-      if (quoted) {
-        if (ch === '"') { if (s[i + 1] === '"') { cell += '"'; i++; } else { quoted = false; afterQuote = true; } }
-        else { if (ch === "\n" || (ch === "\r" && s[i + 1] !== "\n")) line++; cell += ch; }
-      } else if (ch === '"' && cell === "" && !afterQuote) quoted = true;
-      else if (ch === ",") { cells.push(cell); cell = ""; afterQuote = false; }
-      else if (ch === "\n" || ch === "\r") { endRecord(); line++; start = line; pendingCR = ch === "\r"; }
-      else cell += ch;
-    }
-  };
-  for await (const chunk of createReadStream(file, "utf8")) {
-    // a quote or CR at a chunk's end is read with the next chunk (a doubled quote, a CRLF)
-    let s = carry + (chunk as string);
-    carry = "";
-    if (s.endsWith('"') || s.endsWith("\r")) { carry = s.slice(-1); s = s.slice(0, -1); }
-    feed(s);
-    if (stop) return;
-  }
-  feed(carry);
-  if (stop) return;
-  if (cell !== "" || cells.length > 0) endRecord();
-}
-
 /**
  * A DuckDB error from reading the files, as the loaders would put it when it is a CSV cell
  * that is not of its field's type (DuckDB's message names the column and the value, not the
@@ -298,6 +268,8 @@ async function csvRecords(file: string, each: (cells: string[], header: string[]
  * value, then a ReceiptValidationError at FILE:LINE. Any other error is returned as it is.
  */
 export async function explainReadError(e: unknown, files: readonly string[], format: EngineFormat): Promise<unknown> {
+  const failed = failedCheckField(e);
+  if (failed !== null) return explainInvalidValue(failed, files, format, (field) => parquetInvalidRows(files, field));
   const m = /Conversion Error: Could not convert string '((?:[^']|'')*)' to (\w+) when casting from source column (\w+)/.exec(String((e as Error)?.message ?? e));
   if (format !== "csv" || m === null || !FIELD_BY_NAME.has(m[3])) return e;
   const value = m[1].replace(/''/g, "'"), field = m[3];
@@ -316,6 +288,19 @@ export async function explainReadError(e: unknown, files: readonly string[], for
     file: where?.file ?? (files.length === 1 ? files[0] : null), line: where?.line ?? null, field,
     message: `expected ${expected}, found the string ${JSON.stringify(value)}`,
   }]);
+}
+
+/** The first rows of Parquet files whose `field` fails its value check, in file order, with their 0-based row numbers. */
+async function parquetInvalidRows(files: readonly string[], field: string): Promise<{ file: string; row: number; value: unknown }[]> {
+  return withConnection(async (connection) => {
+    const raw = fileRelation(files, "parquet", true);
+    const present = await columnsOf(connection, raw);
+    const invalid = present.has(field) ? invalidValueSQL(FIELD_BY_NAME.get(field)!, field, present.get(field)!, "parquet") : null;
+    if (invalid === null) return [];
+    const list = `[${files.map((f) => quote(resolve(f))).join(", ")}]`;
+    const rows = (await connection.runAndReadAll(`SELECT filename, file_row_number, ${field} AS v FROM (${raw}) AS raw_receipts WHERE ${invalid} ORDER BY list_position(${list}, filename), file_row_number LIMIT ${PROBLEMS_NAMED}`)).getRowObjectsJS();
+    return rows.map((r) => ({ file: String(r.filename), row: Number(r.file_row_number), value: r.v }));
+  });
 }
 
 /**
@@ -375,7 +360,7 @@ export interface CheckedReceiptsOptions {
  * and no receipt key is there twice (`rejectDuplicateReceipts`; with `inScan`, left to the
  * caller's statement). `present`: the files' columns.
  */
-export async function checkedReceipts(connection: DuckDBConnection, files: readonly string[], format: EngineFormat, fields: readonly string[], options: CheckedReceiptsOptions = {}): Promise<{ relation: string; present: ReadonlySet<string>; inScan: boolean; rejectDuplicates: () => Promise<void> }> {
+export async function checkedReceipts(connection: DuckDBConnection, files: readonly string[], format: EngineFormat, fields: readonly string[], options: CheckedReceiptsOptions = {}): Promise<{ relation: string; present: ReadonlyMap<string, string>; inScan: boolean; rejectDuplicates: () => Promise<void> }> {
   const weightColumn = options.weightColumn ?? null;
   const raw = fileRelation(files, format);
   const present = await columnsOf(connection, raw);
@@ -385,7 +370,7 @@ export async function checkedReceipts(connection: DuckDBConnection, files: reado
   const relation = receiptsRelation(raw, present, inScan ? [...fields, ...KEY_FIELDS] : fields, format, weightColumn);
   const keyed = (rowNumbers: boolean) => {
     const from = fileRelation(files, format, rowNumbers && format === "parquet");
-    return receiptsRelation(from, rowNumbers && format === "parquet" ? new Set([...present, "file_row_number"]) : present, KEY_FIELDS, format);
+    return receiptsRelation(from, rowNumbers && format === "parquet" ? new Map([...present, ["file_row_number", "BIGINT"]]) : present, KEY_FIELDS, format);
   };
   const rejectDuplicates = () => rejectDuplicateReceipts(connection, async (rowNumbers) => keyed(rowNumbers), files, format);
   if (weightColumn === null && !inScan) await rejectDuplicates();

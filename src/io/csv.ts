@@ -19,10 +19,14 @@ import { DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_LINE_BYTES, firstInvalidUtf8, type
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-interface Cell { value: string; quoted: boolean }
+export interface CSVCell { value: string; quoted: boolean }
 
-/** Turn a CSV cell into the value its field expects; leave it as text when it does not parse, so validation can say what was found. */
-function typedCell(spec: FieldSpec | undefined, cell: Cell): unknown {
+/**
+ * Turn a CSV cell into the value its field expects; leave it as text when it does not parse, so
+ * validation can say what was found. Exported for the DuckDB engine, which words a bad CSV
+ * value as this reader would (engine/value-checks.ts).
+ */
+export function typedCSVCell(spec: FieldSpec | undefined, cell: CSVCell): unknown {
   const { value, quoted } = cell;
   if (value === "" && !quoted) return null;
   if (spec === undefined) return value;
@@ -64,7 +68,7 @@ class CsvSyntaxError extends Error {
  */
 function parseRecords(
   text: string, final: boolean, state: { line: number },
-  cells: Cell[], onRecord: (count: number, line: number) => void,
+  cells: CSVCell[], onRecord: (count: number, line: number) => void,
 ): number {
   const len = text.length;
   let pos = 0;
@@ -128,7 +132,7 @@ function parseRecords(
   return len;
 }
 
-function setCell(cells: Cell[], i: number, value: string, quoted: boolean): void {
+function setCell(cells: CSVCell[], i: number, value: string, quoted: boolean): void {
   if (i < cells.length) { cells[i].value = value; cells[i].quoted = quoted; }
   else cells.push({ value, quoted });
 }
@@ -136,7 +140,7 @@ function setCell(cells: Cell[], i: number, value: string, quoted: boolean): void
 /** Feeds CSV text, chunk by chunk, to an assembler: header first, then one receipt per record. */
 class CsvFeeder {
   private readonly state = { line: 1 };
-  private readonly cells: Cell[] = [];
+  private readonly cells: CSVCell[] = [];
   private carry = "";
   private first = true;
   private header: string[] | null = null;
@@ -252,7 +256,7 @@ class CsvFeeder {
       }
     }
     const obj: Record<string, unknown> = {};
-    for (let c = 0; c < count; c++) if (this.keep[c]) obj[header[c]] = typedCell(this.specs[c], cells[c]);
+    for (let c = 0; c < count; c++) if (this.keep[c]) obj[header[c]] = typedCSVCell(this.specs[c], cells[c]);
     this.asm.add(obj, { file: this.file, line });
   }
 

@@ -61,11 +61,12 @@ test("the bundled paper-calibrated subset (Parquet) through DuckDB equals memory
   assertSameReceipt(comparable(analyze(await analysisCellsFromFiles([path]))), comparable(analyze(memory)));
 });
 
-test("invalid values are the loader's errors, naming the DuckDB cell; a missing required column is named", async () => {
+test("invalid values are the loader's errors, at the file's line; a missing required column is named", async () => {
   const bad = join(dir, "bad.jsonl");
   const r = { run_id: "r", model: "A", judge: "j", query_source: "s", query_id: "q", n_benign: 0, n_harmful: 0, judge_label: "complies" };
   writeFileSync(bad, JSON.stringify(r) + "\n");
-  await assert.rejects(analysisCellsFromFiles([bad]), /engine duckdb: invalid receipts[\s\S]*DuckDB cell[\s\S]*judge_label/);
+  // refused in DuckDB's scan, before any cell is made (value-checks.ts), worded as the loader words it
+  await assert.rejects(analysisCellsFromFiles([bad]), (e: Error) => e.message === `${bad}:1: judge_label: expected one of refusal, compliance, parse_error, found the string "complies"`);
   const none = join(dir, "none.jsonl");
   writeFileSync(none, JSON.stringify({ run_id: "r", model: "A", judge: "j", query_source: "s", n_benign: 0, n_harmful: 0 }) + "\n");
   await assert.rejects(analysisCellsFromFiles([none]), /no judge_label column/);
