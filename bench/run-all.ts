@@ -27,6 +27,7 @@ function main(): void {
   const n = arg("--n") ?? "1000000";
   const runs = arg("--runs") ?? "3";
   run("io-load.ts", ["--n", n, "--runs", runs]);
+  run("analyze-bundled.ts", ["--runs", "5"]);
   run("fit-end-to-end.ts", ["--n", n, "--runs", runs]);
   run("fit-logistic.ts", [n]);
   run("duckdb-scale.ts", ["--n", arg("--scale-n") ?? "10000000"]);
