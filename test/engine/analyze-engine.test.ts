@@ -6,8 +6,7 @@
  * is the in-memory path (itself checked against R in test/analysis and test/stats).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { analyze } from "../../src/analysis/analyze";
@@ -19,8 +18,9 @@ import { queryReceipts } from "../../src/engine/duckdb";
 import { analyzeCommand } from "../../src/cli/analyze-command";
 import { fromRecords, loadReceipts, saveReceipts } from "../../src/io/load";
 import { assertSameReceipt, comparable, simulated } from "../analysis/weighted-helpers";
+import { tempDir } from "../temp-dir";
 
-const dir = mkdtempSync(join(tmpdir(), "receipts-analyze-engine-"));
+const dir = tempDir("analyze-engine-");
 
 test("analyze on DuckDB's cells equals analyze in memory, from Parquet, JSONL and CSV", async () => {
   const table = simulated(30, 3);

@@ -5,8 +5,6 @@
  * cluster-robust standard errors and likelihoods (to 1e-10), and count the same summary.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { complianceTable } from "../../src/analysis/compliance-table";
@@ -20,8 +18,9 @@ import { codedSufficientStatisticsSQL, complianceCountsSQL, overRelation, suffic
 import { fromRecords, saveReceipts } from "../../src/io/load";
 import type { ReceiptFieldName } from "../../src/receipt/fields";
 import { benchReceipt } from "../../bench/receipt-generator";
+import { tempDir } from "../temp-dir";
 
-const dir = mkdtempSync(join(tmpdir(), "receipts-engine-"));
+const dir = tempDir("engine-");
 // Every 7th receipt a parse error, so they are left out (and counted) on both paths.
 const records = Array.from({ length: 12000 }, (_, i) => {
   const r = benchReceipt(i) as unknown as Record<string, unknown>;

@@ -5,8 +5,7 @@
  * in-memory loader on the same file (its numbers, its groups, its error's locations).
  */
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { complianceTable } from "../../src/analysis/compliance-table";
@@ -19,8 +18,9 @@ import { fromRecords, loadReceipts, saveReceipts } from "../../src/io/load";
 import { ReceiptValidationError } from "../../src/receipt/issues";
 import { benchReceipt } from "../../bench/receipt-generator";
 import type { ReceiptFieldName } from "../../src/receipt/fields";
+import { tempDir } from "../temp-dir";
 
-const dir = mkdtempSync(join(tmpdir(), "receipts-duckdb-receipts-"));
+const dir = tempDir("duckdb-receipts-");
 
 function relClose(a: number, b: number, what: string, rel: number): void {
   assert.ok(Math.abs(a - b) <= rel * Math.max(1e-300, Math.abs(b)), `${what}: ${a} vs ${b}`);
