@@ -83,8 +83,9 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
   const y = table.flags("complied"), total = table.numbers("n_total");
   const w = table.weights(); // a weighted table's row (a cell) stands for w receipts
   // One pass: each row's condition cell, and each model's baseline compliances and receipts.
-  const { groups, groupOf } = groupBy(table, fields);
+  // the models first: the cells' grouping then refines theirs (group-by.ts)
   const { groups: models, groupOf: modelOf } = groupBy(table, by);
+  const { groups, groupOf } = groupBy(table, fields);
   const modelOfCell = new Int32Array(groups.length);
   const baseX = new Float64Array(models.length), baseN = new Float64Array(models.length);
   baselineSums(groupOf, modelOf, y, total, w, modelOfCell, baseX, baseN);

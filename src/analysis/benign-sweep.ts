@@ -67,10 +67,12 @@ export function benignSweep(table: ReceiptTable, options: BenignSweepOptions = {
   const scale = options.counts ?? "log1p";
   const main = defaultConditionRows(table);
   const cluster = resolveCluster(main, options.cluster);
+  // split first: the cells' grouping then refines the parts' (group-by.ts)
+  const parts = splitTable(main, [...by, "n_harmful"]);
   const cells = complianceTable(main, [...by, "n_harmful", "n_benign"]);
   const slopes: BenignSlopeRow[] = [];
   const kept: ComplianceRow[] = [];
-  for (const part of splitTable(main, [...by, "n_harmful"])) {
+  for (const part of parts) {
     const mine = cells.filter((c) => [...by, "n_harmful"].every((f) => c[f] === part.group[f]) && c.n > 0);
     if (mine.length < 2 || (part.group.n_harmful as number) === 0) continue;
     kept.push(...mine);

@@ -37,26 +37,48 @@ export function groupBy(table: ReceiptTable, by: readonly ReceiptFieldName[]): G
   // fields over and over: the groupings and the coded columns are kept per table. Callers get
   // their own copies (they may sort or fill them).
   let cached = cache.get(table);
-  if (cached === undefined) cache.set(table, (cached = { columns: new Map(), groupings: new Map() }));
+  if (cached === undefined) cache.set(table, (cached = { columns: new Map(), groupings: new Map(), steps: new Map() }));
   const key = JSON.stringify(by);
   let g = cached.groupings.get(key);
-  if (g === undefined) cached.groupings.set(key, (g = group(table, by, cached.columns)));
+  if (g === undefined) cached.groupings.set(key, (g = group(table, by, cached)));
   return { by: g.by, groups: g.groups.map((v) => ({ ...v })), groupOf: g.groupOf.slice() };
 }
 
-const cache = new WeakMap<ReceiptTable, { columns: Map<ReceiptFieldName, CodedColumn>; groupings: Map<string, Grouping> }>();
+interface TableCache {
+  readonly columns: Map<ReceiptFieldName, CodedColumn>;
+  readonly groupings: Map<string, Grouping>;
+  /**
+   * The groups of each grouping made, before sorting (numbered by first appearance). Those
+   * numbers depend only on the rows and the fields (refine numbers a group at its first row,
+   * whatever the numbers of the groups it splits), so a grouping whose fields start with a
+   * grouping's made before (model, then model and query_source, ...) refines that one's
+   * groups by the fields after, with the codes and order it would have had from nothing.
+   */
+  readonly steps: Map<string, Renumbered>;
+}
 
-function group(table: ReceiptTable, by: readonly ReceiptFieldName[], coded: Map<ReceiptFieldName, CodedColumn>): Grouping {
+const cache = new WeakMap<ReceiptTable, TableCache>();
+
+function group(table: ReceiptTable, by: readonly ReceiptFieldName[], cached: TableCache): Grouping {
   const n = table.numRows;
+  const coded = cached.columns;
   const columns = by.map((f) => {
     let c = coded.get(f);
     if (c === undefined) coded.set(f, (c = codedColumn(table, f)));
     return c;
   });
   // all rows in one group until a field splits them; each field refines the groups, numbered
-  // in order of first appearance (what the string-keyed version gave), then they are sorted
-  let step: Renumbered = { codes: new Int32Array(n), first: n > 0 ? [0] : [] };
-  for (const column of columns) step = refine(step, column);
+  // in order of first appearance (what the string-keyed version gave), then they are sorted.
+  // The longest prefix of the fields grouped before is where the refining starts.
+  let from = 0;
+  let step: Renumbered = { codes: new Int32Array(0), first: [] };
+  for (let j = by.length - 1; j >= 1 && from === 0; j--) {
+    const made = cached.steps.get(JSON.stringify(by.slice(0, j)));
+    if (made !== undefined) { step = made; from = j; }
+  }
+  if (from === 0) step = { codes: new Int32Array(n), first: n > 0 ? [0] : [] };
+  for (let c = from; c < columns.length; c++) step = refine(step, columns[c]);
+  cached.steps.set(JSON.stringify(by), step);
   const { codes: groupOf, first } = step;
   const groups: GroupValues[] = new Array(first.length);
   for (let g = 0; g < first.length; g++) {

@@ -227,15 +227,26 @@ function countPatterns(keep: Int32Array, nb: Float64Array, nh: Float64Array, pat
 export function transformCounts(n: Float64Array, scale: CountScale): Float64Array {
   if (scale === "raw") return n;
   // Counts are small integers: look log(n + 1) up instead of calling Math.log1p a million times
-  // (same values, bit for bit).
-  const table: number[] = [];
+  // (same values, bit for bit), in a typed array filled once (a growing plain array with ??=
+  // cost a hole check and a call a row)
+  const table = (log1pTable ??= log1pOfSmallCounts());
   const out = new Float64Array(n.length);
   for (let i = 0; i < n.length; i++) {
     const v = n[i];
-    if (Number.isInteger(v) && v >= 0 && v < 65536) out[i] = table[v] ??= Math.log1p(v);
-    else out[i] = Math.log1p(v);
+    // false for NaN and non-integers; -0 is looked up as 0 (log(1 + 0) = 0, as before)
+    out[i] = v >= 0 && v < SMALL_COUNTS && (v | 0) === v ? table[v] : Math.log1p(v);
   }
   return out;
+}
+
+/** Counts below this have log(n + 1) looked up. */
+const SMALL_COUNTS = 4096;
+let log1pTable: Float64Array | undefined;
+
+function log1pOfSmallCounts(): Float64Array {
+  const t = new Float64Array(SMALL_COUNTS);
+  for (let v = 0; v < SMALL_COUNTS; v++) t[v] = Math.log1p(v);
+  return t;
 }
 
 /** Fit one hypothesis' model to count data. Terms are named total, harmful, benign. */

@@ -77,6 +77,8 @@ export function ordering(table: ReceiptTable, options: OrderingOptions = {}): Or
   const conditionFields: ReceiptFieldName[] = [...by, "n_benign", "n_harmful", "harmful_fraction"];
   const rows = orderedRows(table);
   const cluster = resolveCluster(rows, options.cluster);
+  // the conditions first: the schedules' grouping then refines theirs (group-by.ts)
+  const split = cluster === null ? null : splitTable(rows, conditionFields);
   const cells = complianceTable(rows, [...conditionFields, "schedule"], options.confLevel);
   const keyOf = (g: GroupValues) => conditionFields.map((f) => String(g[f])).join("\x1f");
   const groups = new Map<string, ComplianceRow[]>();
@@ -85,7 +87,7 @@ export function ordering(table: ReceiptTable, options: OrderingOptions = {}): Or
     const key = keyOf(c);
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
-  const parts = cluster === null ? null : new Map(splitTable(rows, conditionFields).map((p) => [keyOf(p.group), p.table]));
+  const parts = split === null ? null : new Map(split.map((p) => [keyOf(p.group), p.table]));
   const schedules: ScheduleRow[] = [];
   const tests: OrderingTestRow[] = [];
   for (const [key, list] of groups) {

@@ -23,7 +23,7 @@ import { NO_CLUSTER_TEST, type ClusterFactorTest } from "./cluster-factor-test";
 import { complianceTable, type ComplianceRow } from "./compliance-table";
 import { clusterCodesOf, resolveCluster, transformCounts, type ClusterType, type CountScale } from "./hypothesis-fit";
 import { splitTable } from "./split";
-import { defaultConditionRows } from "./subsets";
+import { familyRows, stagePooledRows } from "./stage-rows";
 
 export interface TrainingStageOptions {
   /** Harmful counts to pool; default: every n_harmful > 0 at which all checkpoints vary n_benign. */
@@ -113,7 +113,7 @@ function familiesFromCodes(table: ReceiptTable): string[] | null {
 export function trainingStage(table: ReceiptTable, family: string, options: TrainingStageOptions = {}): TrainingStageResult {
   const alpha = options.alpha ?? 0.05;
   const counts = options.counts ?? "log1p";
-  const rows = defaultConditionRows(table.where({ model_family: family }));
+  const rows = familyRows(table, family);
   const parts = splitTable(rows, ["model", "training_stage"]).sort((a, b) => stageRank(String(a.group.training_stage)) - stageRank(String(b.group.training_stage)));
   if (parts.length < 2) throw new Error(`trainingStage: family ${family} needs at least two checkpoints, found ${parts.length}`);
   let harmfulCounts = options.harmfulCounts ? [...options.harmfulCounts] : null;
@@ -131,9 +131,7 @@ export function trainingStage(table: ReceiptTable, family: string, options: Trai
     });
     harmfulCounts = [...sets[0]].filter((k) => sets.every((s) => s.has(k))).sort((a, b) => a - b);
   }
-  const wanted = new Set(harmfulCounts);
-  const h = rows.numbers("n_harmful");
-  const pooled = rows.filter((i) => wanted.has(h[i]));
+  const pooled = stagePooledRows(rows, harmfulCounts);
   const coefficients = benignEffect(pooled, { by: ["model", "training_stage"], cluster: options.cluster, counts, alpha, defaultConditionOnly: false }).rows
     .sort((a, b) => stageRank(a.training_stage) - stageRank(b.training_stage));
   const curves = complianceTable(pooled, ["model", "training_stage", "n_harmful", "n_benign"]);

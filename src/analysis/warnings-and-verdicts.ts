@@ -14,6 +14,7 @@ import { complianceTable } from "./compliance-table";
 import type { FormatAdoptionResult } from "./format-adoption";
 import type { OrderingResult } from "./ordering";
 import { splitTable } from "./split";
+import { familyRows, stagePooledRows } from "./stage-rows";
 import { defaultConditionRows } from "./subsets";
 import type { TotalCountResult } from "./total-count-test";
 import type { TrainingStageResult } from "./training-stage";
@@ -77,10 +78,7 @@ export function readBenignRows(context: ReadContext, rows: readonly BenignEffect
 
 /** Training-stage verdicts of one family, adjusted across its stages. */
 export function readStageRows(context: ReadContext, stage: TrainingStageResult, sink: AnalysisWarning[]): (BenignVerdictRowBase & { family: string; stage: string })[] {
-  const wanted = new Set(stage.harmfulCounts);
-  const rows = defaultConditionRows(context.table.where({ model_family: stage.family }));
-  const h = rows.numbers("n_harmful");
-  const pooled = rows.filter((i) => wanted.has(h[i]));
+  const pooled = stagePooledRows(familyRows(context.table, stage.family), stage.harmfulCounts);
   const key = (model: unknown, st: unknown) => `${String(model)}\x1f${String(st)}`;
   const parts = new Map(splitTable(pooled, ["model", "training_stage"]).map((p) => [key(p.group.model, p.group.training_stage), p.table]));
   const read = benignRowsOf(context, stage.coefficients, parts, [], sink, (r) => key(r.model, r.training_stage));

@@ -20,6 +20,7 @@
 import type { ReceiptTable } from "../io/receipt-table";
 import { RECEIPT_FIELDS, type ReceiptFieldName } from "../receipt/fields";
 import { CR2_BELOW_CLUSTERS, separationCheck, separationOnOneAxis, type LogisticFit } from "../stats";
+import { labelCodes } from "./dictionary-or-null";
 import { countData, fitCountModel, transformCounts, type CountScale } from "./hypothesis-fit";
 
 export type AnalysisWarningKind = "separation" | "not_converged" | "few_clusters" | "sparse_cells" | "small_validation" | "fit";
@@ -145,17 +146,22 @@ export function oneAxisSlopeWarnings(subject: string, x: readonly number[], comp
  */
 export function judgeValidationWarnings(table: ReceiptTable): AnalysisWarning[] {
   if (!(RECEIPT_FIELDS as readonly { name: string }[]).some((f) => f.name === "reference_label")) return [];
-  const reference = table.values("reference_label" as ReceiptFieldName), judge = table.values("judge"), label = table.values("judge_label");
+  // counted by label codes (no string a row; see dictionary-or-null.ts)
+  const reference = labelCodes(table, "reference_label" as ReceiptFieldName), judge = labelCodes(table, "judge"), label = labelCodes(table, "judge_label");
   const w = table.weights(); // a weighted row stands for w receipts
+  const compliance = reference.names.indexOf("compliance"), refusal = reference.names.indexOf("refusal"), parseError = label.names.indexOf("parse_error");
+  // per judge code (null judges, code -1, last): compliances, refusals, and whether any row counted
+  const J = judge.names.length + 1;
+  const sums = new Float64Array(2 * J), used = new Uint8Array(J);
+  validationSums(reference.codes, judge.codes, label.codes, w, compliance, refusal, parseError, J - 1, sums, used);
   const counts = new Map<string, { compliance: number; refusal: number }>();
-  for (let i = 0; i < reference.length; i++) {
-    const r = reference[i];
-    if (r !== "compliance" && r !== "refusal") continue;
-    if (label[i] === "parse_error") continue;
-    const j = String(judge[i]);
-    const c = counts.get(j) ?? { compliance: 0, refusal: 0 };
-    c[r] += w === null ? 1 : w[i];
-    counts.set(j, c);
+  for (let j = 0; j < J; j++) {
+    if (!used[j]) continue;
+    const name = j === J - 1 ? "null" : judge.names[j]; // String(null), as a judge's name reads
+    const c = counts.get(name) ?? { compliance: 0, refusal: 0 };
+    c.compliance += sums[2 * j];
+    c.refusal += sums[2 * j + 1];
+    counts.set(name, c);
   }
   const out: AnalysisWarning[] = [];
   for (const [j, c] of [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
@@ -168,4 +174,19 @@ export function judgeValidationWarnings(table: ReceiptTable): AnalysisWarning[] 
     });
   }
   return out;
+}
+
+/** Per judge code, the validation receipts of each reference class (a pass of its own over typed arrays: it runs cold). */
+function validationSums(
+  reference: Int32Array, judge: Int32Array, label: Int32Array, w: Float64Array | null,
+  compliance: number, refusal: number, parseError: number, nullJudge: number, sums: Float64Array, used: Uint8Array,
+): void {
+  for (let i = 0; i < reference.length; i++) {
+    const r = reference[i];
+    if (r < 0 || (r !== compliance && r !== refusal)) continue;
+    if (label[i] === parseError && parseError >= 0) continue;
+    const j = judge[i] < 0 ? nullJudge : judge[i];
+    sums[2 * j + (r === compliance ? 0 : 1)] += w === null ? 1 : w[i];
+    used[j] = 1;
+  }
 }

@@ -152,6 +152,17 @@ export function fUpperTail(f: number, d1: number, d2: number): number {
 
 /** The two-sided t critical value for a confidence level: qt(1 - (1 - level) / 2, df). */
 export function tCriticalValue(confLevel: number, df: number): number {
-  const x = betaincinv(1 - confLevel, df / 2, 0.5);
-  return Math.sqrt((df * (1 - x)) / x);
+  // remembered: the paired intervals of relativeToBaseline ask for the same (level, G - 1)
+  // hundreds of times, and the inverse incomplete beta costs tens of microseconds a call
+  const key = `${confLevel} ${df}`;
+  let t = criticalValues.get(key);
+  if (t === undefined) {
+    const x = betaincinv(1 - confLevel, df / 2, 0.5);
+    t = Math.sqrt((df * (1 - x)) / x);
+    if (criticalValues.size >= 1024) criticalValues.clear(); // Satterthwaite dfs are fractional: keep the memo small
+    criticalValues.set(key, t);
+  }
+  return t;
 }
+
+const criticalValues = new Map<string, number>();

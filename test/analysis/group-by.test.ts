@@ -110,3 +110,16 @@ test("groupBy: a fractional field is coded once for every view; with 0 and -0 bo
   assert.deepEqual(Array.from(g.groupOf), [2, 1, 0, 2, 0]);
   checkGrouping(t.filter((i) => i % 2 === 0), ["temperature", "model"]);
 });
+
+test("groupBy: a grouping that refines one made before (its fields start with the other's) equals the grouping made from nothing", () => {
+  for (const by of [["model", "n_benign", "n_harmful"], ["model", "query_category", "temperature"], ["query_source", "schedule", "adopted_cue"]] as ReceiptFieldName[][]) {
+    const view = () => table.filter((i) => i % 5 !== 1); // a fresh view each: nothing grouped on it yet
+    const fromNothing = groupBy(view(), by);
+    const refined = view();
+    for (let j = 1; j < by.length; j++) groupBy(refined, by.slice(0, j)); // the prefixes first
+    const again = groupBy(refined, by);
+    assert.deepEqual(again.groups, fromNothing.groups, `${by.join(", ")}: groups`);
+    assert.deepEqual(Array.from(again.groupOf), Array.from(fromNothing.groupOf), `${by.join(", ")}: groupOf`);
+    checkGrouping(refined, by);
+  }
+});
