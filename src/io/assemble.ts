@@ -2,7 +2,8 @@
  * Turns records from any source into a ReceiptTable: validates each one, hashes its key
  * fields, rejects duplicates (naming where the first copy was; equal hashes are compared
  * exactly on the key fields, so only a true duplicate is rejected), appends the good
- * ones to typed columns and derives n_total, harmful_fraction and complied. Strict mode
+ * ones to typed columns; n_total, harmful_fraction and complied (and receipt_key) are
+ * derived when first read (see `finish`). Strict mode
  * throws at the first problem; otherwise problems are collected and the good rows kept.
  *
  * Columnar sources (Arrow, Parquet) validate column by column and hand over whole vectors
@@ -698,44 +699,72 @@ export class ReceiptAssembler {
     const columns: Record<string, Vector> = {};
     INPUT_FIELDS.forEach((f, i) => (columns[f.name] = inputs[i]));
     // The published receipt_key (a SHA-256) is computed when first read: analyses never
-    // read it, and hashing every key is a tenth of a load.
-    columns.receipt_key = nulls.vector(FIELD_BY_NAME.get("receipt_key")!);
-    Object.assign(columns, deriveFromColumns(inputs[N_BENIGN], inputs[N_HARMFUL], inputs[LABEL]));
+    // read it, and hashing every key is a tenth of a load. So are n_total, harmful_fraction
+    // and complied (13 bytes a receipt): a load's table holds only what was read, and a
+    // derived column is built the first time anything reads it. Until then each is an
+    // all-null placeholder, a view of the one zeroed buffer of `nulls`.
+    for (const name of ["receipt_key", "n_total", "harmful_fraction", "complied"]) columns[name] = nulls.vector(FIELD_BY_NAME.get(name)!);
     // One record batch built from the columns' data, so the table's schema is exactly the
     // declared one (nullability, metadata) whatever the row count.
     const children = (RECEIPT_FIELDS as readonly FieldSpec[]).map((f) => columns[f.name].data[0]);
     const schema = receiptArrowSchema(children);
     const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children }));
     const loaded = this.loaded === null ? null : new Set([...this.loadedFieldNames(), "receipt_key", "n_total", "harmful_fraction", "complied"]);
-    return new ReceiptTable(new Table([batch]), this.sources, this.issues, undefined, { receiptKey: () => receiptKeyVector(inputs), loaded });
+    const nBenign = inputs[N_BENIGN], nHarmful = inputs[N_HARMFUL], label = inputs[LABEL];
+    const computed = {
+      receipt_key: () => receiptKeyVector(inputs),
+      n_total: () => totalOf(nBenign, nHarmful),
+      harmful_fraction: () => fractionOf(nBenign, nHarmful),
+      complied: () => compliedOf(label),
+    };
+    return new ReceiptTable(new Table([batch]), this.sources, this.issues, undefined, { computed, loaded });
   }
 }
 
-function deriveFromColumns(nBenign: Vector, nHarmful: Vector, label: Vector): Record<string, Vector> {
-  const b = nBenign.data[0], h = nHarmful.data[0], l = label.data[0];
-  // complied by dictionary word, looked up once a word: 1 compliance, 0 refusal, -1 null (parse_error, null)
-  const words = Array.from(l.dictionary!.toArray() as ArrayLike<string | null>);
-  const byCode = Int8Array.from(words, (w) => (w === "compliance" ? 1 : w === "refusal" ? 0 : -1));
-  // fixed-width buffers of a sliced Data already start at its first row (only bitmaps keep the offset)
-  const codes = (l.values as DictionaryCodes).subarray(0, l.length);
-  const nb = (b.values as Int32Array).subarray(0, b.length), nh = (h.values as Int32Array).subarray(0, h.length);
+/** Fixed-width values of a one-chunk column (a sliced Data's values already start at its first row; only bitmaps keep the offset). */
+function int32Values(v: Vector): Int32Array {
+  const d = v.data[0];
+  return (d.values as Int32Array).subarray(0, d.length);
+}
+
+/** n_total = n_benign + n_harmful (both required, so never null). */
+function totalOf(nBenign: Vector, nHarmful: Vector): Vector {
+  const nb = int32Values(nBenign), nh = int32Values(nHarmful);
   const n = nb.length;
   const total = new Int32Array(n);
+  for (let i = 0; i < n; i++) total[i] = nb[i] + nh[i];
+  return makeVector(makeData({ type: new Int32(), length: n, data: total, nullCount: 0 }));
+}
+
+/** harmful_fraction = n_harmful / n_total, null where n_total is 0. */
+function fractionOf(nBenign: Vector, nHarmful: Vector): Vector {
+  const nb = int32Values(nBenign), nh = int32Values(nHarmful);
+  const n = nb.length;
   const fraction = new Float64Array(n);
   const fractionValid = new Uint8Array((n + 7) >> 3);
   let fractionNulls = 0;
   for (let i = 0; i < n; i++) {
     const t = nb[i] + nh[i];
-    total[i] = t;
     if (t > 0) fraction[i] = nh[i] / t;
   }
   // validity a byte (eight rows) at a time
   for (let j = 0; j < n; j += 8) {
     let v = 0;
     const end = Math.min(8, n - j);
-    for (let k = 0; k < end; k++) if (total[j + k] > 0) v |= 1 << k; else fractionNulls++;
+    for (let k = 0; k < end; k++) if (nb[j + k] + nh[j + k] > 0) v |= 1 << k; else fractionNulls++;
     fractionValid[j >> 3] = v;
   }
+  return makeVector(makeData({ type: new Float64(), length: n, data: fraction, nullCount: fractionNulls, nullBitmap: fractionNulls ? fractionValid : undefined }));
+}
+
+/** complied: judge_label compliance (true) or refusal (false); null for parse_error and null. */
+function compliedOf(label: Vector): Vector {
+  const l = label.data[0];
+  // complied by dictionary word, looked up once a word: 1 compliance, 0 refusal, -1 null (parse_error, null)
+  const words = Array.from(l.dictionary!.toArray() as ArrayLike<string | null>);
+  const byCode = Int8Array.from(words, (w) => (w === "compliance" ? 1 : w === "refusal" ? 0 : -1));
+  const codes = (l.values as DictionaryCodes).subarray(0, l.length);
+  const n = codes.length;
   const complied = new Uint8Array((n + 7) >> 3);
   const compliedValid = new Uint8Array((n + 7) >> 3);
   let compliedNulls = 0;
@@ -752,11 +781,7 @@ function deriveFromColumns(nBenign: Vector, nHarmful: Vector, label: Vector): Re
     compliedValid[j >> 3] = v;
     complied[j >> 3] = c;
   }
-  return {
-    n_total: makeVector(makeData({ type: new Int32(), length: n, data: total, nullCount: 0 })),
-    harmful_fraction: makeVector(makeData({ type: new Float64(), length: n, data: fraction, nullCount: fractionNulls, nullBitmap: fractionNulls ? fractionValid : undefined })),
-    complied: makeVector(makeData({ type: new Bool(), length: n, data: complied, nullCount: compliedNulls, nullBitmap: compliedNulls ? compliedValid : undefined })),
-  };
+  return makeVector(makeData({ type: new Bool(), length: n, data: complied, nullCount: compliedNulls, nullBitmap: compliedNulls ? compliedValid : undefined }));
 }
 
 /** n_total, harmful_fraction (null at zero demonstrations) and complied (null for parse errors). */

@@ -46,6 +46,12 @@ export interface DictionaryColumn {
 export interface LazyColumns {
   /** Computes the receipt_key column (the loaders hash keys their own, cheaper way). */
   readonly receiptKey?: () => Vector;
+  /**
+   * Columns computed the first time anything reads them (receipt_key and the derived
+   * n_total, harmful_fraction, complied of a load), by field name: the table holds a
+   * placeholder for each until then, so a load's resident table is only what it read.
+   */
+  readonly computed?: Readonly<Record<string, () => Vector>>;
   /** The fields read (`LoadOptions.columns`), or null for all; reading another one throws. */
   readonly loaded?: ReadonlySet<string> | null;
   /**
@@ -56,10 +62,19 @@ export interface LazyColumns {
 }
 
 /**
+ * The base table of a loaded table and its columns not computed yet (`LazyColumns.computed`),
+ * shared by every cache over it (a reweighted table's too), so each is computed once.
+ */
+interface BaseTable {
+  table: Table;
+  readonly pending: Map<string, () => Vector>;
+}
+
+/**
  * Full columns decoded once per loaded table and shared by every view of it, so that
  * filtering and splitting (which analyses do a lot) gather from typed arrays instead of
- * re-decoding Arrow buffers. Holds the base table, with its receipt_key column computed
- * when first read.
+ * re-decoding Arrow buffers. Holds the base table, with its lazy columns (receipt_key,
+ * the derived fields of a load) computed when first read.
  */
 class ColumnCache {
   readonly numbers = new Map<string, Float64Array>();
@@ -70,14 +85,17 @@ class ColumnCache {
   readonly derived = new Map<string, { codes: Int32Array } | null>();
   /** The whole loaded table as a ReceiptTable (what `sharedRowCodes` derives from). */
   full: ReceiptTable | null = null;
-  private table: Table;
-  private receiptKey: (() => Vector) | null;
+  private readonly base_: BaseTable;
   readonly loaded: ReadonlySet<string> | null;
   /** Receipts a row stands for, or null when every row is one receipt. */
   readonly weights: Float64Array | null;
-  constructor(arrow: Table, lazy: LazyColumns = {}) {
-    this.table = arrow;
-    this.receiptKey = lazy.receiptKey ?? null;
+  constructor(arrow: Table, lazy: LazyColumns = {}, shared?: BaseTable) {
+    if (shared !== undefined) this.base_ = shared;
+    else {
+      const pending = new Map<string, () => Vector>(Object.entries(lazy.computed ?? {}));
+      if (lazy.receiptKey !== undefined) pending.set("receipt_key", lazy.receiptKey);
+      this.base_ = { table: arrow, pending };
+    }
     this.loaded = lazy.loaded ?? null;
     const w = lazy.weights ?? null;
     if (w !== null) {
@@ -90,32 +108,40 @@ class ColumnCache {
   }
   /** The same base table and lazy columns with other row weights (null: one receipt a row). */
   reweighted(weights: Float64Array | null): ColumnCache {
-    return new ColumnCache(this.table, { receiptKey: this.receiptKey ?? undefined, loaded: this.loaded, weights });
+    return new ColumnCache(this.base_.table, { loaded: this.loaded, weights }, this.base_);
+  }
+  /** The base table with the lazy columns `names` filled in (all of them when omitted). */
+  private filled(names?: readonly string[]): Table {
+    const { pending } = this.base_;
+    const todo = (names ?? [...pending.keys()]).filter((n) => pending.has(n));
+    if (todo.length === 0) return this.base_.table;
+    const made = new Map<string, Vector>();
+    for (const name of todo) {
+      made.set(name, pending.get(name)!());
+      pending.delete(name);
+    }
+    const t = this.base_.table, schema = t.schema;
+    const children = schema.fields.map((f) => (made.get(f.name) ?? t.getChild(f.name)!).data[0]);
+    this.base_.table = new Table([new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: t.numRows, nullCount: 0, children }))]);
+    return this.base_.table;
   }
   /** The base table with every column filled in. */
   get arrow(): Table {
-    if (this.receiptKey !== null) {
-      const key = this.receiptKey();
-      this.receiptKey = null;
-      const t = this.table, schema = t.schema;
-      const children = schema.fields.map((f) => (f.name === "receipt_key" ? key.data[0] : t.getChild(f.name)!.data[0]));
-      this.table = new Table([new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: t.numRows, nullCount: 0, children }))]);
-    }
-    return this.table;
+    return this.filled();
   }
-  /** The base table as it is (receipt_key possibly not filled in yet). */
+  /** The base table as it is (lazy columns possibly not filled in yet). */
   get base(): Table {
-    return this.table;
+    return this.base_.table;
   }
   get numRows(): number {
-    return this.table.numRows;
+    return this.base_.table.numRows;
   }
   /** One base column (a field not loaded throws, naming the option). */
   child(name: string): Vector | null {
-    if (this.loaded !== null && !this.loaded.has(name) && this.table.schema.fields.some((f) => f.name === name)) {
+    if (this.loaded !== null && !this.loaded.has(name) && this.base_.table.schema.fields.some((f) => f.name === name)) {
       throw new Error(`ReceiptTable: the field ${name} was not loaded (loadReceipts read only ${[...this.loaded].join(", ")}); add it to the columns option`);
     }
-    return (name === "receipt_key" ? this.arrow : this.table).getChild(name);
+    return this.filled([name]).getChild(name);
   }
 }
 
