@@ -203,6 +203,8 @@ function distinctPairs(a: Float64Array, b: Float64Array): Set<string> {
   const seen = new Set<string>();
   const last = new Map<number, number>(); // the last b seen with each a: most rows repeat it and need no string
   for (let i = 0; i < a.length; i++) {
+    // a condition's receipts are adjacent: a row like the one before needs no lookup
+    if (i > 0 && a[i] === a[i - 1] && b[i] === b[i - 1]) continue;
     if (last.get(a[i]) === b[i]) continue;
     last.set(a[i], b[i]);
     seen.add(`${a[i]}/${b[i]}`);

@@ -20,6 +20,7 @@ import { complianceCounts, complianceTable, type ComplianceRow } from "./complia
 import { groupBy } from "./group-by";
 import { clusterCodesOf, resolveCluster, type ClusterType } from "./hypothesis-fit";
 import { zeroDemonstrationRows } from "./subsets";
+import { flagsOf, numbersOf } from "./view-columns";
 
 /** A condition, with the fields figures and tables want beside it (functions of the counts add no groups). */
 const RELATIVE_CONDITION_FIELDS: readonly ReceiptFieldName[] = ["training_stage", "n_benign", "n_harmful", "n_total", "harmful_fraction", "schedule", "format_cue"];
@@ -80,7 +81,7 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
   const fields = [...new Set([...by, ...(options.conditionFields ?? RELATIVE_CONDITION_FIELDS)])];
   const cluster = resolveCluster(table, options.cluster);
   const codes = cluster === null ? null : clusterCodesOf(table, cluster);
-  const y = table.flags("complied"), total = table.numbers("n_total");
+  const y = flagsOf(table, "complied"), total = numbersOf(table, "n_total");
   const w = table.weights(); // a weighted table's row (a cell) stands for w receipts
   // One pass: each row's condition cell, and each model's baseline compliances and receipts.
   // the models first: the cells' grouping then refines theirs (group-by.ts)
@@ -97,6 +98,8 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
   const cellQueries = codes === null ? null : queryTotals(groupOf, groups.length, codes, y, w, null);
   const baseQueries = codes === null ? null : queryTotals(modelOf, models.length, codes, y, w, total);
   const cells = complianceTable(table, fields, conf); // the same groups, in the same order
+  // each model's baseline rows, written once: every condition of the model pairs with them
+  const baseRows = baseQueries === null ? null : models.map((_, m) => baseQueries.rowsOf(m));
   const out: RelativeRow[] = [];
   cells.forEach((c, g) => {
     if ((c.n_benign as number) + (c.n_harmful as number) <= 0) return;
@@ -107,13 +110,13 @@ export function relativeToBaseline(table: ReceiptTable, options: RelativeToBasel
     }
     const d = newcombeDifference(c.complied, c.n, b.complied, b.n, conf);
     let paired: PairedClusterDifference | null = null, note: string | null = null;
-    if (cellQueries !== null && baseQueries !== null && cluster !== null) {
-      const mine = cellQueries.of(g), theirs = baseQueries.of(modelOfCell[g]);
-      const len = mine.rows + theirs.rows;
+    if (cellQueries !== null && baseRows !== null && cluster !== null) {
+      const mine = cellQueries.of(g), theirs = baseRows[modelOfCell[g]];
+      const len = mine.rows + theirs.ids.length;
       const ids = new Int32Array(len), yy = new Float64Array(len), arm = new Float64Array(len), ww = new Float64Array(len);
       const m = mine.write(ids, yy, ww, 0);
       arm.fill(1, 0, m);
-      theirs.write(ids, yy, ww, m);
+      ids.set(theirs.ids, m); yy.set(theirs.y, m); ww.set(theirs.weights, m);
       try {
         paired = pairedClusterDifference(yy, arm, ids, conf, options.clusterType ?? "auto", ww);
       } catch (e) {
@@ -151,7 +154,7 @@ function queryTotals(groupOf: Int32Array, groupCount: number, codes: Int32Array,
   // entries by group, in order of first appearance within each (a stable counting sort)
   const start = new Int32Array(groupCount + 1), order = new Int32Array(entries);
   entriesByGroup(entGroup, entries, groupCount, start, order);
-  return {
+  const totals = {
     /** The group's rows for pairedClusterDifference: how many, and a writer from `at`. */
     of(g: number) {
       let rows = 0;
@@ -172,7 +175,15 @@ function queryTotals(groupOf: Int32Array, groupCount: number, codes: Int32Array,
         },
       };
     },
+    /** The group's rows written into arrays of their own. */
+    rowsOf(g: number) {
+      const { rows, write } = totals.of(g);
+      const ids = new Int32Array(rows), y = new Float64Array(rows), weights = new Float64Array(rows);
+      write(ids, y, weights, 0);
+      return { ids, y, weights };
+    },
   };
+  return totals;
 }
 
 /** Each cell's model, and each model's zero-demonstration compliances and receipts (a pass of its own: it runs cold). */

@@ -6,6 +6,7 @@ import type { ReceiptFieldName } from "../receipt/fields";
 import type { ReceiptTable } from "../io/receipt-table";
 import { wilsonInterval } from "../stats";
 import { groupBy, type GroupValues } from "./group-by";
+import { flagsOf } from "./view-columns";
 
 export interface ComplianceCounts {
   /** Receipts judged (refusal or compliance); parse errors excluded. */
@@ -34,13 +35,10 @@ export function complianceTable(table: ReceiptTable, by: readonly ReceiptFieldNa
 }
 
 const tables = new WeakMap<ReceiptTable, Map<string, ComplianceRow[]>>();
-/** A view's flags are gathered from the full column on every call: once per table is enough. */
-const compliedFlags = new WeakMap<ReceiptTable, Int8Array>();
 
 function compliance(table: ReceiptTable, by: readonly ReceiptFieldName[], confLevel: number): ComplianceRow[] {
   const { groups, groupOf } = groupBy(table, by);
-  let complied = compliedFlags.get(table);
-  if (complied === undefined) compliedFlags.set(table, (complied = table.flags("complied")));
+  const complied = flagsOf(table, "complied");
   const n = new Float64Array(groups.length), x = new Float64Array(groups.length), pe = new Float64Array(groups.length);
   const w = table.weights();
   // the passes are functions of their own: they run cold, and a loop compiled on the spot in

@@ -18,6 +18,7 @@ import type { ReceiptTable } from "../io/receipt-table";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { fitRandomInterceptLogistic, type RandomInterceptFit } from "../stats";
 import { HYPOTHESIS_TERMS, transformCounts, type CountScale, type Hypothesis } from "./hypothesis-fit";
+import { flagsOf, numbersOf } from "./view-columns";
 
 export interface ConditionalFitOptions {
   /** Field whose values get a random intercept each, e.g. "query_id". */
@@ -34,7 +35,7 @@ export interface ConditionalFitOptions {
 /** Fit one hypothesis' model (terms total, harmful, benign as in fitCountModel) with a random intercept per group. */
 export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypothesis, options: ConditionalFitOptions): RandomInterceptFit {
   const scale = options.counts ?? "log1p";
-  const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
+  const nb = numbersOf(table, "n_benign"), nh = numbersOf(table, "n_harmful"), y = flagsOf(table, "complied");
   const w = table.weights(); // a weighted table's row stands for w receipts: a frequency weight
   const labels = groupLabels(table, options.group);
   const keep = labelledRows(y, labels, options.group);

@@ -24,6 +24,7 @@ import type { ReceiptTable } from "../io/receipt-table";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { fitLogistic, type LogisticFit } from "../stats";
 import { clusterPatternCells } from "../stats/cluster-pattern-cells";
+import { flagsOf, numbersOf } from "./view-columns";
 
 export type Hypothesis = "total" | "harmful" | "joint" | "encompassing";
 export type CountScale = "log1p" | "raw";
@@ -95,7 +96,7 @@ function memo(table: ReceiptTable, key: string, make: () => CountData): CountDat
 }
 
 function countDataOf(table: ReceiptTable, cluster: ReceiptFieldName | null): CountData {
-  const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
+  const nb = numbersOf(table, "n_benign"), nh = numbersOf(table, "n_harmful"), y = flagsOf(table, "complied");
   // a weighted table's row is a cell of w identical receipts: it counts w times everywhere
   const w = table.weights();
   let parseErrors = 0, parseRows = 0;
@@ -162,7 +163,7 @@ export function clusteredCellData(table: ReceiptTable, cluster: ReceiptFieldName
 }
 
 function cellDataOf(table: ReceiptTable, cluster: ReceiptFieldName): CountData {
-  const nb = table.numbers("n_benign"), nh = table.numbers("n_harmful"), y = table.flags("complied");
+  const nb = numbersOf(table, "n_benign"), nh = numbersOf(table, "n_harmful"), y = flagsOf(table, "complied");
   const w = table.weights();
   const codes = clusterCodesOf(table, cluster);
   // one pass a function (typed arrays and numbers only), so that each is compiled once cold
@@ -253,7 +254,7 @@ function log1pOfSmallCounts(): Float64Array {
 export function fitCountModel(data: CountData, hypothesis: Hypothesis, options: HypothesisFitOptions = {}): LogisticFit {
   const scale = options.counts ?? "log1p";
   const columnsByTerm = {
-    total: () => transformCounts(data.nBenign.map((b, i) => b + data.nHarmful[i]), scale),
+    total: () => transformCounts(sumOf(data.nBenign, data.nHarmful), scale),
     harmful: () => transformCounts(data.nHarmful, scale),
     benign: () => transformCounts(data.nBenign, scale),
   };
@@ -265,6 +266,13 @@ export function fitCountModel(data: CountData, hypothesis: Hypothesis, options: 
   return data.cluster !== null && options.cluster !== null
     ? fit.withClusterRobust(data.cluster, data.clusterName ?? "cluster", { type: options.clusterType ?? "auto" })
     : fit;
+}
+
+/** a + b elementwise in a plain loop (TypedArray.map calls its function a row). */
+function sumOf(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i] + b[i];
+  return out;
 }
 
 /** Fit one hypothesis' model to receipts. */
@@ -286,8 +294,20 @@ export function resolveCluster(table: ReceiptTable, cluster: ReceiptFieldName | 
 /**
  * Cluster codes of a field, one a row: a dictionary field's codes as they are, any other
  * field's values numbered once here. A receipt without a value is an error naming it.
+ * Made once a table and field (analyses ask for the same view's query codes many times) and
+ * shared: read only.
  */
 export function clusterCodesOf(table: ReceiptTable, field: ReceiptFieldName): Int32Array {
+  let byField = clusterCodeColumns.get(table);
+  if (byField === undefined) clusterCodeColumns.set(table, (byField = new Map()));
+  let codes = byField.get(field);
+  if (codes === undefined) byField.set(field, (codes = clusterCodesOfRows(table, field)));
+  return codes;
+}
+
+const clusterCodeColumns = new WeakMap<ReceiptTable, Map<ReceiptFieldName, Int32Array>>();
+
+function clusterCodesOfRows(table: ReceiptTable, field: ReceiptFieldName): Int32Array {
   let codes: Int32Array;
   if (FIELD_BY_NAME.get(field)?.dictionary === true) {
     codes = table.dictionary(field).codes;

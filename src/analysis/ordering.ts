@@ -25,6 +25,7 @@ import type { GroupValues } from "./group-by";
 import { clusterCodesOf, resolveCluster, type ClusterType } from "./hypothesis-fit";
 import { splitTable } from "./split";
 import { orderedRows } from "./subsets";
+import { flagsOf } from "./view-columns";
 
 export interface OrderingOptions {
   readonly by?: readonly ReceiptFieldName[];
@@ -131,7 +132,7 @@ function clusterTests(
   part: ReceiptTable, cluster: ReceiptFieldName, type: ClusterType, confLevel: number | undefined,
 ): { factor: ClusterFactorTest; paired: PairedClusterDifference | null } {
   const codes = clusterCodesOf(part, cluster);
-  const y = part.flags("complied"), w = part.weights();
+  const y = flagsOf(part, "complied"), w = part.weights();
   const sched = part.dictionary("schedule");
   const level = Float64Array.from(sched.codes);
   const keep: number[] = [];

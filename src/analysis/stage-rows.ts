@@ -9,6 +9,7 @@
 import type { ReceiptTable } from "../io/receipt-table";
 import { dictionaryOrNull } from "./dictionary-or-null";
 import { defaultConditionRows } from "./subsets";
+import { numbersOf } from "./view-columns";
 
 const families = new WeakMap<ReceiptTable, Map<string, ReceiptTable>>();
 const pooled = new WeakMap<ReceiptTable, Map<string, ReceiptTable>>();
@@ -37,7 +38,7 @@ export function stagePooledRows(rows: ReceiptTable, harmfulCounts: readonly numb
   const key = harmfulCounts.join(",");
   let out = made.get(key);
   if (out === undefined) {
-    const wanted = new Set(harmfulCounts), h = rows.numbers("n_harmful");
+    const wanted = new Set(harmfulCounts), h = numbersOf(rows, "n_harmful");
     made.set(key, (out = rows.filter((i) => wanted.has(h[i]))));
   }
   return out;

@@ -27,6 +27,7 @@ import { clusterCodesOf, clusteredCellData, countData, fitCountModel, resolveClu
 import { splitTable } from "./split";
 import { defaultConditionRows } from "./subsets";
 import type { TotalCountVerdict } from "./verdicts";
+import { flagsOf, numbersOf } from "./view-columns";
 
 export interface TotalCountOptions {
   readonly by?: readonly ReceiptFieldName[];
@@ -159,7 +160,7 @@ export function totalCountTest(table: ReceiptTable, options: TotalCountOptions =
 /** The cluster-robust factor test at each N, on the part's receipts with a parsed outcome. */
 function clusterTestsByN(rows: ReceiptTable, cluster: ReceiptFieldName, type: ClusterType): (N: number) => ClusterFactorTest {
   const codes = clusterCodesOf(rows, cluster);
-  const total = rows.numbers("n_total"), fraction = rows.numbers("harmful_fraction"), y = rows.flags("complied"), w = rows.weights();
+  const total = numbersOf(rows, "n_total"), fraction = rows.numbers("harmful_fraction"), y = flagsOf(rows, "complied"), w = rows.weights();
   const byN = new Map<number, number[]>();
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0) continue;

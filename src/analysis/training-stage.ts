@@ -24,6 +24,7 @@ import { complianceTable, type ComplianceRow } from "./compliance-table";
 import { clusterCodesOf, resolveCluster, transformCounts, type ClusterType, type CountScale } from "./hypothesis-fit";
 import { splitTable } from "./split";
 import { familyRows, stagePooledRows } from "./stage-rows";
+import { flagsOf, numbersOf } from "./view-columns";
 
 export interface TrainingStageOptions {
   /** Harmful counts to pool; default: every n_harmful > 0 at which all checkpoints vary n_benign. */
@@ -119,10 +120,11 @@ export function trainingStage(table: ReceiptTable, family: string, options: Trai
   let harmfulCounts = options.harmfulCounts ? [...options.harmfulCounts] : null;
   if (harmfulCounts === null) {
     const sets = parts.map((p) => {
-      const h = p.table.numbers("n_harmful"), b = p.table.numbers("n_benign");
+      const h = numbersOf(p.table, "n_harmful"), b = numbersOf(p.table, "n_benign");
       const benignAt = new Map<number, Set<number>>();
       for (let i = 0; i < h.length; i++) {
         if (h[i] <= 0) continue;
+        if (i > 0 && h[i] === h[i - 1] && b[i] === b[i - 1]) continue; // a condition's receipts are adjacent: nothing new
         const s = benignAt.get(h[i]) ?? new Set();
         s.add(b[i]);
         benignAt.set(h[i], s);
@@ -212,7 +214,7 @@ const DENSE_COUNT = 256;
  */
 function clusteredStageInteraction(pooled: ReceiptTable, cluster: ReceiptFieldName, type: ClusterType, counts: CountScale, models: string[]): ClusterFactorTest {
   const codesAll = clusterCodesOf(pooled, cluster);
-  const y = pooled.flags("complied"), nb = pooled.numbers("n_benign"), nh = pooled.numbers("n_harmful"), rowWeights = pooled.weights();
+  const y = flagsOf(pooled, "complied"), nb = numbersOf(pooled, "n_benign"), nh = numbersOf(pooled, "n_harmful"), rowWeights = pooled.weights();
   const stageAll = stageOfRows(pooled, models);
   const keepAll = new Int32Array(y.length);
   let m = 0;
