@@ -88,6 +88,8 @@ const KINDS: readonly Kind[] = SLOTS.map((f) =>
 const CACHED_INDEX: readonly number[] = (() => { let n = 0; return KINDS.map((k) => (k === Kind.Cached ? n++ : -1)); })();
 const CACHED_FIELDS = KINDS.filter((k) => k === Kind.Cached).length;
 const NAME_BYTES = SLOTS.map((f) => Buffer.from(f.name, "latin1"));
+/** The slots' names (read from one array: the field specs' shapes differ, so `SLOTS[s].name` is a megamorphic load). */
+const NAMES: readonly string[] = SLOTS.map((f) => f.name);
 /**
  * Text fields whose plain values reach their column as bytes (TEXT_IN_BYTES): optional
  * strings the values check only needs to be strings (no pattern, not a timestamp or key).
@@ -204,6 +206,14 @@ export class ReceiptLineScanner {
   /** The slot of each key of the last complete line, in order (-1: unknown), to try first. */
   private readonly order = new Int16Array(128);
   private orderLength = 0;
+  /** Whether the line being read started on the previous line's layout (its segments may have been written over). */
+  private laidOut = false;
+  /** Whether the line was read on the previous line's layout to its end: its segments are `prev`'s, updated. */
+  private inPlace = false;
+  /** Keys of the last line read. */
+  private fields = 0;
+  /** Whether the value just read was given as TEXT_IN_BYTES. */
+  private gaveBytes = 0;
 
   constructor(options: JSONLScanOptions) {
     this.wanted = wantedFields(options.columns);
@@ -218,26 +228,32 @@ export class ReceiptLineScanner {
    */
   scan(b: Bytes, start: number, end: number, checkText: boolean): number {
     const values = this.values;
-    for (let i = 0; i < values.length; i++) values[i] = undefined;
-    this.problems.length = 0;
+    // (Setting an array's length calls into the runtime even when it is already 0.)
+    if (this.problems.length !== 0) this.problems.length = 0;
     this.syntaxError = false;
     this.unknownKeys = null;
     this.checkText = checkText;
     if (++this.stamp === 0x7fffffff) { this.stamp = 1; this.seen.fill(0); }
     if (this.viewOf !== b) { this.view = new DataView(b.buffer, b.byteOffset, b.byteLength); this.viewOf = b; this.prevBuffer = null; }
     const result = this.object(b, start, end);
-    if (result !== GOOD) return result;
-    if (checkText) {
+    if (result === GOOD && checkText) {
       // Invalid bytes outside any value (keys of unknown fields, between tokens).
       const bad = firstInvalidUtf8(b, start, end);
       if (bad >= 0 && this.problems.length === 0) this.problems.push({ field: null, message: `invalid UTF-8: byte ${hex2(b[bad])} at byte ${bad - start + 1} of the line; expected UTF-8 text` });
     }
-    if (this.problems.length > 0) return REJECTED;
-    if (!this.check(values)) return SLOW;
+    if (result !== GOOD || this.problems.length > 0 || !this.check(values)) {
+      // A line read on the previous line's layout wrote over its fields: it is gone.
+      if (this.laidOut) this.prevBuffer = null;
+      return result !== GOOD ? result : this.problems.length > 0 ? REJECTED : SLOW;
+    }
     // A good line's fields are what the next line is compared with.
-    const line = this.cur;
-    this.cur = this.prev;
-    this.prev = line;
+    if (!this.inPlace) {
+      const line = this.cur;
+      this.cur = this.prev;
+      this.prev = line;
+      line.whole = this.fields <= SEGMENTS;
+      line.findAbsent();
+    }
     this.prevBuffer = b;
     this.prevStart = start;
     return GOOD;
@@ -248,23 +264,64 @@ export class ReceiptLineScanner {
     return this.problems.length > 0 ? REJECTED : SLOW;
   }
 
+  /**
+   * Leave the previous line's layout at field `at` (the line's key there is not the previous
+   * line's): what reading on the layout skipped is done for the fields before it (their
+   * slots marked seen for the repeated-key check, their order noted, their segments copied to
+   * `cur`), and the layout's later fields' values are cleared (this line may not have them).
+   */
+  private leaveLayout(prev: Segments, at: number): void {
+    const cur = this.cur;
+    for (let f = 0; f < at; f++) {
+      const s = prev.slot[f];
+      this.seen[s] = this.stamp;
+      if (f < this.order.length) this.order[f] = s;
+      cur.key[f] = prev.key[f]; cur.valueAt[f] = prev.valueAt[f]; cur.end[f] = prev.end[f];
+      cur.slot[f] = s; cur.value[f] = prev.value[f]; cur.inBytes[f] = prev.inBytes[f];
+    }
+    cur.count = at;
+    for (let f = at; f < prev.count; f++) if (prev.slot[f] >= 0) this.values[prev.slot[f]] = undefined;
+    this.inPlace = false;
+  }
+
   private object(b: Bytes, start: number, end: number): number {
+    const values = this.values;
+    const prev = this.prevBuffer === b ? this.prev : null;
+    /**
+     * Whether the line is being read on the previous line's layout: every key so far was the
+     * previous line's key at the same position. Then its fields are distinct (the previous
+     * line was good: no repeated key), so the repeated-key check is not needed, and the
+     * previous line's segments are updated in place (fields wholly equal at the same offset
+     * need no write at all) instead of being copied; values of fields the layout has keep
+     * their slots until written again, only the others are cleared.
+     */
+    let lay = prev !== null && prev.whole;
+    this.laidOut = lay;
+    this.inPlace = lay;
+    if (lay) { const absent = prev!.absent; for (let i = 0; i < prev!.absentCount; i++) values[absent[i]] = undefined; }
+    else for (let i = 0; i < values.length; i++) values[i] = undefined;
     let p = ws(b, start, end);
     // Not an object: JSON.parse says whether it is JSON at all, the row validator what it is.
     if (b[p] !== 123 || p >= end) return SLOW;
     p = ws(b, p + 1, end);
-    if (p < end && b[p] === 125) return ws(b, p + 1, end) === end ? GOOD : this.syntax();
+    if (p < end && b[p] === 125) {
+      if (lay) for (let i = 0; i < values.length; i++) values[i] = undefined;
+      this.inPlace = false;
+      this.cur.count = 0;
+      this.fields = 0;
+      return ws(b, p + 1, end) === end ? GOOD : this.syntax();
+    }
     let unknown = false, position = 0;
-    const prev = this.prevBuffer === b ? this.prev : null, cur = this.cur;
-    cur.count = 0;
-    /** The previous line's field to line up the next key with. */
+    let cur = lay ? prev! : this.cur;
+    if (!lay) cur.count = 0;
+    /** The previous line's field to line up the next key with (on the layout: `position`). */
     let j = 0;
     for (;;) {
       if (p >= end || b[p] !== 34) return this.syntax();
       let slot = -1, valueAt = -1;
       if (prev !== null && j < prev.count && prev.slot[j] >= 0) {
         // Fields written as in the previous line: its bytes from field j on are compared with
-        // these (four at a time); fields wholly equal have its values, and a field whose key
+        // these (eight at a time); fields wholly equal have its values, and a field whose key
         // is equal but not its value is read from the value on.
         const from = this.prevStart + prev.key[j];
         const k = this.common(b, from, p, Math.min(this.prevStart + prev.end[prev.count - 1] - from, end - p));
@@ -282,26 +339,43 @@ export class ReceiptLineScanner {
         }
         if (m > j) {
           const shift = p - from + this.prevStart - start;
-          for (let f = j; f < m; f++) {
-            const s = prev.slot[f];
-            if (this.seen[s] === this.stamp) this.duplicate(SLOTS[s].name);
-            this.seen[s] = this.stamp;
-            const v = prev.value[f];
-            this.values[s] = v;
-            if (v === TEXT_IN_BYTES) {
-              TEXT_SOURCE.bytes = b;
-              TEXT_SOURCE.from[s] = start + prev.valueAt[f] + shift + 1;
-              TEXT_SOURCE.to[s] = start + prev.end[f] + shift - 1;
+          if (lay) {
+            for (let f = j; f < m; f++) {
+              const s = prev.slot[f];
+              values[s] = prev.value[f];
+              if (prev.inBytes[f] !== 0) {
+                TEXT_SOURCE.bytes = b;
+                TEXT_SOURCE.from[s] = start + prev.valueAt[f] + shift + 1;
+                TEXT_SOURCE.to[s] = start + prev.end[f] + shift - 1;
+              }
             }
-            if (position < this.order.length) this.order[position] = s;
-            position++;
-            const n = cur.count;
-            if (n < SEGMENTS) {
-              cur.key[n] = prev.key[f] + shift; cur.valueAt[n] = prev.valueAt[f] + shift; cur.end[n] = prev.end[f] + shift;
-              cur.slot[n] = s; cur.value[n] = v; cur.count = n + 1;
+            p = start + prev.end[m - 1] + shift;
+            // Offsets are from the line's start: equal while the fields before were as long.
+            if (shift !== 0) for (let f = j; f < m; f++) { prev.key[f] += shift; prev.valueAt[f] += shift; prev.end[f] += shift; }
+            position = m;
+          } else {
+            for (let f = j; f < m; f++) {
+              const s = prev.slot[f];
+              if (this.seen[s] === this.stamp) this.duplicate(NAMES[s]);
+              this.seen[s] = this.stamp;
+              const v = prev.value[f];
+              values[s] = v;
+              const inBytes = prev.inBytes[f];
+              if (inBytes !== 0) {
+                TEXT_SOURCE.bytes = b;
+                TEXT_SOURCE.from[s] = start + prev.valueAt[f] + shift + 1;
+                TEXT_SOURCE.to[s] = start + prev.end[f] + shift - 1;
+              }
+              if (position < this.order.length) this.order[position] = s;
+              position++;
+              const n = cur.count;
+              if (n < SEGMENTS) {
+                cur.key[n] = prev.key[f] + shift; cur.valueAt[n] = prev.valueAt[f] + shift; cur.end[n] = prev.end[f] + shift;
+                cur.slot[n] = s; cur.value[n] = v; cur.inBytes[n] = inBytes; cur.count = n + 1;
+              }
             }
+            p = start + prev.end[m - 1] + shift;
           }
-          p = start + prev.end[m - 1] + shift;
           j = m;
           const r = this.afterValue(b, p, end);
           if (r === -1) return this.syntax();
@@ -314,12 +388,20 @@ export class ReceiptLineScanner {
           valueAt = p + prev.valueAt[j] - base;
         }
       }
+      if (lay && valueAt < 0) {
+        // Not the previous line's next key (or more keys than it has).
+        this.leaveLayout(prev!, position);
+        lay = false;
+        cur = this.cur;
+      }
       const ks = p + 1;
       if (valueAt >= 0) {
-        if (this.seen[slot] === this.stamp) this.duplicate(SLOTS[slot].name);
-        this.seen[slot] = this.stamp;
-        this.field = SLOTS[slot].name;
-        if (position < this.order.length) this.order[position] = slot;
+        if (!lay) {
+          if (this.seen[slot] === this.stamp) this.duplicate(NAMES[slot]);
+          this.seen[slot] = this.stamp;
+          if (position < this.order.length) this.order[position] = slot;
+        }
+        this.field = NAMES[slot];
         position++;
         p = ws(b, valueAt, end);
         j++;
@@ -366,7 +448,7 @@ export class ReceiptLineScanner {
           q--;
         }
         if (slot >= 0) {
-          if (this.seen[slot] === this.stamp) this.duplicate(SLOTS[slot].name);
+          if (this.seen[slot] === this.stamp) this.duplicate(NAMES[slot]);
           this.seen[slot] = this.stamp;
         } else {
           name ??= b.latin1Slice(ks, q);
@@ -375,7 +457,7 @@ export class ReceiptLineScanner {
           this.unknownKeys.add(name!);
           unknown = true;
         }
-        this.field = slot >= 0 ? SLOTS[slot].name : shortName(name!);
+        this.field = slot >= 0 ? NAMES[slot] : shortName(name!);
         p = ws(b, p, end);
         if (p >= end || b[p] !== 58) return this.syntax();
         p = ws(b, p + 1, end);
@@ -389,19 +471,30 @@ export class ReceiptLineScanner {
       const at = p;
       // Derived fields given in the file are read too: the check compares them with what they derive from.
       const read = slot >= INPUT_COUNT || (slot >= 0 && (this.wanted === null || this.wanted[slot]));
+      this.gaveBytes = 0;
       p = read ? this.value(b, p, end, slot) : this.skip(b, p, end);
       if (p < 0) return this.syntax();
-      const n = cur.count;
+      // On the layout the field is the previous line's at this position (`cur` is `prev`).
+      const n = lay ? position - 1 : cur.count;
       if (n < SEGMENTS) {
         cur.key[n] = ks - 1 - start; cur.valueAt[n] = at - start; cur.end[n] = p - start;
-        cur.slot[n] = slot; cur.value[n] = slot >= 0 ? this.values[slot] : undefined; cur.count = n + 1;
+        cur.slot[n] = slot; cur.value[n] = read ? values[slot] : undefined; cur.inBytes[n] = this.gaveBytes;
+        if (!lay) cur.count = n + 1;
       }
       const r = this.afterValue(b, p, end);
       if (r === -1) return this.syntax();
       if (r === -2) break;
       p = r;
     }
-    this.orderLength = Math.min(position, this.order.length);
+    this.fields = position;
+    if (lay) {
+      // Fewer fields than the previous line: the layout ends here, and its last fields' values are cleared.
+      if (position < prev!.count) {
+        for (let f = position; f < prev!.count; f++) values[prev!.slot[f]] = undefined;
+        prev!.count = position;
+        prev!.findAbsent();
+      }
+    } else this.orderLength = Math.min(position, this.order.length);
     // Unknown fields are worded by the row validator (it suggests the nearest name).
     if (unknown && !this.ignoreUnknown && this.problems.length === 0) return SLOW;
     return GOOD;
@@ -551,6 +644,7 @@ export class ReceiptLineScanner {
             || (STAMP_IN_BYTES[slot] && !this.sEscaped && this.sAscii && q - p - 2 <= this.maxFieldBytes && commonTimestampBytes(b, p + 1, q - 1))) {
             // Plain text: its bytes go to the column as they are (no string is made).
             this.values[slot] = TEXT_IN_BYTES;
+            this.gaveBytes = 1;
             TEXT_SOURCE.bytes = b;
             TEXT_SOURCE.from[slot] = p + 1;
             TEXT_SOURCE.to[slot] = q - 1;
@@ -751,7 +845,23 @@ class Segments {
   readonly end = new Int32Array(SEGMENTS);
   readonly slot = new Int16Array(SEGMENTS);
   readonly value: unknown[] = new Array(SEGMENTS).fill(undefined);
+  /** 1 where the value was TEXT_IN_BYTES (a typed array: comparing values of every type with it is a generic comparison). */
+  readonly inBytes = new Uint8Array(SEGMENTS);
+  /** Whether every field of the line is here (not more than SEGMENTS): the next line may be read on its layout. */
+  whole = false;
+  /** The slots no field here has, cleared before a line is read on this layout (`findAbsent`). */
+  readonly absent = new Int16Array(SLOTS.length);
+  absentCount = 0;
+
+  findAbsent(): void {
+    const has = HAS.fill(0);
+    for (let f = 0; f < this.count; f++) if (this.slot[f] >= 0) has[this.slot[f]] = 1;
+    let n = 0;
+    for (let s = 0; s < SLOTS.length; s++) if (has[s] === 0) this.absent[n++] = s;
+    this.absentCount = n;
+  }
 }
+const HAS = new Uint8Array(SLOTS.length);
 
 /** Bytes a string scan stops at: 1 for the quote, backslash, control characters and non-ASCII; 0 for the rest. */
 const STRING_BYTE = new Uint8Array(256).map((_, c) => (c === 34 || c === 92 || c < 32 || c >= 128 ? 1 : 0));
