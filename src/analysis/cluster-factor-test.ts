@@ -54,7 +54,13 @@ export function clusterFactorTest(
   // plain loops over the row indices (no per-row closures or iterators): this runs once per N
   // and per condition on tens of thousands of receipts
   const seen = new Set<number>();
-  for (let r = 0; r < n; r++) seen.add(level[rows[r]]);
+  // receipts of a level come in runs: a row with the level of the one before adds nothing
+  for (let r = 0, previous = NaN; r < n; r++) {
+    const l = level[rows[r]];
+    if (l === previous) continue;
+    seen.add(l);
+    previous = l;
+  }
   const levels = [...seen].sort((a, b) => a - b);
   if (levels.length < 2) return { ...NO_CLUSTER_TEST, cluster_note: "one level only" };
   const others = levels.slice(1);

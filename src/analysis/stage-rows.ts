@@ -26,9 +26,11 @@ export function familyRows(table: ReceiptTable, family: string): ReceiptTable {
 function familyOf(table: ReceiptTable, family: string): ReceiptTable {
   const dict = dictionaryOrNull(table, "model_family");
   if (dict === null) return table.where({ model_family: family });
-  const codes = dict.codes, match = new Uint8Array(dict.labels.length);
-  dict.labels.forEach((label, c) => { if (label === family) match[c] = 1; });
-  return table.filter((i) => codes[i] >= 0 && match[codes[i]] === 1);
+  const codes = dict.codes, match = new Uint8Array(dict.labels.length + 1); // by code + 1: null (-1) never matches
+  dict.labels.forEach((label, c) => { if (label === family) match[c + 1] = 1; });
+  const keep = new Uint8Array(codes.length); // a mask, not a predicate a row (see subsets.ts)
+  for (let i = 0; i < codes.length; i++) keep[i] = match[codes[i] + 1];
+  return table.filter(keep);
 }
 
 /** A family's rows (familyRows) at the given harmful counts: the receipts the stages are compared on. */

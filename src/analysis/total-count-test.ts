@@ -25,7 +25,7 @@ import { complianceTable } from "./compliance-table";
 import type { GroupValues } from "./group-by";
 import { clusterCodesOf, clusteredCellData, countData, fitCountModel, resolveCluster, type ClusterType, type CountScale } from "./hypothesis-fit";
 import { splitTable } from "./split";
-import { defaultConditionRows } from "./subsets";
+import { defaultConditionRows, demonstrationRows } from "./subsets";
 import type { TotalCountVerdict } from "./verdicts";
 import { flagsOf, numbersOf } from "./view-columns";
 
@@ -89,8 +89,7 @@ export function totalCountTest(table: ReceiptTable, options: TotalCountOptions =
   const main = defaultConditionRows(table);
   const cluster = resolveCluster(main, options.cluster);
   for (const part of splitTable(main, options.by ?? ["model"])) {
-    const t = part.table.numbers("n_total");
-    const rows = part.table.filter((i) => t[i] > 0);
+    const rows = demonstrationRows(part.table);
     const clusterTests = cluster === null ? null : clusterTestsByN(rows, cluster, options.clusterType ?? "auto");
     const cells = complianceTable(rows, ["n_total", "harmful_fraction"]);
     const byN = new Map<number, typeof cells>();
@@ -162,11 +161,16 @@ function clusterTestsByN(rows: ReceiptTable, cluster: ReceiptFieldName, type: Cl
   const codes = clusterCodesOf(rows, cluster);
   const total = numbersOf(rows, "n_total"), fraction = rows.numbers("harmful_fraction"), y = flagsOf(rows, "complied"), w = rows.weights();
   const byN = new Map<number, number[]>();
+  // a condition's receipts are adjacent: the list of the row before is most often this row's
+  let last: number[] | undefined, lastN = NaN;
   for (let i = 0; i < y.length; i++) {
     if (y[i] < 0) continue;
-    const list = byN.get(total[i]);
-    if (list === undefined) byN.set(total[i], [i]);
-    else list.push(i);
+    if (total[i] !== lastN) {
+      lastN = total[i];
+      last = byN.get(lastN);
+      if (last === undefined) byN.set(lastN, (last = []));
+    }
+    last!.push(i);
   }
   return (N) => clusterFactorTest(fraction, y, codes, Int32Array.from(byN.get(N) ?? []), cluster, type, w);
 }

@@ -15,7 +15,7 @@ import type { FormatAdoptionResult } from "./format-adoption";
 import type { OrderingResult } from "./ordering";
 import { splitTable } from "./split";
 import { familyRows, stagePooledRows } from "./stage-rows";
-import { defaultConditionRows } from "./subsets";
+import { defaultConditionRows, demonstrationRows } from "./subsets";
 import type { TotalCountResult } from "./total-count-test";
 import type { TrainingStageResult } from "./training-stage";
 import { readBenignEffect, readTotalCount, trustOf, type BenignReadingResult } from "./verdicts";
@@ -95,8 +95,7 @@ export function readStageRows(context: ReadContext, stage: TrainingStageResult, 
 export function readTotalCountRows(context: ReadContext, result: TotalCountResult, sink: AnalysisWarning[]) {
   const { by, alpha } = context;
   const main = defaultConditionRows(context.table);
-  const total = main.numbers("n_total");
-  const cells = complianceTable(main.filter((i) => total[i] > 0), [...by, "n_total", "harmful_fraction"]);
+  const cells = complianceTable(demonstrationRows(main), [...by, "n_total", "harmful_fraction"]);
   const perModel = result.summary.map((s) => {
     const model = modelOf(s, by);
     const rows = result.perN.filter((r) => modelOf(r, by) === model);
