@@ -17,6 +17,7 @@
 import type { ReceiptTable } from "../io/receipt-table";
 import { FIELD_BY_NAME, type ReceiptFieldName } from "../receipt/fields";
 import { fitRandomInterceptLogistic, type RandomInterceptFit } from "../stats";
+import { dictionaryOrNull } from "./dictionary-or-null";
 import { HYPOTHESIS_TERMS, transformCounts, type CountScale, type Hypothesis } from "./hypothesis-fit";
 import { flagsOf, numbersOf } from "./view-columns";
 
@@ -37,15 +38,16 @@ export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypoth
   const scale = options.counts ?? "log1p";
   const nb = numbersOf(table, "n_benign"), nh = numbersOf(table, "n_harmful"), y = flagsOf(table, "complied");
   const w = table.weights(); // a weighted table's row stands for w receipts: a frequency weight
-  const labels = groupLabels(table, options.group);
-  const keep = labelledRows(y, labels, options.group);
+  const coded = groupCodes(table, options.group);
+  const labels = coded === null ? groupLabels(table, options.group) : null;
+  const keep = coded === null ? labelledRows(y, labels!, options.group) : codedRows(y, coded, options.group);
   // gathered in plain loops (TypedArray.from / map with a function cost a call per receipt),
   // a function each: they run cold, and a loop compiled on the spot inside a function with
   // more loops after it is thrown away when the next one is reached
   const m = keep.length;
   const benign = gather(nb, keep), harmful = gather(nh, keep), successes = gatherFlags(y, keep);
   const weights = w === null ? null : gather(w, keep);
-  const groups = gatherLabels(labels, keep);
+  const groups = coded === null ? gatherLabels(labels!, keep) : gatherCodes(coded.codes, keep);
   const totals = () => {
     const t = new Float64Array(m);
     for (let k = 0; k < m; k++) t[k] = benign[k] + harmful[k];
@@ -63,7 +65,7 @@ export function fitConditionalHypothesis(table: ReceiptTable, hypothesis: Hypoth
   }
   return fitRandomInterceptLogistic(
     {
-      terms, columns: terms.map((t) => columnsByTerm[t]()), successes, groups, ...(weights === null ? {} : { weights }),
+      terms, columns: terms.map((t) => columnsByTerm[t]()), successes, groups, ...(coded === null ? {} : { groupNames: coded.names }), ...(weights === null ? {} : { weights }),
     },
     { group: options.group, agq: options.agq, randomSlope: slope, confLevel: options.confLevel },
   );
@@ -118,6 +120,46 @@ export function conditionalBenignFields(
     conditional_method: method, conditional_converged: fit.converged, effect_reading,
   };
   return { fields, fit };
+}
+
+/**
+ * A dictionary field as codes of its distinct labels (equal labels one code; null, missing
+ * and "" labels -1), and those labels: the GLMM then groups by integer code, with no string
+ * a row (groupLabels). Null when the field has no single dictionary.
+ */
+function groupCodes(table: ReceiptTable, field: ReceiptFieldName): { codes: Int32Array; names: string[] } | null {
+  if (FIELD_BY_NAME.get(field)?.dictionary !== true) return null;
+  const dict = dictionaryOrNull(table, field);
+  if (dict === null) return null;
+  const names: string[] = [];
+  const index = new Map<string, number>();
+  const local = Int32Array.from(dict.labels, (label) => {
+    if (label === null || label === undefined || label === "") return -1;
+    let c = index.get(label);
+    if (c === undefined) index.set(label, (c = names.push(label) - 1));
+    return c;
+  });
+  const raw = dict.codes, codes = new Int32Array(raw.length);
+  for (let i = 0; i < raw.length; i++) codes[i] = raw[i] < 0 ? -1 : local[raw[i]];
+  return { codes, names };
+}
+
+/** labelledRows for codes (-1: no label). */
+function codedRows(y: Int8Array, coded: { codes: Int32Array }, field: string): Int32Array {
+  const keep = new Int32Array(y.length);
+  let m = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] < 0) continue;
+    if (coded.codes[i] < 0) throw new Error(`a random intercept per ${field} needs every receipt's ${field}: receipt ${i} has none`);
+    keep[m++] = i;
+  }
+  return keep.slice(0, m);
+}
+
+function gatherCodes(from: Int32Array, keep: Int32Array): Int32Array {
+  const out = new Int32Array(keep.length);
+  for (let k = 0; k < keep.length; k++) out[k] = from[keep[k]];
+  return out;
 }
 
 /**

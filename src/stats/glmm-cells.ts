@@ -78,7 +78,9 @@ export function groupCells(design: RandomInterceptDesign): GroupedCells {
     throw new StatsError(`${GLMM_CALLER} requires one group label a row: got ${groups?.length} labels for ${n} rows`);
   }
 
-  const { groupOf, labels } = indexGroups(groups, successes, trials);
+  const names = design.groupNames;
+  if (names !== undefined && !(groups instanceof Int32Array)) throw new StatsError(`${GLMM_CALLER} requires groups to be an Int32Array of codes when groupNames is given`);
+  const { groupOf, labels } = names === undefined ? indexGroups(groups, successes, trials) : indexGroupCodes(groups as Int32Array, names, successes, trials);
   const patterns = findRowPatterns(design.columns, n, Infinity, false);
   if (patterns === null) throw new StatsError(`${GLMM_CALLER}: internal error: no covariate patterns`);
   const P = patterns.count;
@@ -160,6 +162,36 @@ function indexGroups(
     groupOf[i] = g;
     previousLabel = label;
     previousGroup = g;
+  }
+  return { groupOf, labels };
+}
+
+/** indexGroups for integer codes into `names`: an array lookup a row instead of a Map's. */
+function indexGroupCodes(
+  codes: Int32Array, names: readonly (string | number)[], successes: Float64Array, trials: Float64Array | undefined,
+): { groupOf: Int32Array; labels: (string | number)[] } {
+  const n = successes.length;
+  const groupOfCode = new Int32Array(names.length).fill(-1);
+  const labels: (string | number)[] = [];
+  const groupOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = successes[i];
+    const t = trials === undefined ? 1 : trials[i];
+    if (!(s >= 0 && s <= t)) {
+      throw new StatsError(trials === undefined
+        ? `${GLMM_CALLER} requires a 0/1 outcome in every row: ${s} at row ${i}`
+        : `${GLMM_CALLER} requires 0 <= successes <= trials in every row: ${s} successes of ${t} trials at row ${i}`);
+    }
+    const code = codes[i];
+    if (!(code >= 0 && code < names.length) || names[code] === null || names[code] === undefined) {
+      throw new StatsError(`${GLMM_CALLER}: the group label is missing at row ${i}`);
+    }
+    let g = groupOfCode[code];
+    if (g < 0) {
+      g = groupOfCode[code] = labels.length;
+      labels.push(names[code]);
+    }
+    groupOf[i] = g;
   }
   return { groupOf, labels };
 }

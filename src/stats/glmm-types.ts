@@ -18,6 +18,12 @@ export interface RandomInterceptDesign {
   weights?: Float64Array;
   /** The grouping factor, one label a row (e.g. each receipt's query_id): one random intercept a distinct label. */
   groups: ArrayLike<string | number>;
+  /**
+   * With `groups` an Int32Array of codes: each code's label (codes index it), the label the
+   * fit reports for the group. The labels must be distinct (two codes are two groups). Saves
+   * a string a row and a Map lookup a run of rows. Default: `groups` are the labels themselves.
+   */
+  groupNames?: readonly (string | number)[];
   /** Add the term "intercept". Default true. */
   intercept?: boolean;
 }

@@ -222,3 +222,23 @@ describe("bad input", () => {
     assert.throws(() => fitRandomInterceptLogistic({ ...design, successes: y }), /0\/1 outcome in every row: 2 at row 3/);
   });
 });
+
+describe("fitRandomInterceptLogistic with groups as codes (groupNames)", () => {
+  it("is the fit on the labels themselves, bit for bit, and names each code's group", () => {
+    // codes numbered in an order of their own (not first appearance), names distinct
+    const names = [...new Set(data.query)].sort().reverse();
+    const codes = Int32Array.from(data.query, (q) => names.indexOf(q));
+    const byLabel = fitRandomInterceptLogistic(design, { group: "query" });
+    const byCode = fitRandomInterceptLogistic({ ...design, groups: codes, groupNames: names }, { group: "query" });
+    assert.deepEqual(byCode.tidy(), byLabel.tidy());
+    assert.equal(byCode.deviance, byLabel.deviance);
+    assert.deepEqual(byCode.conditionalModes.labels, byLabel.conditionalModes.labels);
+    assert.deepEqual(Array.from(byCode.conditionalModes.intercept), Array.from(byLabel.conditionalModes.intercept));
+  });
+  it("refuses a code without a name, naming the row, and codes that are not an Int32Array", () => {
+    const codes = new Int32Array(data.query.length);
+    codes[3] = -1;
+    assert.throws(() => fitRandomInterceptLogistic({ ...design, groups: codes, groupNames: ["a"] }), (e: Error) => e instanceof StatsError && /group label is missing at row 3/.test(e.message));
+    assert.throws(() => fitRandomInterceptLogistic({ ...design, groupNames: ["a"] }), /Int32Array of codes/);
+  });
+});
