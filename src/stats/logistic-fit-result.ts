@@ -3,6 +3,7 @@
  * construction; the methods only format or re-derive (tidy at another confidence level,
  * cluster-robust vcov). The typed arrays cannot be frozen by JavaScript: treat them as read-only.
  */
+import { fingerprintRows } from "./row-fingerprint";
 import type { DataFrame } from "../io/dataframe";
 import { clusterCodes, type ClusterLabels } from "./cluster-codes";
 import { clusterRobustVcov, CR2_BELOW_CLUSTERS } from "./cluster-robust-vcov";
@@ -51,8 +52,8 @@ export class LogisticFitResult implements LogisticFit {
   readonly warnings: readonly string[];
   readonly separation: Separation | null;
   readonly fitted: Float64Array;
-  readonly rowFingerprint: string;
   readonly #core: FitCore;
+  #fingerprint: string | null = null;
 
   constructor(core: FitCore, cr2: Cr2Parts | null = null) {
     this.#core = core;
@@ -87,8 +88,13 @@ export class LogisticFitResult implements LogisticFit {
       ? null
       : Object.freeze({ ...core.separation, terms: Object.freeze([...core.separation.terms]) as string[] });
     this.fitted = core.fitted;
-    this.rowFingerprint = core.rowFingerprint;
     Object.freeze(this);
+  }
+
+  /** A cheap hash of the response, trials and weights (row-fingerprint.ts), made when first read. */
+  get rowFingerprint(): string {
+    const { successes, trials, weights } = this.#core.data;
+    return (this.#fingerprint ??= fingerprintRows(successes, trials, weights));
   }
 
   tidy(options: TidyOptions = {}): TidyTerm[] {

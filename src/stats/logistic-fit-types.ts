@@ -200,6 +200,5 @@ export interface FitCore {
   warnings: readonly string[];
   separation: Separation | null;
   fitted: Float64Array;
-  rowFingerprint: string;
   data: FitData;
 }

@@ -221,7 +221,6 @@ export function fitLogistic(design: LogisticDesign, options: FitOptions = {}): L
     warnings,
     separation,
     fitted,
-    rowFingerprint: fingerprintRows(successes, trials, weights),
     data: { predictors, intercept, successes, trials, weights },
   };
   return new LogisticFitResult(core);
@@ -237,20 +236,6 @@ function nullLogLikelihood(intercept: boolean, successes: number, nObs: number):
   const p = successes / nObs;
   const failures = nObs - successes;
   return (successes > 0 ? successes * Math.log(p) : 0) + (failures > 0 ? failures * Math.log1p(-p) : 0);
-}
-
-/** FNV-1a over the bits of the response, trials and weights, plus the row count. */
-function fingerprintRows(successes: Float64Array, trials?: Float64Array, weights?: Float64Array): string {
-  let h = 0x811c9dc5;
-  for (const arr of [successes, trials, weights]) {
-    if (arr === undefined) {
-      h = Math.imul(h ^ 0xff, 0x01000193);
-      continue;
-    }
-    const words = new Uint32Array(arr.buffer, arr.byteOffset, arr.length * 2);
-    for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
-  }
-  return `${successes.length}:${(h >>> 0).toString(16).padStart(8, "0")}`;
 }
 
 function formatShort(x: number): string {
