@@ -313,14 +313,15 @@ export class CanonicalFeed {
     if (k !== undefined) this.lanes.add(k, kept);
   }
 
-  finish(): void {
+  /** `spare`: buffers nothing else reads or writes any more, for the rows' key lanes (`KeyLaneSums.finish`). */
+  finish(spare: readonly ArrayBuffer[] = []): void {
     for (let c = 0; c < INPUT_FIELDS.length; c++) if (this.kept[c] === null && this.reads(c)) this.column(c, null);
     const { asm, n, file, lineBase, present, flag } = this;
     let nulls: NullColumns | null = null;
     const kept: Vector[] = INPUT_FIELDS.map((spec, c) => this.kept[c] ?? (nulls ??= new NullColumns(n)).vector(spec));
     crossCheck(present, kept, flag);
     const names = INPUT_FIELDS.map((f) => f.name);
-    const { hi, lo } = this.lanes.finish();
+    const { hi, lo } = this.lanes.finish(spare);
     asm.reserve(n);
     // Key texts only for an exact comparison (two rows with one hash: rare), so built then.
     let keys: KeyColumn[] | null = null;

@@ -155,9 +155,10 @@ export interface ArrowColumnVisitor {
  * layout this reads (see above). Each column is read into its own buffer, all reads issued
  * at once; a `visitor` that accepts the schema is given each kept column as it arrives
  * (errors it throws are thrown from here once the reads have ended). `file`: the file's
- * size, modification time and inode when opened, before any read.
+ * size, modification time and inode when opened, before any read. `spare`: the buffers lent
+ * columns were read into, done with, for the caller to reuse.
  */
-export async function readArrowFileColumns(path: string, keep: (name: string) => boolean, visitor?: ArrowColumnVisitor, lend?: (field: Field, dictionary: Vector | undefined) => boolean): Promise<{ table: Table; file: FileIdentity; visited: boolean } | null> {
+export async function readArrowFileColumns(path: string, keep: (name: string) => boolean, visitor?: ArrowColumnVisitor, lend?: (field: Field, dictionary: Vector | undefined) => boolean): Promise<{ table: Table; file: FileIdentity; visited: boolean; spare: ArrayBuffer[] } | null> {
   const arrow = arrowInternals();
   if (arrow === null || arrow === undefined) return null;
   const { Footer, Message, VectorLoader } = arrow;
@@ -294,7 +295,9 @@ export async function readArrowFileColumns(path: string, keep: (name: string) =>
     }
     if (visitorError !== null) throw visitorError.error;
     const batch = new RecordBatch(schema, makeData({ type: new Struct(schema.fields as Field<DataType>[]), length, nullCount: 0, children }));
-    return { table: new Table([batch]), file, visited: visiting };
+    // The lent columns' scratch buffers, which nothing holds any more (the visitor copied what
+    // it kept, the table holds stand-ins): the caller's to reuse.
+    return { table: new Table([batch]), file, visited: visiting, spare: scratch.filter((b) => b.byteLength > 0).map((b) => b.buffer as ArrayBuffer) };
   } catch (e) {
     if (visitorError !== null) throw e;
     return null;
