@@ -60,6 +60,23 @@ class Validity {
     }
     this.ensure(i);
   }
+  /**
+   * Mark `count` rows from `start` null (rows before `start` are all set already): their bits
+   * stay the zeros they were allocated as, so an all-null column's bits are never written
+   * (pages never written cost no memory).
+   */
+  setNullRun(start: number, count: number) {
+    if (count === 0) return;
+    this.nulls += count;
+    const end = start + count;
+    if (this.bits === null) {
+      // Rows before this run were all valid.
+      this.bits = new Uint8Array(Math.max(1024, ((end + 7) >> 3) * 2));
+      this.bits.fill(255, 0, start >> 3);
+      for (let k = start & ~7; k < start; k++) this.bits[k >> 3] |= 1 << (k & 7);
+    }
+    this.ensure(end - 1);
+  }
   /** Mark `count` rows from `start` valid. */
   setValidRun(start: number, count: number) {
     if (this.bits === null || count === 0) return;
@@ -88,15 +105,30 @@ class Validity {
 
 /** Copy the validity of a whole Data chunk into `validity` at `at`. */
 function copyValidity(validity: Validity, at: number, d: Data): void {
-  if (d.nullCount === 0 || !d.nullBitmap || d.nullBitmap.length === 0) {
-    validity.setValidRun(at, d.length);
+  const nulls = d.nullCount, n = d.length; // getters: read once, not a row
+  if (nulls === 0 || !d.nullBitmap || d.nullBitmap.length === 0) {
+    validity.setValidRun(at, n);
     return;
   }
-  const bm = d.nullBitmap;
-  for (let i = 0; i < d.length; i++) {
-    const j = d.offset + i;
+  if (nulls === n) {
+    validity.setNullRun(at, n);
+    return;
+  }
+  const bm = d.nullBitmap, off = d.offset;
+  for (let i = 0; i < n; i++) {
+    const j = off + i;
     validity.set(at + i, (bm[j >> 3] & (1 << (j & 7))) !== 0);
   }
+}
+
+/** Whether every row of a Data is null (optional fields a file leaves out). */
+function allNull(d: Data): boolean {
+  return d.length > 0 && d.nullCount === d.length;
+}
+
+/** A Data's validity bits (null: every row valid), read once instead of a getter a row. */
+function validityBits(d: Data): Uint8Array | null {
+  return d.nullCount === 0 || !d.nullBitmap || d.nullBitmap.length === 0 ? null : d.nullBitmap;
 }
 
 /** A typed array's first `length` values: a view when little would be wasted, a copy otherwise. */
@@ -171,6 +203,12 @@ class Int32Builder implements ColumnBuilder {
     this.reserve(rows ? rows.length : vector.length);
     if (!rows) {
       for (const d of vector.data) {
+        if (allNull(d)) {
+          // values stay the zeros `append(null)` leaves (their pages unwritten)
+          this.validity.setNullRun(this.length, d.length);
+          this.length += d.length;
+          continue;
+        }
         const src = d.values as Int32Array;
         this.values.set(src.subarray(0, d.length), this.length);
         copyValidity(this.validity, this.length, d);
@@ -221,6 +259,12 @@ class Float64Builder implements ColumnBuilder {
     this.reserve(rows ? rows.length : vector.length);
     if (!rows) {
       for (const d of vector.data) {
+        if (allNull(d)) {
+          // values stay the zeros `append(null)` leaves (their pages unwritten)
+          this.validity.setNullRun(this.length, d.length);
+          this.length += d.length;
+          continue;
+        }
         const src = d.values as Float64Array;
         this.values.set(src.subarray(0, d.length), this.length);
         copyValidity(this.validity, this.length, d);
@@ -268,6 +312,12 @@ class BoolBuilder implements ColumnBuilder {
     this.reserve(rows ? rows.length : vector.length);
     if (!rows) {
       for (const d of vector.data) {
+        if (allNull(d)) {
+          // value bits stay clear, as `append(null)` leaves them
+          this.validity.setNullRun(this.length, d.length);
+          this.length += d.length;
+          continue;
+        }
         const src = d.values as Uint8Array;
         for (let i = 0; i < d.length; i++) {
           const j = d.offset + i, k = this.length + i;
@@ -275,7 +325,8 @@ class BoolBuilder implements ColumnBuilder {
         }
         copyValidity(this.validity, this.length, d);
         // A null's value bit is cleared, as `append(null)` leaves it.
-        if (d.nullCount > 0) for (let i = 0; i < d.length; i++) if (!isValid(d, i)) { const k = this.length + i; this.bits[k >> 3] &= ~(1 << (k & 7)); }
+        const bm = validityBits(d), off = d.offset;
+        if (bm !== null) for (let i = 0; i < d.length; i++) if ((bm[(off + i) >> 3] & (1 << ((off + i) & 7))) === 0) { const k = this.length + i; this.bits[k >> 3] &= ~(1 << (k & 7)); }
         this.length += d.length;
       }
       return;
@@ -377,9 +428,17 @@ class DictionaryBuilder implements ColumnBuilder {
   /** Rows of a dictionary vector whose codes are of any index width (Int8, Int16, Int32, ...). */
   appendVector(vector: Vector, rows?: Int32Array | null) {
     this.reserve(rows ? rows.length : vector.length);
-    this.own();
     if (!rows) {
       for (const d of vector.data) {
+        if (allNull(d)) {
+          // No codes written (nor allocated, while the column has no value): as `append(null)`
+          // leaves them. The chunk's words are still taken, in their order, as for any chunk.
+          this.translation(d);
+          this.validity.setNullRun(this.length, d.length);
+          this.length += d.length;
+          continue;
+        }
+        this.own();
         const map = this.translation(d);
         const vals = d.values as DictionaryCodes;
         // after the translation, which may have widened the codes
@@ -391,8 +450,9 @@ class DictionaryBuilder implements ColumnBuilder {
         if (d.nullCount === 0 && identity) out.set(vals.subarray(0, d.length), base);
         else if (d.nullCount === 0) for (let i = 0; i < d.length; i++) out[base + i] = map[vals[i]];
         else {
+          const bm = validityBits(d), off = d.offset;
           for (let i = 0; i < d.length; i++) {
-            const code = isValid(d, i) ? map[vals[i]] : -1;
+            const code = bm === null || (bm[(off + i) >> 3] & (1 << ((off + i) & 7))) !== 0 ? map[vals[i]] : -1;
             this.validity.set(base + i, code >= 0);
             out[base + i] = code >= 0 ? code : 0;
           }
@@ -405,6 +465,7 @@ class DictionaryBuilder implements ColumnBuilder {
       return;
     }
     // Translate each chunk's dictionary once, then copy codes.
+    this.own();
     const maps = new Map<Data, Int32Array>();
     eachRow(vector, rows, (d, i) => {
       let map = maps.get(d);
@@ -557,9 +618,15 @@ class Utf8Builder implements ColumnBuilder {
   appendVector(vector: Vector, rows?: Int32Array | null) {
     this.flush();
     this.reserveRows(rows ? rows.length : vector.length);
-    this.own();
     if (!rows) {
       for (const d of vector.data) {
+        if (this.offsets === null && allNull(d)) {
+          // No offsets yet, and none for these rows (as `append(null)` leaves them).
+          this.validity.setNullRun(this.length, d.length);
+          this.length += d.length;
+          continue;
+        }
+        this.own();
         const o = d.valueOffsets as Int32Array;
         const from = o[0], to = o[d.length];
         this.reserveBytes(to - from);
@@ -572,6 +639,7 @@ class Utf8Builder implements ColumnBuilder {
       }
       return;
     }
+    this.own();
     eachRow(vector, rows, (d, i) => {
       if (!isValid(d, i)) {
         this.validity.set(this.length, false);
@@ -642,9 +710,15 @@ class StringListBuilder implements ColumnBuilder {
   }
   appendVector(vector: Vector, rows?: Int32Array | null) {
     this.reserve(rows ? rows.length : vector.length);
-    this.own();
     if (!rows) {
       for (const d of vector.data) {
+        if (this.offsets === null && allNull(d)) {
+          // No offsets yet, and none for these rows (as `append(null)` leaves them).
+          this.validity.setNullRun(this.length, d.length);
+          this.length += d.length;
+          continue;
+        }
+        this.own();
         const o = d.valueOffsets as Int32Array, c = d.children[0];
         const from = o[0], to = o[d.length];
         const shift = this.child.length - from, base = this.length;
@@ -655,6 +729,7 @@ class StringListBuilder implements ColumnBuilder {
       }
       return;
     }
+    this.own();
     eachRow(vector, rows, (d, i) => {
       if (!isValid(d, i)) return this.append(null);
       const o = d.valueOffsets as Int32Array, c = d.children[0];
