@@ -107,6 +107,8 @@ export async function saveReceipts(table: ReceiptTable, path: string): Promise<v
   if (format === null) throw new Error(`saveReceipts: cannot tell the format of ${path}; expected .jsonl, .csv, .arrow or .parquet`);
   // A table loaded with `columns` holds nulls for the fields it did not read: writing it would lose them.
   if (table.loadedFields.length < table.fieldNames.length) throw new Error(`saveReceipts: this table was loaded with only some fields (${table.loadedFields.join(", ")}); load it without the columns option to write it`);
+  // A weighted table's rows are cells of receipts: written as receipts, each would count once.
+  if (table.weights() !== null) throw new Error(`saveReceipts: this table is weighted (each row a cell standing for weights()[i] receipts); writing it as receipts would count each cell once. Save the receipts it was made from, or write the cells with their weights yourself (toDataFrame() plus weights())`);
   if (format === "jsonl") return jsonl().writeJSONL(table, path);
   if (format === "csv") return csv().writeCSV(table, path);
   if (format === "arrow") return writeArrow(table, path);
