@@ -84,6 +84,13 @@ const KINDS: readonly Kind[] = SLOTS.map((f) =>
   // Values that repeat row after row: the last one's bytes are compared and its string reused.
   : f.dictionary || f.kind === "enum" ? Kind.Cached
   : Kind.Text);
+/**
+ * Enum fields' words as declared, by their text: a word read from a file is replaced by the
+ * declared string when it enters the cache, so that the checks' comparisons with the declared
+ * words (`schedule === "none"`, set membership) find the very string instead of comparing text.
+ */
+const ENUM_WORDS = new Map<string, string>(SLOTS.flatMap((f) => (f.kind === "enum" ? (f.values ?? []).map((w) => [w, w] as [string, string]) : [])));
+const IS_ENUM: readonly boolean[] = SLOTS.map((f) => f.kind === "enum");
 /** Per slot, its place among the Cached fields (-1: not one), for the cache's tables. */
 const CACHED_INDEX: readonly number[] = (() => { let n = 0; return KINDS.map((k) => (k === Kind.Cached ? n++ : -1)); })();
 const CACHED_FIELDS = KINDS.filter((k) => k === Kind.Cached).length;
@@ -696,7 +703,8 @@ export class ReceiptLineScanner {
         return i + 1;
       }
     }
-    const text = b.latin1Slice(from, i);
+    let text = b.latin1Slice(from, i);
+    if (IS_ENUM[slot]) text = ENUM_WORDS.get(text) ?? text;
     if (this.poolEnd + len > pool.length) {
       // The pool is full of values replaced since: start it again, with an empty table.
       this.cacheLength.fill(-1);
