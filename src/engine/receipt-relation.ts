@@ -19,7 +19,7 @@ import { FIELD_BY_NAME, INPUT_FIELDS, type FieldSpec } from "../receipt/fields";
 import { ReceiptValidationError, type ValidationIssue } from "../receipt/issues";
 import { KEY_FIELDS, keyOfText, keyText } from "../receipt/key";
 import { csvRecords } from "./csv-records";
-import { explainInvalidValue, failedCheckField, guardedValue, invalidValueSQL, PROBLEMS_NAMED } from "./value-checks";
+import { checkClause, checksFilter, explainInvalidValue, failedCheckField, invalidValueSQL, PROBLEMS_NAMED } from "./value-checks";
 
 export type EngineFormat = "parquet" | "jsonl" | "csv";
 
@@ -70,6 +70,7 @@ function sqlType(spec: FieldSpec): string | null {
  * `file_row_number`.
  */
 export function receiptsRelation(raw: string, present: ReadonlyMap<string, string>, fields: readonly string[], format: EngineFormat, weightColumn: string | null = null): string {
+  const checks: string[] = [];
   const columns = [...new Set(fields)].map((f) => {
     const spec = FIELD_BY_NAME.get(f);
     if (spec === undefined || spec.derived === true || !/^[a-z_][a-z0-9_]*$/.test(f)) throw new Error(`engine duckdb: ${JSON.stringify(f)} is not a field receipt files carry (derived fields such as n_total are computed on load)`);
@@ -77,11 +78,18 @@ export function receiptsRelation(raw: string, present: ReadonlyMap<string, strin
     if (!present.has(f)) return `CAST(NULL AS ${type ?? "VARCHAR"}) AS ${f}`;
     // the value as the loaders check it: a bad one raises (value-checks.ts), as a strict load does
     const invalid = invalidValueSQL(spec, f, present.get(f)!, format);
-    if (format !== "csv" || type === null) return `${guardedValue(f, invalid, f)} AS ${f}`;
-    if (type !== "VARCHAR") return `${guardedValue(f, invalid, `CAST(${f} AS ${type})`)} AS ${f}`;
+    if (format !== "csv" || type === null) {
+      if (invalid !== null) checks.push(checkClause(f, invalid));
+      return f;
+    }
+    if (type !== "VARCHAR") {
+      if (invalid !== null) checks.push(checkClause(f, invalid));
+      return `CAST(${f} AS ${type}) AS ${f}`;
+    }
     const text = `CASE WHEN regexp_matches(${f}, '^''+[=+\\-@\\t\\r]') THEN substr(${f}, 2) ELSE ${f} END`;
     // a CSV text cell is checked after the formula neutralisation is undone, as the reader checks it
-    return `${guardedValue(f, invalid === null ? null : invalidValueSQL(spec, `(${text})`, "VARCHAR", format), text)} AS ${f}`;
+    if (invalid !== null) checks.push(checkClause(f, invalidValueSQL(spec, `(${text})`, "VARCHAR", format)!));
+    return `${text} AS ${f}`;
   });
   if (weightColumn !== null) {
     if (!/^[a-z_][a-z0-9_]*$/.test(weightColumn) || FIELD_BY_NAME.has(weightColumn)) throw new Error(`engine: bad column name ${JSON.stringify(weightColumn)} (lower-case letters, digits and _, not a receipt field)`);
@@ -89,7 +97,7 @@ export function receiptsRelation(raw: string, present: ReadonlyMap<string, strin
   }
   columns.push("filename AS source_file");
   if (present.has("file_row_number")) columns.push("file_row_number AS row_number");
-  return `SELECT ${columns.join(", ")} FROM (${raw}) AS raw_receipts`;
+  return `SELECT ${columns.join(", ")} FROM (${raw}) AS raw_receipts${checksFilter(checks)}`;
 }
 
 /** Every input field (what `queryReceipts` offers an arbitrary statement). */

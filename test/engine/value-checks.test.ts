@@ -160,10 +160,15 @@ test("Parquet (written by DuckDB, so with any value): a bad count and an unknown
 });
 
 test("invalidValueSQL: what each kind checks, and nothing for kinds no statement reads", () => {
-  const nb = invalidValueSQL(FIELD_BY_NAME.get("n_benign")!, "n_benign", "BIGINT", "jsonl")!;
+  const spec = FIELD_BY_NAME.get("n_benign")!;
+  // an integer column: its range alone (no cast: the cheap case, every Parquet count)
+  assert.equal(invalidValueSQL(spec, "n_benign", "BIGINT", "jsonl"), "(n_benign IS NULL OR (n_benign < 0 OR n_benign > 2147483647))");
+  // a DOUBLE column (a JSONL count written 2.5 somewhere): fractions and infinities too
+  const nb = invalidValueSQL(spec, "n_benign", "DOUBLE", "jsonl")!;
   assert.match(nb, /IS NULL OR/, "a required count may not be null");
   assert.match(nb, />= 0/);
   assert.match(nb, /floor/);
+  assert.match(nb, /isfinite/);
   assert.equal(invalidValueSQL(FIELD_BY_NAME.get("n_benign")!, "n_benign", "VARCHAR", "jsonl"), "(n_benign IS NULL OR TRUE)", "a text column cannot hold a count");
   assert.equal(invalidValueSQL(FIELD_BY_NAME.get("created_at")!, "created_at", "VARCHAR", "jsonl"), null);
   assert.equal(invalidValueSQL(FIELD_BY_NAME.get("query_id")!, "query_id", "VARCHAR", "parquet"), null, "an optional free-text field has nothing to check");
