@@ -126,6 +126,17 @@ function firstNonFinite(col: Float64Array): number {
   return -1;
 }
 
+/** Row i's outcome is 0 <= successes <= trials (0/1 without trials), or a StatsError naming the row. */
+function checkOutcome(successes: Float64Array, trials: Float64Array | undefined, i: number): void {
+  const s = successes[i];
+  const t = trials === undefined ? 1 : trials[i];
+  if (!(s >= 0 && s <= t)) {
+    throw new StatsError(trials === undefined
+      ? `${GLMM_CALLER} requires a 0/1 outcome in every row: ${s} at row ${i}`
+      : `${GLMM_CALLER} requires 0 <= successes <= trials in every row: ${s} successes of ${t} trials at row ${i}`);
+  }
+}
+
 /** Each row's group, numbered in order of first appearance; checks the outcomes and labels on the way. */
 function indexGroups(
   groups: ArrayLike<string | number>, successes: Float64Array, trials: Float64Array | undefined,
@@ -138,13 +149,7 @@ function indexGroups(
   let previousLabel: string | number | undefined;
   let previousGroup = -1;
   for (let i = 0; i < n; i++) {
-    const s = successes[i];
-    const t = trials === undefined ? 1 : trials[i];
-    if (!(s >= 0 && s <= t)) {
-      throw new StatsError(trials === undefined
-        ? `${GLMM_CALLER} requires a 0/1 outcome in every row: ${s} at row ${i}`
-        : `${GLMM_CALLER} requires 0 <= successes <= trials in every row: ${s} successes of ${t} trials at row ${i}`);
-    }
+    checkOutcome(successes, trials, i);
     const label = groups[i];
     if (label === null || label === undefined || (typeof label === "number" && Number.isNaN(label))) {
       throw new StatsError(`${GLMM_CALLER}: the group label is missing at row ${i}`);
@@ -175,13 +180,7 @@ function indexGroupCodes(
   const labels: (string | number)[] = [];
   const groupOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const s = successes[i];
-    const t = trials === undefined ? 1 : trials[i];
-    if (!(s >= 0 && s <= t)) {
-      throw new StatsError(trials === undefined
-        ? `${GLMM_CALLER} requires a 0/1 outcome in every row: ${s} at row ${i}`
-        : `${GLMM_CALLER} requires 0 <= successes <= trials in every row: ${s} successes of ${t} trials at row ${i}`);
-    }
+    checkOutcome(successes, trials, i);
     const code = codes[i];
     if (!(code >= 0 && code < names.length) || names[code] === null || names[code] === undefined) {
       throw new StatsError(`${GLMM_CALLER}: the group label is missing at row ${i}`);

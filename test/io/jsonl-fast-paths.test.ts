@@ -11,20 +11,8 @@ import { test } from "node:test";
 import { fromJSONL, toJSONL } from "../../src/io/jsonl";
 import { fromRecords } from "../../src/io/load";
 import { commonTimestamp, commonTimestampBytes } from "../../src/receipt/validate";
-import { benchReceipt } from "../../bench/receipt-generator";
+import { receipt, sameAsRecords } from "./jsonl-reference";
 
-function receipt(i: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...(benchReceipt(i) as unknown as Record<string, unknown>), sample_index: i, ...overrides };
-}
-
-/** The JSONL reader and the record loader give the same rows and the same problems (line, field, message). */
-function sameAsRecords(lines: string[], strict = false): void {
-  const table = fromJSONL(lines.join("\n") + "\n", { strict });
-  const reference = fromRecords(lines.map((l) => JSON.parse(l)), { strict });
-  assert.equal(table.numRows, reference.numRows);
-  assert.equal(toJSONL(table), toJSONL(reference));
-  assert.deepEqual(table.issues.map((i) => [i.line, i.field, i.message]), reference.issues.map((i) => [i.line, i.field, i.message]));
-}
 
 test("commonTimestampBytes accepts exactly the strings commonTimestamp accepts", () => {
   const base = "2026-06-18T12:34:56.789Z";
